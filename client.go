@@ -1,0 +1,756 @@
+package billmgr
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Version is the SDK's version, sent in the User-Agent.
+const Version = "0.1.0"
+
+const (
+	defaultLang             = "en"
+	defaultMaxResponseBytes = 64 << 20
+	defaultUserAgent        = "billmgr-go/" + Version
+)
+
+// Client calls the BILLmanager API. It is safe for concurrent use; make one per server and
+// user and share it.
+type Client struct {
+	baseURL  string
+	hc       *http.Client
+	lang     string
+	loc      *time.Location
+	log      *slog.Logger
+	retry    RetryPolicy
+	ua       string
+	maxBytes int64
+	su       string
+	creds    *credentials
+
+	tls tlsOptions
+
+	Accounts      *AccountsService
+	Payments      *PaymentsService
+	Subaccounts   *SubaccountsService
+	Discounts     *DiscountsService
+	Expenses      *ExpensesService
+	TaxRules      *TaxRulesService
+	CurrencyRates *CurrencyRatesService
+}
+
+// service is what every resource service holds: the client it calls through.
+type service struct{ client *Client }
+
+func (c *Client) initServices() {
+	c.Accounts = &AccountsService{client: c}
+	c.Payments = &PaymentsService{client: c}
+	c.Subaccounts = &SubaccountsService{client: c}
+	c.Discounts = &DiscountsService{client: c}
+	c.Expenses = &ExpensesService{client: c}
+	c.TaxRules = &TaxRulesService{client: c}
+	c.CurrencyRates = &CurrencyRatesService{client: c}
+}
+
+// Option configures a Client. Each option checks its input; NewClient returns the first
+// error.
+type Option func(*Client) error
+
+// NewClient returns a client for the BILLmanager at baseURL, such as
+// "https://billing.example.com:1500/billmgr". A bare host ("https://billing.example.com")
+// gets "/billmgr" appended. It validates its arguments and does no I/O.
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	base, err := normalizeBaseURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		baseURL:  base,
+		lang:     defaultLang,
+		loc:      time.UTC,
+		log:      slog.New(discardHandler{}),
+		retry:    DefaultRetryPolicy,
+		ua:       defaultUserAgent,
+		maxBytes: defaultMaxResponseBytes,
+		creds:    &credentials{},
+	}
+	for _, opt := range opts {
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.hc == nil {
+		c.hc = &http.Client{Transport: c.tls.transport()}
+	} else if c.tls.set() {
+		return nil, errors.New("billmgr: the TLS options configure the SDK's own transport; with WithHTTPClient, set TLS on that client's transport instead")
+	}
+	// Redirects are never followed: a 3xx is the panel sending us to a login page.
+	hc := *c.hc
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.hc = &hc
+	c.initServices()
+	return c, nil
+}
+
+func normalizeBaseURL(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("billmgr: base URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("billmgr: base URL %q: want an http or https URL such as https://billing.example.com:1500/billmgr", raw)
+	case u.Host == "":
+		return "", fmt.Errorf("billmgr: base URL %q has no host", raw)
+	case u.RawQuery != "" || u.ForceQuery:
+		return "", errors.New("billmgr: the base URL must not carry a query string; pass credentials with WithAuthInfo or WithSession")
+	case u.User != nil:
+		return "", errors.New("billmgr: the base URL must not carry credentials; pass them with WithAuthInfo or WithSession")
+	case u.Fragment != "":
+		return "", errors.New("billmgr: the base URL must not carry a fragment")
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	if u.Path == "" {
+		u.Path = "/billmgr"
+	}
+	return u.String(), nil
+}
+
+// WithAuthInfo sends user:password with every call (authinfo). Nothing is kept on the
+// server; each call authenticates anew.
+func WithAuthInfo(user, password string) Option {
+	return func(c *Client) error {
+		if err := checkUserPassword(user, password); err != nil {
+			return err
+		}
+		c.creds = &credentials{user: user, password: password}
+		return nil
+	}
+}
+
+// WithSession logs in with func=auth on the first call, keeps the session id, and logs in
+// again when the server answers with an auth error (sessions expire after an hour idle).
+// Concurrent calls that find no session share one login.
+func WithSession(user, password string) Option {
+	return func(c *Client) error {
+		if err := checkUserPassword(user, password); err != nil {
+			return err
+		}
+		c.creds = &credentials{user: user, password: password, session: &sessionState{}}
+		return nil
+	}
+}
+
+// WithSessionID uses a session id obtained elsewhere (auth=). It cannot be renewed: when it
+// expires, calls fail with ErrAuth.
+func WithSessionID(id string) Option {
+	return func(c *Client) error {
+		if strings.TrimSpace(id) == "" {
+			return errors.New("billmgr: WithSessionID: empty session id")
+		}
+		c.creds = &credentials{sessionID: id}
+		return nil
+	}
+}
+
+func checkUserPassword(user, password string) error {
+	switch {
+	case user == "":
+		return errors.New("billmgr: empty user name")
+	case strings.Contains(user, ":"):
+		return errors.New("billmgr: the user name must not contain a colon")
+	case password == "":
+		return errors.New("billmgr: empty password")
+	}
+	return nil
+}
+
+// WithHTTPClient sends requests through hc. The client is used as given and never
+// modified; the SDK only refuses to follow redirects on its own copy.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("billmgr: WithHTTPClient: nil client")
+		}
+		c.hc = hc
+		return nil
+	}
+}
+
+// WithLang sets the language of messages and localized columns ("en" by default, "ru", …).
+func WithLang(lang string) Option {
+	return func(c *Client) error {
+		if lang == "" || strings.ContainsAny(lang, "&=? /") {
+			return fmt.Errorf("billmgr: WithLang: invalid language %q", lang)
+		}
+		c.lang = lang
+		return nil
+	}
+}
+
+// WithLocation sets the server's time zone: dates in replies carry no zone and are read as
+// wall-clock time there. The default is UTC.
+func WithLocation(loc *time.Location) Option {
+	return func(c *Client) error {
+		if loc == nil {
+			return errors.New("billmgr: WithLocation: nil location")
+		}
+		c.loc = loc
+		return nil
+	}
+}
+
+// WithLogger logs each call (function, attempt, HTTP status, duration, redacted error) at
+// debug level and retries at warn level. The SDK is silent by default.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		if l == nil {
+			return errors.New("billmgr: WithLogger: nil logger")
+		}
+		c.log = l
+		return nil
+	}
+}
+
+// WithRetry replaces DefaultRetryPolicy.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *Client) error {
+		if err := p.validate(); err != nil {
+			return err
+		}
+		c.retry = p
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		if ua == "" || strings.ContainsAny(ua, "\r\n") {
+			return fmt.Errorf("billmgr: WithUserAgent: invalid user agent %q", ua)
+		}
+		c.ua = ua
+		return nil
+	}
+}
+
+// WithMaxResponseBytes bounds a whole reply document (64 MiB by default). Lists read with
+// All are streamed and bounded per row instead.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *Client) error {
+		if n < 1024 {
+			return fmt.Errorf("billmgr: WithMaxResponseBytes: %d is below the 1024-byte minimum", n)
+		}
+		c.maxBytes = n
+		return nil
+	}
+}
+
+// tlsOptions configure the SDK's own transport for the self-signed certificates that
+// BILLmanager's port 1500 usually serves.
+type tlsOptions struct {
+	roots    *x509.CertPool
+	pin      []byte
+	insecure bool
+}
+
+func (o tlsOptions) set() bool { return o.roots != nil || o.pin != nil || o.insecure }
+
+func (o tlsOptions) transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	t.ResponseHeaderTimeout = 2 * time.Minute
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: o.roots, InsecureSkipVerify: o.insecure} //nolint:gosec // opt-in, see WithInsecureSkipVerify
+	if o.pin != nil {
+		// The pin replaces chain verification: it names the one certificate to trust.
+		cfg.InsecureSkipVerify = true //nolint:gosec // verified below against the pin
+		pin := o.pin
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return errors.New("billmgr: the server sent no certificate")
+			}
+			sum := sha256.Sum256(cs.PeerCertificates[0].RawSubjectPublicKeyInfo)
+			if string(sum[:]) != string(pin) {
+				return fmt.Errorf("billmgr: the server's certificate key does not match the pinned SHA-256 (got %x)", sum)
+			}
+			return nil
+		}
+	}
+	t.TLSClientConfig = cfg
+	return t
+}
+
+// WithRootCAs trusts the certificates in pool (for example the panel's self-signed one)
+// instead of the system roots.
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *Client) error {
+		if pool == nil {
+			return errors.New("billmgr: WithRootCAs: nil pool")
+		}
+		c.tls.roots = pool
+		return nil
+	}
+}
+
+// WithPinnedCertificate trusts exactly the server whose certificate public key (the
+// SubjectPublicKeyInfo) has this SHA-256, in hex, whatever signed it:
+//
+//	openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der | sha256sum
+func WithPinnedCertificate(sha256Hex string) Option {
+	return func(c *Client) error {
+		pin, err := hex.DecodeString(strings.ReplaceAll(strings.TrimSpace(sha256Hex), ":", ""))
+		if err != nil || len(pin) != sha256.Size {
+			return errors.New("billmgr: WithPinnedCertificate: want 64 hex digits of a SHA-256")
+		}
+		c.tls.pin = pin
+		return nil
+	}
+}
+
+// WithInsecureSkipVerify accepts any certificate. Anyone on the path can then read the
+// credentials: prefer WithRootCAs or WithPinnedCertificate.
+func WithInsecureSkipVerify() Option {
+	return func(c *Client) error {
+		c.tls.insecure = true
+		return nil
+	}
+}
+
+// As returns a copy of c whose calls run with the rights of user (su=user). It shares the
+// connection pool and the session of c. An administrator may act as any client.
+func (c *Client) As(user string) *Client {
+	cc := *c
+	cc.su = user
+	cc.initServices()
+	return &cc
+}
+
+// Location returns the server's time zone set with WithLocation.
+func (c *Client) Location() *time.Location { return c.loc }
+
+// BaseURL returns the normalized base URL.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// reservedParams are set by the client itself and may not come from a caller.
+var reservedParams = []string{"func", "out", "auth", "authinfo", "su"}
+
+// Call calls any function with the given parameters and returns the reply document. It is
+// the escape hatch for functions the typed services do not cover. Call sends the request
+// once and never retries it, because it cannot know whether fn changes state; only after
+// an auth error with WithSession does it log in again and send it once more.
+func (c *Client) Call(ctx context.Context, fn string, params url.Values) (*Doc, error) {
+	if err := checkFunc(fn); err != nil {
+		return nil, err
+	}
+	for _, k := range reservedParams {
+		if _, ok := params[k]; ok {
+			return nil, fmt.Errorf("billmgr: %s: the parameter %q is set by the client; use the options of NewClient or As", fn, k)
+		}
+	}
+	return c.document(ctx, &request{fn: fn, params: params})
+}
+
+func checkFunc(fn string) error {
+	if fn == "" || strings.ContainsAny(fn, "&=?# \t\r\n") {
+		return fmt.Errorf("billmgr: invalid function name %q", fn)
+	}
+	return nil
+}
+
+// NewLoginKey registers a one-time login key for user (session.newkey, admin only) and
+// returns the URL that logs a browser into the panel as that user, without their password.
+// The key is 32 random hex digits from crypto/rand; the URL works once and expires after an
+// hour unused. Hand it to the browser as a redirect; do not log it.
+//
+// API: session.newkey
+func (c *Client) NewLoginKey(ctx context.Context, user string) (string, error) {
+	if user == "" {
+		return "", errors.New("billmgr: session.newkey: empty user name")
+	}
+	key, err := randomHex(16)
+	if err != nil {
+		return "", err
+	}
+	c.creds.addSecret(key)
+	params := url.Values{"username": {user}, "key": {key}}
+	if _, err := c.document(ctx, &request{fn: "session.newkey", params: params}); err != nil {
+		return "", err
+	}
+	q := url.Values{"func": {"auth"}, "username": {user}, "key": {key}, "checkcookie": {"no"}}
+	return c.baseURL + "?" + q.Encode(), nil
+}
+
+// discardHandler is a slog handler that drops everything (slog.DiscardHandler is Go 1.24+).
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }
+
+// credentials hold the authentication of a client and everything that must be redacted.
+type credentials struct {
+	user, password string
+	sessionID      string        // WithSessionID
+	session        *sessionState // WithSession
+
+	mu      sync.Mutex
+	secrets []string // values to redact besides the password: session ids, login keys
+}
+
+// sessionState is the shared session of WithSession: one login at a time, and a
+// generation number so that many callers failing on the same stale session renew it once.
+type sessionState struct {
+	mu         sync.Mutex
+	id         string
+	generation int
+	login      *loginCall
+}
+
+type loginCall struct {
+	done chan struct{}
+	id   string
+	err  error
+}
+
+// maxRememberedSecrets bounds the session ids and keys kept for redaction.
+const maxRememberedSecrets = 32
+
+func (cr *credentials) addSecret(s string) {
+	cr.mu.Lock()
+	defer cr.mu.Unlock()
+	cr.secrets = append(cr.secrets, s)
+	if len(cr.secrets) > maxRememberedSecrets {
+		cr.secrets = cr.secrets[len(cr.secrets)-maxRememberedSecrets:]
+	}
+}
+
+// redact removes every configured secret from s, as is and URL-encoded.
+func (cr *credentials) redact(s string) string {
+	cr.mu.Lock()
+	values := append([]string{cr.password, cr.sessionID}, cr.secrets...)
+	cr.mu.Unlock()
+	if cr.password != "" {
+		values = append(values, cr.user+":"+cr.password)
+	}
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, v, redacted)
+		if esc := url.QueryEscape(v); esc != v {
+			s = strings.ReplaceAll(s, esc, redacted)
+		}
+	}
+	return s
+}
+
+// redactError returns err with the secrets removed from its text; errors.Is and errors.As
+// still reach the original.
+func (cr *credentials) redactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := cr.redact(msg); clean != msg {
+		return &secretError{msg: clean, err: err}
+	}
+	return err
+}
+
+// authenticate adds the credentials to form and returns the session generation used
+// (0 when no renewable session is involved).
+func (c *Client) authenticate(ctx context.Context, form url.Values) (int, error) {
+	cr := c.creds
+	switch {
+	case cr.session != nil:
+		id, gen, err := c.sessionID(ctx)
+		if err != nil {
+			return 0, err
+		}
+		form.Set("auth", id)
+		return gen, nil
+	case cr.sessionID != "":
+		form.Set("auth", cr.sessionID)
+	case cr.password != "":
+		form.Set("authinfo", cr.user+":"+cr.password)
+	}
+	return 0, nil
+}
+
+// sessionID returns the current session, logging in first when there is none. Callers
+// arriving while a login is under way wait for it instead of starting their own.
+func (c *Client) sessionID(ctx context.Context) (string, int, error) {
+	st := c.creds.session
+	st.mu.Lock()
+	if st.id != "" {
+		id, gen := st.id, st.generation
+		st.mu.Unlock()
+		return id, gen, nil
+	}
+	call := st.login
+	if call == nil {
+		call = &loginCall{done: make(chan struct{})}
+		st.login = call
+		go c.runLogin(call)
+	}
+	st.mu.Unlock()
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return "", 0, ctx.Err()
+	}
+	if call.err != nil {
+		return "", 0, call.err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return call.id, st.generation, nil
+}
+
+// runLogin performs the shared login. It does not use any caller's context, so that one
+// caller giving up does not fail the others; the HTTP client's timeouts bound it.
+func (c *Client) runLogin(call *loginCall) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	call.id, call.err = c.login(ctx)
+	st := c.creds.session
+	st.mu.Lock()
+	if call.err == nil {
+		st.id = call.id
+		st.generation++
+	}
+	st.login = nil
+	st.mu.Unlock()
+	close(call.done)
+}
+
+// login sends func=auth with the user name and password and returns the session id.
+func (c *Client) login(ctx context.Context) (string, error) {
+	cr := c.creds
+	params := url.Values{"username": {cr.user}, "password": {cr.password}}
+	doc, err := c.document(ctx, &request{fn: "auth", params: params, readOnly: true, login: true})
+	if err != nil {
+		return "", err
+	}
+	auth := doc.Child("auth")
+	id := firstNonEmpty(auth.Attr("id"), strings.TrimSpace(auth.text()))
+	if id == "" {
+		return "", fmt.Errorf("%w: func=auth answered without a session id", ErrUnexpectedResponse)
+	}
+	cr.addSecret(id)
+	return id, nil
+}
+
+// invalidate forgets the session of generation gen, unless a newer one replaced it.
+func (cr *credentials) invalidate(gen int) {
+	st := cr.session
+	st.mu.Lock()
+	if st.generation == gen {
+		st.id = ""
+	}
+	st.mu.Unlock()
+}
+
+// request is one API call.
+type request struct {
+	fn     string
+	params url.Values
+	// readOnly calls change nothing on the server (lists, views, history) and may be
+	// retried; every other call is sent once.
+	readOnly bool
+	login    bool // func=auth itself: no credentials, no renewal
+	// decode reads the reply; it owns resp.Body and must close it. Nil means a whole
+	// document, kept in doc.
+	decode func(resp *http.Response) error
+	doc    *Doc
+}
+
+// document sends r and returns the reply document, or its <error> as *Error.
+func (c *Client) document(ctx context.Context, r *request) (*Doc, error) {
+	r.decode = func(resp *http.Response) error {
+		defer resp.Body.Close()
+		doc, err := decodeDoc(&limitReader{r: resp.Body, limit: c.maxBytes, remaining: c.maxBytes}, nil)
+		if err != nil {
+			return err
+		}
+		if e := doc.Child("error"); e != nil {
+			return errorFromNode(r.fn, e)
+		}
+		r.doc = doc
+		return nil
+	}
+	if err := c.send(ctx, r); err != nil {
+		return nil, err
+	}
+	return r.doc, nil
+}
+
+// send runs r: reads are retried under the retry policy, writes are sent once, and a call
+// refused with an auth error on a renewable session is sent once more after a new login.
+func (c *Client) send(ctx context.Context, r *request) error {
+	renewed := false
+	for attempt := 1; ; attempt++ {
+		gen, err := c.attempt(ctx, r, attempt)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("billmgr: %s: %w", r.fn, ctx.Err())
+		}
+		var apiErr *Error
+		if errors.As(err, &apiErr) && apiErr.Type == "auth" && gen > 0 && !renewed {
+			// The server refused the call unexecuted: log in again and send it once more.
+			renewed = true
+			c.creds.invalidate(gen)
+			c.log.LogAttrs(ctx, slog.LevelInfo, "billmgr: session expired, logging in again", slog.String("func", r.fn))
+			attempt--
+			continue
+		}
+		if !r.readOnly || !retryable(err) || attempt >= c.retry.MaxAttempts {
+			return c.creds.redactError(err)
+		}
+		wait := c.retry.backoff(attempt, err)
+		c.log.LogAttrs(ctx, slog.LevelWarn, "billmgr: retrying",
+			slog.String("func", r.fn), slog.Int("attempt", attempt), slog.Duration("wait", wait),
+			slog.String("error", c.creds.redact(err.Error())))
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return fmt.Errorf("billmgr: %s: %w", r.fn, ctx.Err())
+		case <-timer.C:
+		}
+	}
+}
+
+// attempt makes one HTTP exchange and returns the session generation it used.
+func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
+	start := time.Now()
+	form := url.Values{}
+	for k, v := range r.params {
+		form[k] = v
+	}
+	form.Set("func", r.fn)
+	form.Set("out", "xml")
+	if form.Get("lang") == "" {
+		form.Set("lang", c.lang)
+	}
+	if c.su != "" && !r.login {
+		form.Set("su", c.su)
+	}
+	gen := 0
+	if !r.login {
+		var err error
+		if gen, err = c.authenticate(ctx, form); err != nil {
+			return 0, err
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return gen, fmt.Errorf("billmgr: %s: %w", r.fn, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	req.Header.Set("Accept", "application/xml, text/xml")
+	req.Header.Set("User-Agent", c.ua)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		c.logCall(ctx, r.fn, n, 0, start, err)
+		return gen, &transportError{fmt.Errorf("billmgr: %s: %w", r.fn, err)}
+	}
+	err = c.checkStatus(r.fn, resp)
+	if err == nil {
+		err = r.decode(resp)
+		if err != nil && !isAPIError(err) {
+			err = fmt.Errorf("billmgr: %s: %w", r.fn, err)
+		}
+	}
+	c.logCall(ctx, r.fn, n, resp.StatusCode, start, err)
+	return gen, err
+}
+
+func isAPIError(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}
+
+// checkStatus refuses every status but 200, closing the body of a refused reply.
+func (c *Client) checkStatus(fn string, resp *http.Response) error {
+	if resp.StatusCode == http.StatusOK {
+		return nil
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		loc := resp.Header.Get("Location")
+		if u, err := url.Parse(loc); err == nil {
+			u.RawQuery = "" // a login page URL may carry anything; keep the path only
+			loc = u.String()
+		}
+		return fmt.Errorf("billmgr: %s: %w: HTTP %s redirect to %q (a login page or a proxy); check the base URL and credentials",
+			fn, ErrUnexpectedResponse, resp.Status, loc)
+	}
+	const keep = 512
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, keep))
+	body := c.creds.redact(strings.ToValidUTF8(string(head), "?"))
+	return &HTTPError{Func: fn, StatusCode: resp.StatusCode, Status: resp.Status, Body: body, retryAfter: resp.Header.Get("Retry-After")}
+}
+
+func (c *Client) logCall(ctx context.Context, fn string, attempt, status int, start time.Time, err error) {
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("func", fn), slog.Int("attempt", attempt), slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.creds.redact(err.Error())))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "billmgr: call", attrs...)
+}
+
+// errTooLarge is returned when a reply, or one row of a streamed list, exceeds the bound.
+var errTooLarge = errors.New("the reply exceeds the size limit (see WithMaxResponseBytes)")
+
+// limitReader fails with errTooLarge once more than limit bytes were read since the last
+// reset. Whole documents never reset; streamed lists reset at every row.
+type limitReader struct {
+	r         io.Reader
+	limit     int64
+	remaining int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.remaining <= 0 {
+		return 0, fmt.Errorf("%w: more than %d bytes", errTooLarge, l.limit)
+	}
+	if int64(len(p)) > l.remaining {
+		p = p[:l.remaining]
+	}
+	n, err := l.r.Read(p)
+	l.remaining -= int64(n)
+	return n, err
+}
+
+func (l *limitReader) reset() { l.remaining = l.limit }
+
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("billmgr: reading random bytes: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}

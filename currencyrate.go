@@ -1,0 +1,4 @@
+package billmgr
+
+// CurrencyRatesService calls the currencyrate functions of the account API.
+type CurrencyRatesService service

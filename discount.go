@@ -1,0 +1,4 @@
+package billmgr
+
+// DiscountsService calls the discount functions of the account API.
+type DiscountsService service

@@ -1,0 +1,154 @@
+package billmgr
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Error is an <error> document: the server refused the call. BILLmanager sends it with
+// HTTP 200, so every reply is checked for one.
+//
+// Type is the machine class (auth, access, missed, exists, value, or a module's own) and
+// Object what it is about (for value errors, the parameter). Msg and Detail are localized
+// texts for people: match Type and Object (or errors.Is with ErrAuth, ErrAccess,
+// ErrNotFound, ErrExists, ErrInvalid), never the text.
+type Error struct {
+	Func   string // the function called
+	Type   string
+	Object string
+	Value  string            // the offending value, when the server names it
+	Params map[string]string // every <param name="…"> of the error
+	Msg    string
+	Detail string
+	Lang   string
+}
+
+// The errors.Is targets for the documented error types.
+var (
+	ErrAuth     = errors.New("billmgr: authentication failed")
+	ErrAccess   = errors.New("billmgr: access denied")
+	ErrNotFound = errors.New("billmgr: not found")
+	ErrExists   = errors.New("billmgr: already exists")
+	ErrInvalid  = errors.New("billmgr: invalid value")
+)
+
+// ErrUnexpectedResponse is wrapped by every reply that is not a BILLmanager document: a
+// redirect, an HTML page, JSON, an empty or malformed body. Such a reply is never data.
+var ErrUnexpectedResponse = errors.New("billmgr: unexpected response")
+
+var sentinels = map[string]error{
+	"auth":   ErrAuth,
+	"access": ErrAccess,
+	"missed": ErrNotFound,
+	"exists": ErrExists,
+	"value":  ErrInvalid,
+}
+
+// Error reads like "billmgr: account.edit: value(email): Invalid e-mail".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("billmgr: ")
+	if e.Func != "" {
+		b.WriteString(e.Func + ": ")
+	}
+	b.WriteString(e.Type)
+	if e.Object != "" {
+		b.WriteString("(" + e.Object + ")")
+	}
+	if text := strings.TrimSpace(firstNonEmpty(e.Msg, e.Detail)); text != "" {
+		b.WriteString(": " + text)
+	}
+	return b.String()
+}
+
+// Is maps the error's Type to its sentinel, so errors.Is(err, ErrNotFound) works.
+func (e *Error) Is(target error) bool {
+	s, ok := sentinels[e.Type]
+	return ok && s == target
+}
+
+// errorFromNode builds an *Error from an <error> element.
+func errorFromNode(fn string, n *Node) *Error {
+	e := &Error{
+		Func:   fn,
+		Type:   n.Attr("type"),
+		Object: n.Attr("object"),
+		Value:  n.Attr("value"),
+		Lang:   n.Attr("lang"),
+		Msg:    strings.TrimSpace(n.Value("msg")),
+		Detail: strings.TrimSpace(n.Value("detail")),
+	}
+	for _, p := range n.All("param") {
+		if e.Params == nil {
+			e.Params = make(map[string]string)
+		}
+		e.Params[p.Attr("name")] = strings.TrimSpace(p.Text)
+	}
+	if e.Object == "" {
+		e.Object = e.Params["object"]
+	}
+	if e.Value == "" {
+		e.Value = e.Params["value"]
+	}
+	if e.Func == "" {
+		e.Func = n.Child("stack").Value("action")
+	}
+	return e
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// HTTPError is a reply with an HTTP status other than 200 and no redirect: a proxy in
+// front of the panel, a panel restart, a rate limit. Body holds the start of the reply,
+// with the client's secrets redacted.
+type HTTPError struct {
+	Func       string
+	StatusCode int
+	Status     string
+	Body       string
+
+	retryAfter string
+}
+
+func (e *HTTPError) Error() string {
+	msg := fmt.Sprintf("billmgr: %s: HTTP %s", e.Func, e.Status)
+	if body := strings.Join(strings.Fields(e.Body), " "); body != "" {
+		msg += ": " + body
+	}
+	return msg
+}
+
+// temporary reports whether the status is worth another try for a call that changes nothing.
+func (e *HTTPError) temporary() bool {
+	switch e.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout, http.StatusTooManyRequests:
+		return true
+	}
+	return false
+}
+
+// transportError marks a failure of the connection (refused, reset, cut short) as opposed
+// to a reply the server sent; a call that changes nothing may be retried after one.
+type transportError struct{ err error }
+
+func (e *transportError) Error() string { return e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
+
+// secretError carries a message with the client's secrets removed while keeping the
+// original error reachable for errors.Is and errors.As.
+type secretError struct {
+	msg string
+	err error
+}
+
+func (e *secretError) Error() string { return e.msg }
+func (e *secretError) Unwrap() error { return e.err }

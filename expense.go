@@ -1,0 +1,4 @@
+package billmgr
+
+// ExpensesService calls the expense functions of the account API.
+type ExpensesService service

@@ -1,0 +1,142 @@
+package billmgr
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+)
+
+// Money is an exact amount with the currency the server printed next to it.
+//
+// BILLmanager renders amounts as text: "100.00 RUB" in the _iso columns, "5.00 $" or
+// "49.99 руб." in localized ones, "1 234,50 RUB" with grouped digits and a decimal comma,
+// "500.00 RUB / Месяц" with a billing period. ParseMoney reads all of these; Currency keeps
+// the currency text as sent ("RUB", "$", "руб.") and is empty when the server sent none.
+type Money struct {
+	Amount   decimal.Decimal
+	Currency string
+}
+
+// ParseMoney parses an amount as BILLmanager prints it. An empty string is zero Money.
+func ParseMoney(s string) (Money, error) {
+	text := strings.TrimSpace(s)
+	if before, _, found := strings.Cut(text, " / "); found {
+		text = strings.TrimSpace(before) // "500.00 RUB / Месяц": the period is not part of the amount
+	}
+	if text == "" {
+		return Money{}, nil
+	}
+	first := strings.IndexFunc(text, isDigit)
+	last := strings.LastIndexFunc(text, isDigit)
+	if first < 0 {
+		return Money{}, fmt.Errorf("billmgr: money %q: no digits", s)
+	}
+	prefix, number, suffix := text[:first], text[first:last+1], text[last+1:]
+	negative := strings.Contains(prefix, "-") || strings.Contains(prefix, "−")
+	prefix = strings.NewReplacer("-", "", "−", "", "+", "").Replace(prefix)
+	amount, err := parseGroupedDecimal(number)
+	if err != nil {
+		return Money{}, fmt.Errorf("billmgr: money %q: %w", s, err)
+	}
+	if negative {
+		amount = amount.Neg()
+	}
+	currency := strings.TrimSpace(strings.TrimSpace(prefix) + " " + strings.TrimSpace(suffix))
+	return Money{Amount: amount, Currency: currency}, nil
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// parseGroupedDecimal reads "1 234,50", "1,234.50", "1234.5" and "12,5" exactly.
+// Spaces of any width and apostrophes group digits. When both a comma and a dot occur, the
+// last one is the decimal separator; a lone comma is a decimal comma (the ru locale).
+func parseGroupedDecimal(s string) (decimal.Decimal, error) {
+	digits := strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\'' || r == '\u202f' {
+			return -1
+		}
+		return r
+	}, s)
+	lastComma, lastDot := strings.LastIndex(digits, ","), strings.LastIndex(digits, ".")
+	switch {
+	case lastComma >= 0 && lastDot >= 0 && lastComma > lastDot:
+		digits = strings.ReplaceAll(digits, ".", "")
+		digits = strings.Replace(digits, ",", ".", 1)
+	case lastComma >= 0 && lastDot >= 0:
+		digits = strings.ReplaceAll(digits, ",", "")
+	case strings.Count(digits, ",") == 1:
+		digits = strings.Replace(digits, ",", ".", 1)
+	case lastComma >= 0:
+		digits = strings.ReplaceAll(digits, ",", "")
+	}
+	for _, r := range digits {
+		if !isDigit(r) && r != '.' {
+			return decimal.Decimal{}, fmt.Errorf("unexpected %q in the amount", r)
+		}
+	}
+	return decimal.NewFromString(digits)
+}
+
+// String prints the amount with at least two decimals and the currency: "100.50 RUB".
+func (m Money) String() string {
+	if m.Currency == "" {
+		return formatAmount(m.Amount)
+	}
+	return formatAmount(m.Amount) + " " + m.Currency
+}
+
+// IsZero reports whether m is the zero amount with no currency.
+func (m Money) IsZero() bool { return m.Amount.IsZero() && m.Currency == "" }
+
+// Equal reports whether m and o are the same amount in the same currency (100.5 equals 100.50).
+func (m Money) Equal(o Money) bool { return m.Amount.Equal(o.Amount) && m.Currency == o.Currency }
+
+// UnmarshalText parses the server's text form (see ParseMoney).
+func (m *Money) UnmarshalText(b []byte) error {
+	v, err := ParseMoney(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// MarshalText writes the form String returns.
+func (m Money) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// EncodeValues sends the amount alone ("100.50"): BILLmanager takes amounts without a
+// currency; the currency of a payment or an account is a parameter of its own.
+func (m Money) EncodeValues(key string, v *url.Values) error {
+	v.Set(key, formatAmount(m.Amount))
+	return nil
+}
+
+// Decimal is an exact number in request parameters: an amount, a rate, a percentage.
+// It exists because go-querystring silently drops a plain decimal.Decimal field; Decimal
+// encodes itself ("100.50", at least two decimals). Use *Decimal with omitempty for an
+// optional parameter.
+type Decimal struct{ decimal.Decimal }
+
+// DecimalOf wraps d for a params struct.
+func DecimalOf(d decimal.Decimal) *Decimal { return &Decimal{d} }
+
+// MustDecimal parses a decimal literal such as "100.50" for a params struct and panics on a
+// malformed literal, like regexp.MustCompile; parse user input with decimal.NewFromString.
+func MustDecimal(s string) *Decimal { return &Decimal{decimal.RequireFromString(s)} }
+
+// EncodeValues writes the number with a dot and at least two decimals.
+func (d Decimal) EncodeValues(key string, v *url.Values) error {
+	v.Set(key, formatAmount(d.Decimal))
+	return nil
+}
+
+// formatAmount prints d exactly, with at least two decimals: 100 → "100.00", 0.0774 → "0.0774".
+func formatAmount(d decimal.Decimal) string {
+	if d.Exponent() >= -2 {
+		return d.StringFixed(2)
+	}
+	return d.String()
+}

@@ -1,0 +1,157 @@
+package billmgr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/go-querystring/query"
+)
+
+// This file holds what every resource service shares: checking ids, encoding params, and
+// the four shapes of call (list, view, submit, group action).
+
+// checkID refuses an id that cannot name an object before anything is sent.
+func checkID(fn, what string, id int64) error {
+	if id <= 0 {
+		return fmt.Errorf("billmgr: %s: %s id %d: ids are positive", fn, what, id)
+	}
+	return nil
+}
+
+// joinIDs formats ids for elid as "1, 2, 3".
+func joinIDs(fn string, ids []int64) (string, error) {
+	if len(ids) == 0 {
+		return "", fmt.Errorf("billmgr: %s: no ids given", fn)
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		if err := checkID(fn, "element", id); err != nil {
+			return "", err
+		}
+		parts[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+// encodeParams encodes a params struct with go-querystring. A nil struct is an error: a
+// create or an update without fields is a mistake, not an empty request. Strings must be
+// valid UTF-8, the encoding BILLmanager stores.
+func encodeParams(fn string, p any) (url.Values, error) {
+	if p == nil || (reflect.ValueOf(p).Kind() == reflect.Pointer && reflect.ValueOf(p).IsNil()) {
+		return nil, fmt.Errorf("billmgr: %s: nil params", fn)
+	}
+	v, err := query.Values(p)
+	if err != nil {
+		return nil, fmt.Errorf("billmgr: %s: %w", fn, err)
+	}
+	for k, vals := range v {
+		for _, s := range vals {
+			if !utf8.ValidString(s) {
+				return nil, fmt.Errorf("billmgr: %s: parameter %s is not valid UTF-8", fn, k)
+			}
+		}
+	}
+	return v, nil
+}
+
+// listParams encodes list options (nil means defaults) and adds filter=on when any field
+// besides paging and sorting is set, so that inline filters apply.
+func listParams(fn string, opts any) (url.Values, error) {
+	if opts == nil || (reflect.ValueOf(opts).Kind() == reflect.Pointer && reflect.ValueOf(opts).IsNil()) {
+		return url.Values{}, nil
+	}
+	v, err := encodeParams(fn, opts)
+	if err != nil {
+		return nil, err
+	}
+	for k := range v {
+		if !strings.HasPrefix(k, "p_") {
+			v.Set("filter", "on")
+			break
+		}
+	}
+	return v, nil
+}
+
+// withIDs returns params (never nil) with elid and, when plid is not 0, plid set.
+func withIDs(params url.Values, plid int64, elid string) url.Values {
+	if params == nil {
+		params = url.Values{}
+	}
+	if plid != 0 {
+		params.Set("plid", strconv.FormatInt(plid, 10))
+	}
+	if elid != "" {
+		params.Set("elid", elid)
+	}
+	return params
+}
+
+// view reads a form (x.edit without sok) into v. Views change nothing and are retried.
+func (c *Client) view(ctx context.Context, fn string, params url.Values, v any) error {
+	doc, err := c.document(ctx, &request{fn: fn, params: params, readOnly: true})
+	if err != nil {
+		return err
+	}
+	if err := unmarshalNode(&doc.Node, v, c.loc); err != nil {
+		return wrapFunc(fn, err)
+	}
+	return nil
+}
+
+// submit sends a form with sok=ok. It changes state and is sent once.
+func (c *Client) submit(ctx context.Context, fn string, params url.Values) (*Doc, error) {
+	params = withIDs(params, 0, "")
+	params.Set("sok", "ok")
+	return c.document(ctx, &request{fn: fn, params: params})
+}
+
+// create submits a form and returns the id of the new object.
+func (c *Client) create(ctx context.Context, fn string, params url.Values) (int64, error) {
+	doc, err := c.submit(ctx, fn, params)
+	if err != nil {
+		return 0, err
+	}
+	return createdID(fn, doc)
+}
+
+// act runs a group action (delete, suspend, setpaid, …) on ids, under parent plid when it
+// is not 0. It changes state and is sent once.
+func (c *Client) act(ctx context.Context, fn string, plid int64, ids []int64) error {
+	elid, err := joinIDs(fn, ids)
+	if err != nil {
+		return err
+	}
+	_, err = c.document(ctx, &request{fn: fn, params: withIDs(nil, plid, elid)})
+	return err
+}
+
+// errNoID is returned when a create succeeded but the reply names no new object.
+var errNoID = errors.New("the server reported success but sent no id of the new object")
+
+// createdID reads the id of a new object from <id>, or from an <x.id> element.
+func createdID(fn string, doc *Doc) (int64, error) {
+	raw := doc.Value("id")
+	if raw == "" {
+		for _, n := range doc.Children {
+			if strings.HasSuffix(n.Name, ".id") {
+				raw = strings.TrimSpace(n.Text)
+				break
+			}
+		}
+	}
+	if raw == "" {
+		return 0, fmt.Errorf("billmgr: %s: %w", fn, errNoID)
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("billmgr: %s: %w: new id %q is not a number", fn, ErrUnexpectedResponse, raw)
+	}
+	return id, nil
+}

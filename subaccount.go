@@ -1,0 +1,4 @@
+package billmgr
+
+// SubaccountsService calls the subaccount functions of the account API.
+type SubaccountsService service
