@@ -1,0 +1,141 @@
+package billmgr
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Shared test helpers: a stub BILLmanager that answers with recorded documents and keeps
+// every request it received, so tests assert both what the SDK sent and what it decoded.
+
+const (
+	testUser     = "admin"
+	testPassword = "Sup3r-s3cret!pw"
+)
+
+// sentRequest is what the stub received.
+type sentRequest struct {
+	Method   string
+	URL      string // path and query as sent: never holds a credential
+	Form     url.Values
+	RawQuery string
+}
+
+// stub is an httptest server that answers each request with the next reply.
+type stub struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	reqs    []sentRequest
+	replies []stubReply
+}
+
+// stubReply is one answer: an HTTP status (200 if 0), headers and a body.
+type stubReply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// xmlReply answers HTTP 200 with body.
+func xmlReply(body []byte) stubReply { return stubReply{body: body} }
+
+// newStub starts a stub that answers with replies in order, repeating the last one, and a
+// client for it with authinfo credentials and fast retries. Extra options come after the
+// defaults and so override them.
+func newStub(t *testing.T, replies []stubReply, opts ...Option) (*Client, *stub) {
+	t.Helper()
+	s := &stub{replies: replies}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	all := append([]Option{
+		WithAuthInfo(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: 3, MinDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}),
+	}, opts...)
+	c, err := NewClient(s.srv.URL, all...)
+	require.NoError(t, err)
+	return c, s
+}
+
+// newFixtureStub is newStub answering with testdata files, e.g. "account.payment/list_en.xml".
+func newFixtureStub(t *testing.T, files ...string) (*Client, *stub) {
+	t.Helper()
+	replies := make([]stubReply, len(files))
+	for i, f := range files {
+		replies[i] = xmlReply(fixture(t, f))
+	}
+	return newStub(t, replies)
+}
+
+func (s *stub) serve(w http.ResponseWriter, r *http.Request) {
+	raw := r.URL.RawQuery
+	_ = r.ParseForm()
+	s.mu.Lock()
+	i := min(len(s.reqs), len(s.replies)-1)
+	s.reqs = append(s.reqs, sentRequest{Method: r.Method, URL: r.URL.String(), Form: r.PostForm, RawQuery: raw})
+	reply := s.replies[i]
+	s.mu.Unlock()
+	for k, v := range reply.header {
+		w.Header()[k] = v
+	}
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+	}
+	if reply.status != 0 {
+		w.WriteHeader(reply.status)
+	}
+	_, _ = w.Write(reply.body)
+}
+
+// requests returns every request received so far.
+func (s *stub) requests() []sentRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]sentRequest(nil), s.reqs...)
+}
+
+// last returns the form of the last request; the test fails if there was none.
+func (s *stub) last(t *testing.T) url.Values {
+	t.Helper()
+	reqs := s.requests()
+	require.NotEmpty(t, reqs, "no request reached the server")
+	return reqs[len(reqs)-1].Form
+}
+
+// fixture reads testdata/<name>.
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
+	require.NoError(t, err)
+	return b
+}
+
+// functionParams returns the form without the parameters every call carries, leaving
+// what the function itself was given (elid, plid, sok, fields).
+func functionParams(form url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range form {
+		switch k {
+		case "out", "lang", "authinfo", "auth", "su":
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// assertNoSecret fails if s holds the test password or anything that looks like it.
+func assertNoSecret(t *testing.T, s string, secrets ...string) {
+	t.Helper()
+	for _, secret := range append(secrets, testPassword, url.QueryEscape(testPassword)) {
+		require.False(t, strings.Contains(s, secret), "secret %q leaked in %q", secret, s)
+	}
+}
