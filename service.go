@@ -155,3 +155,7 @@ func createdID(fn string, doc *Doc) (int64, error) {
 	}
 	return id, nil
 }
+
+// Ptr returns a pointer to v, for the optional fields of params structs:
+// RestrictRefund: billmgr.Ptr(billmgr.Flag(true)).
+func Ptr[T any](v T) *T { return &v }
