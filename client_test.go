@@ -1,0 +1,544 @@
+package billmgr
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const okDoc = `<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="x"><ok/></doc>`
+
+func TestNewClientBaseURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"https://billing.example.com", "https://billing.example.com/billmgr"},
+		{"https://billing.example.com/", "https://billing.example.com/billmgr"},
+		{"https://billing.example.com:1500/billmgr", "https://billing.example.com:1500/billmgr"},
+		{"https://my.example.com/manager/billmgr/", "https://my.example.com/manager/billmgr"},
+	}
+	for _, tt := range tests {
+		c, err := NewClient(tt.in)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, c.BaseURL())
+	}
+	for _, bad := range []string{
+		"", "billing.example.com", "ftp://billing.example.com", "https://",
+		"https://billing.example.com/billmgr?authinfo=admin:pw", "https://admin:pw@billing.example.com",
+	} {
+		_, err := NewClient(bad)
+		require.Error(t, err, bad)
+		assertNoSecret(t, err.Error(), "admin:pw")
+	}
+}
+
+func TestOptionsValidateTheirInput(t *testing.T) {
+	t.Parallel()
+	bad := map[string]Option{
+		"empty user":      WithAuthInfo("", "pw"),
+		"empty password":  WithSession("admin", ""),
+		"colon in user":   WithAuthInfo("a:b", "pw"),
+		"empty session":   WithSessionID(" "),
+		"nil http client": WithHTTPClient(nil),
+		"lang":            WithLang("en&x=1"),
+		"nil location":    WithLocation(nil),
+		"nil logger":      WithLogger(nil),
+		"retry attempts":  WithRetry(RetryPolicy{MaxAttempts: 0}),
+		"retry delays":    WithRetry(RetryPolicy{MaxAttempts: 2, MinDelay: time.Second, MaxDelay: time.Millisecond}),
+		"user agent":      WithUserAgent("a\r\nb"),
+		"max bytes":       WithMaxResponseBytes(10),
+		"nil roots":       WithRootCAs(nil),
+		"pin":             WithPinnedCertificate("abc"),
+	}
+	for name, opt := range bad {
+		_, err := NewClient("https://billing.example.com", opt)
+		assert.Error(t, err, name)
+	}
+	_, err := NewClient("https://billing.example.com", WithHTTPClient(&http.Client{}), WithInsecureSkipVerify())
+	assert.ErrorContains(t, err, "TLS options")
+}
+
+func TestWithHTTPClientIsNotModified(t *testing.T) {
+	t.Parallel()
+	hc := &http.Client{Timeout: time.Second}
+	_, err := NewClient("https://billing.example.com", WithHTTPClient(hc))
+	require.NoError(t, err)
+	assert.Nil(t, hc.CheckRedirect)
+	assert.Equal(t, time.Second, hc.Timeout)
+}
+
+func TestWireEveryCallIsAFormPOST(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{xmlReply([]byte(okDoc))}, WithLang("ru"), WithUserAgent("signup/1.0"))
+	require.NoError(t, c.As("client@example.com").act(context.Background(), "payment.setpaid", 0, []int64{1, 2, 3}))
+
+	reqs := s.requests()
+	require.Len(t, reqs, 1)
+	r := reqs[0]
+	assert.Equal(t, http.MethodPost, r.Method)
+	assert.Equal(t, "/billmgr", r.URL, "nothing travels in the URL")
+	assert.Empty(t, r.RawQuery)
+	assert.Equal(t, url.Values{
+		"func":     {"payment.setpaid"},
+		"out":      {"xml"},
+		"lang":     {"ru"},
+		"su":       {"client@example.com"},
+		"elid":     {"1, 2, 3"},
+		"authinfo": {testUser + ":" + testPassword},
+	}, r.Form)
+}
+
+func TestWireHeaders(t *testing.T) {
+	t.Parallel()
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		fmt.Fprint(w, okDoc)
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithSessionID("sid-123"))
+	require.NoError(t, err)
+	_, err = c.Call(context.Background(), "whoami", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "application/x-www-form-urlencoded; charset=utf-8", got.Get("Content-Type"))
+	assert.Equal(t, "billmgr-go/"+Version, got.Get("User-Agent"))
+}
+
+func TestCallRefusesReservedParams(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{xmlReply([]byte(okDoc))})
+	for _, k := range reservedParams {
+		_, err := c.Call(context.Background(), "whoami", url.Values{k: {"x"}})
+		assert.ErrorContains(t, err, k)
+	}
+	_, err := c.Call(context.Background(), "bad func", nil)
+	assert.Error(t, err)
+	assert.Empty(t, s.requests())
+}
+
+func TestErrorTypesMapToSentinels(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		typ      string
+		sentinel error
+	}{
+		{"auth", ErrAuth}, {"access", ErrAccess}, {"missed", ErrNotFound}, {"exists", ErrExists}, {"value", ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ, func(t *testing.T) {
+			t.Parallel()
+			body := fmt.Sprintf(`<doc lang="en" func="account.edit"><error type=%q object="email" lang="en"><param name="object" type="msg" msg="E-mail">email</param><param name="value">x@</param><msg>Invalid e-mail </msg><detail>The e-mail is invalid</detail></error></doc>`, tt.typ)
+			c, _ := newStub(t, []stubReply{xmlReply([]byte(body))})
+			_, err := c.Call(context.Background(), "account.edit", nil)
+			require.ErrorIs(t, err, tt.sentinel)
+			var apiErr *Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, &Error{
+				Func: "account.edit", Type: tt.typ, Object: "email", Value: "x@", Lang: "en",
+				Params: map[string]string{"object": "email", "value": "x@"},
+				Msg:    "Invalid e-mail", Detail: "The e-mail is invalid",
+			}, apiErr)
+			assert.Equal(t, "billmgr: account.edit: "+tt.typ+"(email): Invalid e-mail", err.Error())
+			for _, other := range []error{ErrAuth, ErrAccess, ErrNotFound, ErrExists, ErrInvalid} {
+				if other != tt.sentinel {
+					assert.NotErrorIs(t, err, other)
+				}
+			}
+		})
+	}
+}
+
+func TestUnknownErrorTypeIsKept(t *testing.T) {
+	t.Parallel()
+	c, _ := newStub(t, []stubReply{xmlReply([]byte(`<doc><error type="captcha_verification_failed"><msg>Captcha</msg></error></doc>`))})
+	_, err := c.Call(context.Background(), "auth", nil)
+	var apiErr *Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "captcha_verification_failed", apiErr.Type)
+	assert.Equal(t, "billmgr: auth: captcha_verification_failed: Captcha", err.Error())
+	for _, s := range []error{ErrAuth, ErrAccess, ErrNotFound, ErrExists, ErrInvalid} {
+		assert.NotErrorIs(t, err, s)
+	}
+}
+
+// failureReplies are the replies a proxy or a broken panel sends instead of a document.
+func failureReplies(t *testing.T) map[string]struct {
+	reply stubReply
+	check func(t *testing.T, err error)
+} {
+	isHTTP := func(code int) func(*testing.T, error) {
+		return func(t *testing.T, err error) {
+			var he *HTTPError
+			require.ErrorAs(t, err, &he)
+			assert.Equal(t, code, he.StatusCode)
+		}
+	}
+	unexpected := func(t *testing.T, err error) { require.ErrorIs(t, err, ErrUnexpectedResponse) }
+	html := []byte("<html><head><title>502 Bad Gateway</title></head><body>nginx " + testPassword + "</body></html>")
+	return map[string]struct {
+		reply stubReply
+		check func(t *testing.T, err error)
+	}{
+		"502 html": {stubReply{status: 502, body: html, header: http.Header{"Content-Type": {"text/html"}}}, isHTTP(502)},
+		"302 login": {stubReply{status: 302, header: http.Header{"Location": {"/billmgr?func=logon&authinfo=" + url.QueryEscape(testUser+":"+testPassword)}}}, func(t *testing.T, err error) {
+			unexpected(t, err)
+			assert.Contains(t, err.Error(), "302")
+		}},
+		"empty":     {stubReply{}, unexpected},
+		"json":      {stubReply{body: []byte(`{"doc":{"error":{"$type":"auth"}}}`)}, unexpected},
+		"html 200":  {stubReply{body: []byte("<!DOCTYPE html><html><body>Login</body></html>")}, unexpected},
+		"echo auth": {stubReply{body: []byte(`<doc><error type="auth" object="badpassword"><param name="value">` + testPassword + `</param><msg>Invalid ` + testPassword + `</msg></error></doc>`)}, func(t *testing.T, err error) { require.ErrorIs(t, err, ErrAuth) }},
+	}
+}
+
+func TestFailuresGiveTheDocumentedErrorAndLeakNoSecret(t *testing.T) {
+	t.Parallel()
+	for name, tt := range failureReplies(t) {
+		for _, mode := range []string{"authinfo", "session"} {
+			t.Run(name+"/"+mode, func(t *testing.T) {
+				t.Parallel()
+				var logs bytes.Buffer
+				logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				auth := WithAuthInfo(testUser, testPassword)
+				replies := []stubReply{tt.reply}
+				if mode == "session" {
+					auth = WithSession(testUser, testPassword)
+					replies = []stubReply{xmlReply([]byte(`<doc><auth id="SESSION-77aa" level="29">SESSION-77aa</auth></doc>`)), tt.reply}
+				}
+				c, _ := newStub(t, replies, auth, WithLogger(logger))
+				_, err := c.Call(context.Background(), "account.edit", nil)
+				require.Error(t, err)
+				tt.check(t, err)
+				assertNoSecret(t, err.Error(), "SESSION-77aa")
+				assertNoSecret(t, fmt.Sprintf("%+v %#v", err, err), "SESSION-77aa")
+				assertNoSecret(t, logs.String(), "SESSION-77aa")
+				var he *HTTPError
+				if errors.As(err, &he) {
+					assertNoSecret(t, he.Body)
+				}
+			})
+		}
+	}
+}
+
+func TestResponseBodyIsBounded(t *testing.T) {
+	t.Parallel()
+	big := "<doc><x>" + strings.Repeat("a", 4096) + "</x></doc>"
+	c, _ := newStub(t, []stubReply{xmlReply([]byte(big))}, WithMaxResponseBytes(2048))
+	_, err := c.Call(context.Background(), "x", nil)
+	assert.ErrorContains(t, err, "size limit")
+}
+
+func TestReadIsRetriedAfter503(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{{status: 503, body: []byte("busy")}, xmlReply([]byte(`<doc><elem><id>1</id></elem></doc>`))})
+	page, err := listPage[struct {
+		ID int64 `xml:"id"`
+	}](context.Background(), c, "account", nil)
+	require.NoError(t, err)
+	assert.Len(t, page.Items, 1)
+	assert.Len(t, s.requests(), 2)
+}
+
+func TestReadGivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{{status: 504}})
+	_, err := listPage[struct{}](context.Background(), c, "account", nil)
+	var he *HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 504, he.StatusCode)
+	assert.Len(t, s.requests(), 3)
+}
+
+func TestWriteIsSentExactlyOnce(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{502, 503, 504, 429} {
+		c, s := newStub(t, []stubReply{{status: status}, xmlReply([]byte(okDoc))})
+		err := c.act(context.Background(), "payment.setpaid", 0, []int64{7})
+		var he *HTTPError
+		require.ErrorAs(t, err, &he, status)
+		assert.Len(t, s.requests(), 1, "status %d", status)
+	}
+}
+
+func TestWriteIsNotRetriedAfterAConnectionFailure(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithRetry(RetryPolicy{MaxAttempts: 5, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	err = c.act(context.Background(), "payment.setpaid", 0, []int64{7})
+	require.Error(t, err)
+	assert.EqualValues(t, 1, hits.Load())
+
+	_, err = listPage[struct{}](context.Background(), c, "account", nil)
+	require.Error(t, err)
+	assert.EqualValues(t, 6, hits.Load(), "a read is tried MaxAttempts times")
+}
+
+func TestCancelledContextStopsTheBackoffAtOnce(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{{status: 503}}, WithRetry(RetryPolicy{MaxAttempts: 5, MinDelay: time.Hour, MaxDelay: time.Hour}))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for len(s.requests()) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	_, err := listPage[struct{}](ctx, c, "account", nil)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, time.Since(start), 5*time.Second)
+	assert.Len(t, s.requests(), 1)
+}
+
+func TestContextErrorWins(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm() // with the body read, the server notices the client leaving
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.Call(ctx, "account", nil)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assertNoSecret(t, err.Error())
+}
+
+// sessionServer is a BILLmanager stand-in that issues sessions and counts logins.
+type sessionServer struct {
+	*httptest.Server
+	logins  atomic.Int32
+	calls   sync.Map // func → *atomic.Int32
+	mu      sync.Mutex
+	valid   map[string]bool
+	counter int
+}
+
+func newSessionServer(t *testing.T) *sessionServer {
+	s := &sessionServer{valid: map[string]bool{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *sessionServer) serve(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	fn := r.PostForm.Get("func")
+	n, _ := s.calls.LoadOrStore(fn, new(atomic.Int32))
+	n.(*atomic.Int32).Add(1)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fn == "auth" {
+		s.logins.Add(1)
+		time.Sleep(20 * time.Millisecond) // let concurrent callers pile up
+		if r.PostForm.Get("password") != testPassword {
+			fmt.Fprint(w, `<doc><error type="auth" object="badpassword"><msg>Invalid username or password</msg></error></doc>`)
+			return
+		}
+		s.counter++
+		id := fmt.Sprintf("sess%04d", s.counter)
+		s.valid[id] = true
+		fmt.Fprintf(w, `<doc func="auth"><auth id=%q level="29">%s</auth></doc>`, id, id)
+		return
+	}
+	if !s.valid[r.PostForm.Get("auth")] {
+		fmt.Fprint(w, `<doc><error type="auth" object="session"><msg>Session expired</msg></error></doc>`)
+		return
+	}
+	fmt.Fprintf(w, `<doc func=%q><ok/><tparams><auth>%s</auth></tparams></doc>`, fn, r.PostForm.Get("auth"))
+}
+
+func (s *sessionServer) expireAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.valid)
+}
+
+func (s *sessionServer) hits(fn string) int {
+	n, ok := s.calls.Load(fn)
+	if !ok {
+		return 0
+	}
+	return int(n.(*atomic.Int32).Load())
+}
+
+func TestSessionConcurrentCallersShareOneLogin(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t)
+	c, err := NewClient(s.URL, WithSession(testUser, testPassword))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Call(context.Background(), "whoami", nil)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.EqualValues(t, 1, s.logins.Load())
+	assert.Equal(t, 50, s.hits("whoami"))
+}
+
+func TestSessionExpiredIsRenewedOnce(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t)
+	c, err := NewClient(s.URL, WithSession(testUser, testPassword))
+	require.NoError(t, err)
+	_, err = c.Call(context.Background(), "whoami", nil)
+	require.NoError(t, err)
+	s.expireAll()
+
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Call(context.Background(), "whoami", nil)
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	assert.EqualValues(t, 2, s.logins.Load(), "one login, one renewal")
+}
+
+func TestAuthErrorOnAWriteLogsInOnceAndSendsOnceMore(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t)
+	c, err := NewClient(s.URL, WithSession(testUser, testPassword))
+	require.NoError(t, err)
+	_, err = c.Call(context.Background(), "whoami", nil)
+	require.NoError(t, err)
+	s.expireAll()
+
+	require.NoError(t, c.act(context.Background(), "payment.setpaid", 0, []int64{5}))
+	assert.EqualValues(t, 2, s.logins.Load())
+	assert.Equal(t, 2, s.hits("payment.setpaid"), "refused unexecuted once, then sent once more")
+}
+
+func TestAuthErrorAfterRenewalIsReturned(t *testing.T) {
+	t.Parallel()
+	var logins, sends atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("func") == "auth" {
+			logins.Add(1)
+			fmt.Fprint(w, `<doc><auth id="s1">s1</auth></doc>`)
+			return
+		}
+		sends.Add(1)
+		fmt.Fprint(w, `<doc><error type="auth" object="session"><msg>no</msg></error></doc>`)
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithSession(testUser, testPassword))
+	require.NoError(t, err)
+	err = c.act(context.Background(), "payment.setpaid", 0, []int64{5})
+	require.ErrorIs(t, err, ErrAuth)
+	assert.EqualValues(t, 2, logins.Load())
+	assert.EqualValues(t, 2, sends.Load())
+}
+
+func TestBadPasswordLoginFails(t *testing.T) {
+	t.Parallel()
+	s := newSessionServer(t)
+	c, err := NewClient(s.URL, WithSession(testUser, "wrong-"+testPassword))
+	require.NoError(t, err)
+	_, err = c.Call(context.Background(), "whoami", nil)
+	require.ErrorIs(t, err, ErrAuth)
+	assert.Equal(t, 0, s.hits("whoami"))
+	assertNoSecret(t, err.Error(), "wrong-"+testPassword)
+}
+
+func TestNewLoginKey(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{xmlReply([]byte(okDoc))})
+	link, err := c.NewLoginKey(context.Background(), "client@example.com")
+	require.NoError(t, err)
+	form := s.last(t)
+	key := form.Get("key")
+	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{32}$`), key)
+	assert.Equal(t, "session.newkey", form.Get("func"))
+	assert.Equal(t, "client@example.com", form.Get("username"))
+	u, err := url.Parse(link)
+	require.NoError(t, err)
+	assert.Equal(t, "/billmgr", u.Path)
+	assert.Equal(t, url.Values{"func": {"auth"}, "username": {"client@example.com"}, "key": {key}, "checkcookie": {"no"}}, u.Query())
+
+	other, err := c.NewLoginKey(context.Background(), "client@example.com")
+	require.NoError(t, err)
+	assert.NotEqual(t, link, other)
+	assert.Empty(t, s.requests()[0].RawQuery)
+}
+
+func TestTLSVerification(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, okDoc) }))
+	defer srv.Close()
+	cert := srv.Certificate()
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+	wrong := sha256.Sum256([]byte("another key"))
+	noRetry := WithRetry(RetryPolicy{MaxAttempts: 1})
+	tests := []struct {
+		name string
+		opt  Option
+		ok   bool
+	}{
+		{"default refuses self-signed", WithUserAgent("x"), false},
+		{"root CAs", WithRootCAs(pool), true},
+		{"pin", WithPinnedCertificate(hex.EncodeToString(sum[:])), true},
+		{"wrong pin", WithPinnedCertificate(hex.EncodeToString(wrong[:])), false},
+		{"insecure", WithInsecureSkipVerify(), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), noRetry, tt.opt)
+			require.NoError(t, err)
+			_, err = c.Call(context.Background(), "whoami", nil)
+			if tt.ok {
+				assert.NoError(t, err)
+			} else {
+				require.Error(t, err)
+				assertNoSecret(t, err.Error())
+			}
+		})
+	}
+}
