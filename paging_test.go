@@ -1,0 +1,212 @@
+package billmgr
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type pagedRow struct {
+	ID     int64 `xml:"id"`
+	Amount Money `xml:"subaccountamount_iso"`
+}
+
+func pagedRowKey(r *pagedRow) string { return strconv.FormatInt(r.ID, 10) }
+
+// pagedServer serves a list of total rows the way BILLmanager pages: p_num is clamped to
+// the last page, so asking past the end repeats it.
+type pagedServer struct {
+	total     int
+	sendTotal bool
+	// cutPage, when set, is the page whose first delivery breaks off half-way.
+	cutPage int
+
+	mu    sync.Mutex
+	pages []int
+	cut   bool
+}
+
+func (p *pagedServer) serve(w http.ResponseWriter, r *http.Request) {
+	_ = r.ParseForm()
+	size, _ := strconv.Atoi(r.PostForm.Get("p_cnt"))
+	if size <= 0 {
+		size = 1000 // the server's own default when the request names none
+	}
+	num, _ := strconv.Atoi(r.PostForm.Get("p_num"))
+	last := max(1, (p.total+size-1)/size)
+	num = min(max(num, 1), last)
+	p.mu.Lock()
+	p.pages = append(p.pages, num)
+	cut := num == p.cutPage && !p.cut
+	p.cut = p.cut || cut
+	p.mu.Unlock()
+
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="account.payment">`)
+	first := (num - 1) * size
+	for i := first; i < min(first+size, p.total); i++ {
+		if cut && i == first+size/2 {
+			w.(http.Flusher).Flush()
+			panic(http.ErrAbortHandler) // the connection breaks in the middle of the page
+		}
+		fmt.Fprintf(w, `<elem><id>%d</id><subaccountamount_iso>%d.50 RUB</subaccountamount_iso></elem>`, i+1, i)
+	}
+	fmt.Fprintf(w, "<p_cnt>%d</p_cnt><p_num>%d</p_num>", size, num)
+	if p.sendTotal {
+		fmt.Fprintf(w, "<p_elems>%d</p_elems>", p.total)
+	}
+	fmt.Fprint(w, "</doc>")
+}
+
+func (p *pagedServer) requested() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]int(nil), p.pages...)
+}
+
+func collectAll(t *testing.T, p *pagedServer, perPage int) []pagedRow {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithRetry(RetryPolicy{MaxAttempts: 3, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	params, err := listParams("account.payment", &ListOptions{PerPage: perPage})
+	require.NoError(t, err)
+	var rows []pagedRow
+	for row, err := range listAll(context.Background(), c, "account.payment", params, pagedRowKey) {
+		require.NoError(t, err)
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func assertDistinctRows(t *testing.T, rows []pagedRow, want int) {
+	t.Helper()
+	require.Len(t, rows, want)
+	seen := map[int64]bool{}
+	for _, r := range rows {
+		require.False(t, seen[r.ID], "row %d yielded twice", r.ID)
+		seen[r.ID] = true
+	}
+}
+
+func TestAllYieldsEveryRowOnce(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		perPage   int
+		sendTotal bool
+		pages     []int
+	}{
+		{"default large pages stop on the short page", 0, true, []int{1, 2, 3}},
+		{"full pages stop at the total", 500, true, []int{1, 2, 3, 4, 5}},
+		{"no total: the repeated last page stops it", 500, false, []int{1, 2, 3, 4, 5, 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := &pagedServer{total: 2500, sendTotal: tt.sendTotal}
+			rows := collectAll(t, p, tt.perPage)
+			assertDistinctRows(t, rows, 2500)
+			assert.Equal(t, "1000.50 RUB", rows[1000].Amount.String())
+			assert.Equal(t, tt.pages, p.requested())
+		})
+	}
+}
+
+func TestAllRetriesABrokenPageWithoutRepeatingRows(t *testing.T) {
+	t.Parallel()
+	p := &pagedServer{total: 2500, sendTotal: true, cutPage: 2}
+	rows := collectAll(t, p, 1000)
+	assertDistinctRows(t, rows, 2500)
+	assert.Equal(t, []int{1, 2, 2, 3}, p.requested())
+}
+
+func TestAllStopsWhenTheCallerStops(t *testing.T) {
+	t.Parallel()
+	p := &pagedServer{total: 2500, sendTotal: true}
+	srv := httptest.NewServer(http.HandlerFunc(p.serve))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
+	require.NoError(t, err)
+	n := 0
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+		require.NoError(t, err)
+		n++
+		if n == 10 {
+			break
+		}
+	}
+	assert.Equal(t, 10, n)
+	assert.Equal(t, []int{1}, p.requested())
+}
+
+func TestAllYieldsTheErrorAndStops(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{xmlReply([]byte(`<doc><error type="access"><msg>Access denied</msg></error></doc>`))})
+	var errs []error
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+		errs = append(errs, err)
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrAccess)
+	assert.Len(t, s.requests(), 1)
+}
+
+func TestAllBoundsEachRowNotTheWholeList(t *testing.T) {
+	t.Parallel()
+	p := &pagedServer{total: 3000, sendTotal: true}
+	srv := httptest.NewServer(http.HandlerFunc(p.serve))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithMaxResponseBytes(4096))
+	require.NoError(t, err)
+	n := 0
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 3000, n, "a list far larger than the limit streams through")
+
+	_, err = listPage[pagedRow](context.Background(), c, "account.payment", nil)
+	assert.ErrorContains(t, err, "size limit", "a whole document is bounded")
+
+	huge := "<doc><elem><id>1</id><note>" + strings.Repeat("x", 8192) + "</note></elem></doc>"
+	c2, _ := newStub(t, []stubReply{xmlReply([]byte(huge))}, WithMaxResponseBytes(4096))
+	for _, err := range listAll(context.Background(), c2, "account.payment", nil, pagedRowKey) {
+		assert.ErrorContains(t, err, "size limit", "one oversized row is refused")
+	}
+}
+
+func TestListPage(t *testing.T) {
+	t.Parallel()
+	c, s := newStub(t, []stubReply{xmlReply([]byte(`<doc><elem><id>7</id><subaccountamount_iso>1 234,50 RUB</subaccountamount_iso></elem><p_cnt>20</p_cnt><p_num>2</p_num><p_elems>21</p_elems></doc>`))})
+	params, err := listParams("account.payment", &ListOptions{Page: 2, PerPage: 20, Sort: "id", Order: "desc"})
+	require.NoError(t, err)
+	page, err := listPage[pagedRow](context.Background(), c, "account.payment", params)
+	require.NoError(t, err)
+	assert.Equal(t, 2, page.Number)
+	assert.Equal(t, 20, page.Size)
+	assert.Equal(t, 21, page.Total)
+	require.Len(t, page.Items, 1)
+	assert.Equal(t, "1234.50 RUB", page.Items[0].Amount.String())
+	form := s.last(t)
+	assert.Equal(t, []string{"2", "20", "id", "desc"}, []string{form.Get("p_num"), form.Get("p_cnt"), form.Get("p_sort"), form.Get("p_order")})
+	assert.Empty(t, form.Get("filter"), "paging alone is no filter")
+}
+
+func TestListPageRefusesABadColumn(t *testing.T) {
+	t.Parallel()
+	c, _ := newStub(t, []stubReply{xmlReply([]byte(`<doc><elem><id>x7</id></elem></doc>`))})
+	_, err := listPage[pagedRow](context.Background(), c, "account.payment", nil)
+	require.ErrorIs(t, err, ErrUnexpectedResponse)
+	assert.ErrorContains(t, err, "column id")
+}
