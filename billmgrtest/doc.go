@@ -1,0 +1,52 @@
+// Package billmgrtest is an in-memory fake of the BILLmanager account API
+// that speaks the real wire protocol: requests are form-encoded POSTs (or
+// GETs) with func, out=xml, lang and credentials, and replies are the XML
+// documents the real server writes, errors included. The requests it
+// answers, and how, are fixed by docs/wire.md.
+//
+// It keeps real state with exact decimal money: registering makes a client
+// with a personal account, crediting a payment raises the balance, an
+// expense lowers it, deleting a credited payment is refused. It can also
+// misbehave on purpose (FailNext, DropNext, SetDelay, ExpireSessions), so
+// that clients can test their retries and re-logins.
+//
+// Start a server in a test and talk to it over HTTP:
+//
+//	srv := billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{
+//		Accounts: []billmgrtest.SeedAccount{{Email: "ann@example.com", Password: "pw"}},
+//	}))
+//	defer srv.Close()
+//	ann := srv.AccountID("ann@example.com")
+//
+//	resp, err := srv.Client().PostForm(srv.URL, url.Values{
+//		"func":             {"payment.edit"},
+//		"out":              {"xml"},
+//		"authinfo":         {srv.AdminUser + ":" + srv.AdminPassword},
+//		"plid":             {strconv.FormatInt(ann, 10)},
+//		"sok":              {"ok"},
+//		"subaccountamount": {"100.00"},
+//	})
+//	// <doc ...><ok/><id>5</id>...</doc>; then func=payment.setpaid&elid=5,
+//	// and srv.Balance(ann) is 100.
+//
+// The administrator (WithAdmin, default "admin" / "admin-secret") may call
+// every function, and act as a client with su=EMAIL. Clients log in with
+// their e-mail and password (level 16) and may call only payment.add.
+//
+// Errors come as the real server sends them, with HTTP 200:
+//
+//	type    object                    when
+//	auth    badpassword               wrong credentials (authinfo, func=auth, a spent key)
+//	auth    session                   unknown or expired session id, or no credentials
+//	access  the function, or su       a client calls an administrator's function
+//	missed  func                      unknown function
+//	missed  elid, plid, su, username  no such object (or it belongs to another client)
+//	exists  email, expense            the value is taken
+//	value   the field                 a bad value, or a rule of the state refuses it
+//
+// Every id (clients, users, payments, expenses, ...) comes from one
+// increasing sequence, so an id of one kind never names an object of
+// another. Directories are fixed: providers 1 and 2; client groups 1 to 3;
+// payment methods 1 (bank transfer), 2 (bank card), 3 (test payment);
+// currencies 126 RUB, 153 USD, 46 EUR; countries 182, 233, 81.
+package billmgrtest

@@ -1,0 +1,57 @@
+package billmgrtest
+
+// apiError is an error the fake answers with an <error> document (HTTP 200).
+// typ and object are what clients match on; value is the offending value;
+// reason, formatted with args, becomes the localized <detail>.
+type apiError struct {
+	typ, object, value string
+	reason             text
+	args               []any
+}
+
+func (e *apiError) Error() string { return e.typ + "(" + e.object + ")" }
+
+// headline is the localized <group> template of the error.
+func (e *apiError) headline() text {
+	switch {
+	case e.typ == "value":
+		return headValue
+	case e.typ == "missed" && e.object == "func":
+		return headNoFunc
+	case e.typ == "missed":
+		return headMissed
+	case e.typ == "exists":
+		return headExists
+	case e.typ == "access":
+		return headAccess
+	case e.typ == "auth" && e.object == "badpassword":
+		return headBadPass
+	default:
+		return headSession
+	}
+}
+
+// invalid is a value(object) error: a field has a bad value.
+func invalid(object, value string, reason text, args ...any) *apiError {
+	return &apiError{typ: "value", object: object, value: value, reason: reason, args: args}
+}
+
+// notFound is a missed(object) error: no object has that id, or no function that name.
+func notFound(object, value string) *apiError {
+	return &apiError{typ: "missed", object: object, value: value}
+}
+
+// clash is an exists(object) error: another object already has that value.
+func clash(object, value string) *apiError {
+	return &apiError{typ: "exists", object: object, value: value}
+}
+
+// forbidden is an access(object) error: the user may not call the function.
+func forbidden(object string) *apiError {
+	return &apiError{typ: "access", object: object}
+}
+
+// unauthorized is an auth(object) error: object is "badpassword" or "session".
+func unauthorized(object, value string) *apiError {
+	return &apiError{typ: "auth", object: object, value: value}
+}

@@ -1,0 +1,296 @@
+package billmgrtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Handler is the fake BILLmanager as a bare http.Handler. It answers on any
+// path. Its methods are safe for concurrent use, also while it serves.
+type Handler struct {
+	mu         sync.Mutex
+	st         *state
+	hits       map[string]int
+	failN      int
+	failStatus int
+	dropN      int
+	delay      time.Duration
+}
+
+// NewHandler returns a fake loaded with the seed of WithSeed. It panics if
+// the seed is invalid (see Seed.Validate).
+func NewHandler(opts ...Option) *Handler {
+	cfg := newConfig(opts)
+	if err := cfg.seed.Validate(); err != nil {
+		panic("billmgrtest: " + err.Error())
+	}
+	st := newState(cfg)
+	st.load(cfg.seed)
+	return &Handler{st: st, hits: make(map[string]int)}
+}
+
+// route is how a function is served and who may call it.
+type route struct {
+	serve  func(*call) (*reply, error)
+	public bool // callable without credentials
+	client bool // callable by clients (level 16), not only by the administrator
+}
+
+var routes = map[string]route{
+	"auth":                        {serve: login, public: true},
+	"session.newkey":              {serve: newKey},
+	"account":                     {serve: listAccounts},
+	"register":                    {serve: formOrSubmit(registerForm, register), public: true},
+	"ticket.write.account":        {serve: writeAccountTicket},
+	"account.payment":             {serve: listPayments},
+	"payment.edit":                {serve: formOrSubmit(viewPayment, savePayment)},
+	"payment.setpaid":             {serve: setPaid},
+	"payment.send":                {serve: sendInvoices},
+	"account.payment.filter":      {serve: paymentFilter.serve},
+	"payment.refund":              {serve: formOrSubmit(refundForm, refund)},
+	"payment.history":             {serve: listHistory},
+	"payment.print":               {serve: printPayment},
+	"payment.print.pdf":           {serve: printPaymentPDF},
+	"payment.expense":             {serve: listAllocations},
+	"payment.expense.edit":        {serve: formOrSubmit(viewAllocation, saveAllocation)},
+	"payment.expense.delete":      {serve: deleteAllocations},
+	"payment.delete":              {serve: deletePayments},
+	"payment.add":                 {serve: formOrSubmit(addPaymentForm, addPayment), client: true},
+	"payment.orderinfo":           {serve: listOrderLines},
+	"payment.orderinfo.edit":      {serve: formOrSubmit(viewOrderLine, saveOrderLine)},
+	"ticket.write.payment":        {serve: writePaymentTicket},
+	"account.group":               {serve: groups.list},
+	"account.group.resume":        {serve: groups.turn(true)},
+	"account.group.suspend":       {serve: groups.turn(false)},
+	"subaccount":                  {serve: listSubaccounts},
+	"subaccount.edit":             {serve: formOrSubmit(viewSubaccount, saveSubaccount)},
+	"subaccount.suspend":          {serve: setSubaccountStatus(2)},
+	"subaccount.refund":           {serve: formOrSubmit(withdrawForm, withdraw)},
+	"subaccount.resume":           {serve: setSubaccountStatus(1)},
+	"account.discount":            {serve: discounts.list},
+	"account.discount.add":        {serve: formOrSubmit(discounts.view, discounts.save)},
+	"account.discount.delete":     {serve: discounts.delete},
+	"account.discount.edit":       {serve: formOrSubmit(discounts.view, discounts.save)},
+	"account.sms":                 {serve: formOrSubmit(smsForm, sendSMS)},
+	"account.setfilter":           {serve: setClientFilter},
+	"account.filter":              {serve: accountFilter.serve},
+	"account.currencyrate":        {serve: currencyRates.list},
+	"account.currencyrate.edit":   {serve: formOrSubmit(currencyRates.view, currencyRates.save)},
+	"account.currencyrate.delete": {serve: currencyRates.delete},
+	"subaccount.expense":          {serve: listExpenses},
+	"subaccount.expense.filter":   {serve: expenseFilter.serve},
+	"subaccount.expense.edit":     {serve: formOrSubmit(viewExpense, saveExpense)},
+	"subaccount.expense.delete":   {serve: deleteExpenses},
+	"account.taxrule":             {serve: taxRules.list},
+	"account.taxrule.delete":      {serve: taxRules.delete},
+	"account.taxrule.edit":        {serve: formOrSubmit(taxRules.view, taxRules.save)},
+	"account.edit":                {serve: formOrSubmit(viewAccount, saveAccount)},
+	"account.su":                  {serve: suLink},
+	"account.delete":              {serve: deleteAccounts},
+	"account.project":             {serve: projects.list},
+	"account.project.resume":      {serve: projects.turn(true)},
+	"account.project.suspend":     {serve: projects.turn(false)},
+}
+
+// formOrSubmit serves a form function: without sok it shows the form, with
+// sok it submits it. A submit that creates or changes an object answers
+// <ok/><id>ID</id>, with the object's id either way.
+func formOrSubmit(view, submit func(*call) (*reply, error)) func(*call) (*reply, error) {
+	return func(c *call) (*reply, error) {
+		if c.sent() {
+			return submit(c)
+		}
+		return view(c)
+	}
+}
+
+// call is one request being served, with the state locked.
+type call struct {
+	st     *state
+	fn     string
+	params url.Values
+	lang   string
+	host   string
+	ip     string
+	now    time.Time
+	login  *principal // who authenticated
+	user   *principal // who the call runs as: login, or the su user
+}
+
+// actor is the user the call runs as, nil before authentication.
+func (c *call) actor() *principal {
+	if c.user != nil {
+		return c.user
+	}
+	return c.login
+}
+
+// run authenticates the call and serves it.
+func (c *call) run() (*reply, error) {
+	if out := c.params.Get("out"); out != "" && out != "xml" {
+		return nil, invalid("out", out, whyOut)
+	}
+	rt, known := routes[c.fn]
+	if err := c.authenticate(rt.public); err != nil {
+		return nil, err
+	}
+	if !known {
+		return nil, notFound("func", c.fn)
+	}
+	if p := c.actor(); p != nil && p.account != nil && !rt.client {
+		return nil, forbidden(c.fn)
+	}
+	return rt.serve(c)
+}
+
+const xmlContentType = "text/xml; charset=UTF-8"
+
+// ServeHTTP answers one request: GET (query) or POST (form body).
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	h.mu.Lock()
+	h.hits[r.Form.Get("func")]++
+	failStatus, drop := h.takeFault()
+	delay := h.delay
+	h.mu.Unlock()
+
+	if !wait(r.Context(), delay) {
+		return
+	}
+	switch {
+	case failStatus != 0:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(failStatus)
+		fmt.Fprint(w, faultPage(failStatus))
+		return
+	case drop:
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler) // closes the stream without a reply
+		}
+		conn.Close()
+		return
+	}
+	body, contentType := h.serve(r)
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// serve runs the call with the state locked and renders its reply.
+func (h *Handler) serve(r *http.Request) (body []byte, contentType string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c := h.st.newCall(r)
+	rep, err := c.run()
+	if err != nil {
+		var e *apiError
+		if !errors.As(err, &e) {
+			e = &apiError{typ: "internal", object: "error", value: err.Error()}
+		}
+		return c.errorDocument(e), xmlContentType
+	}
+	if rep.contentType != "" {
+		return rep.raw, rep.contentType
+	}
+	return c.document(rep.body...), xmlContentType
+}
+
+func (s *state) newCall(r *http.Request) *call {
+	lang := r.Form.Get("lang")
+	if lang != "ru" {
+		lang = "en"
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	ip, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		ip = r.RemoteAddr
+	}
+	return &call{st: s, fn: r.Form.Get("func"), params: r.Form, lang: lang,
+		host: scheme + "://" + r.Host, ip: ip, now: s.cfg.now()}
+}
+
+// wait sleeps d, or less when ctx ends first; it reports whether to go on.
+func wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// faultPage is the HTML page a reverse proxy answers with, nginx style.
+func faultPage(status int) string {
+	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
+		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+}
+
+// takeFault consumes one pending fault: a failure status, or a drop.
+func (h *Handler) takeFault() (failStatus int, drop bool) {
+	switch {
+	case h.failN > 0:
+		h.failN--
+		return h.failStatus, false
+	case h.dropN > 0:
+		h.dropN--
+		return 0, true
+	}
+	return 0, false
+}
+
+// Hits returns how many requests named fn in their func parameter, faulted
+// and failed ones included.
+func (h *Handler) Hits(fn string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.hits[fn]
+}
+
+// FailNext makes the next n requests fail with the HTTP status (such as
+// 502), with an HTML body as a reverse proxy sends. It replaces failures
+// still pending. Pending failures come before pending drops (DropNext).
+func (h *Handler) FailNext(n int, status int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.failN, h.failStatus = n, status
+}
+
+// DropNext makes the next n requests end with the connection closed and no
+// reply at all. It replaces drops still pending.
+func (h *Handler) DropNext(n int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.dropN = n
+}
+
+// SetDelay makes every reply, faults included, wait d (in real time); a
+// request whose context ends first gets no reply. 0 turns the delay off.
+func (h *Handler) SetDelay(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.delay = d
+}

@@ -1,0 +1,81 @@
+package billmgrtest
+
+import "time"
+
+// Default administrator credentials of a fake server. WithAdmin replaces them.
+const (
+	DefaultAdminUser     = "admin"
+	DefaultAdminPassword = "admin-secret"
+)
+
+// DefaultPageSize is the page size (p_cnt) of a list when the request sends none.
+const DefaultPageSize = 1000
+
+// Option configures a Handler or a Server.
+type Option func(*config)
+
+type config struct {
+	adminUser     string
+	adminPassword string
+	now           func() time.Time
+	loc           *time.Location
+	seed          Seed
+	pageSize      int
+}
+
+func newConfig(opts []Option) *config {
+	cfg := &config{
+		adminUser:     DefaultAdminUser,
+		adminPassword: DefaultAdminPassword,
+		now:           time.Now,
+		loc:           time.UTC,
+		pageSize:      DefaultPageSize,
+	}
+	for _, opt := range opts {
+		opt(cfg)
+	}
+	return cfg
+}
+
+// WithAdmin sets the administrator's user name and password
+// (default DefaultAdminUser / DefaultAdminPassword).
+func WithAdmin(user, password string) Option {
+	return func(c *config) { c.adminUser, c.adminPassword = user, password }
+}
+
+// WithClock sets the clock the server reads for create dates, pay dates,
+// history entries and session and login-key expiry (default time.Now).
+// SetDelay is not affected: it always waits in real time.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// WithLocation sets the server-local time zone in which the server writes and
+// reads dates (default UTC).
+func WithLocation(loc *time.Location) Option {
+	return func(c *config) {
+		if loc != nil {
+			c.loc = loc
+		}
+	}
+}
+
+// WithSeed loads initial data. NewHandler and NewServer panic if the seed is
+// invalid; call Seed.Validate first to get an error instead.
+func WithSeed(seed Seed) Option {
+	return func(c *config) { c.seed = seed }
+}
+
+// WithPageSize sets the page size of lists whose request sends no p_cnt
+// (default DefaultPageSize). n <= 0 keeps the default.
+func WithPageSize(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.pageSize = n
+		}
+	}
+}
