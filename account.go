@@ -1,4 +1,585 @@
 package billmgr
 
-// AccountsService calls the account functions of the account API.
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+)
+
+// AccountsService calls the account functions of the account API: the client list, the
+// client form, registration, the saved filter of the client list, and the client's groups
+// and providers.
 type AccountsService service
+
+// Account is one row of the client list (the account function).
+//
+// The list's status column is not a status code: BILLmanager labels it "Properties" and
+// fills it with free text about the client, so it is Properties, a string. The client's
+// status is AccountStatus.
+type Account struct {
+	ID               int64     // id (elid on the vendor's reference page)
+	Name             string    // name
+	Email            string    // email
+	Project          Status    // project: Code is the provider id, Label its name
+	Balance          Money     // balance, "100.00 RUB"
+	AccountStatus    Status    // account_status: AccountActive, AccountSuspended, AccountDeleted
+	RegistrationDate time.Time // tz_registration_date, in the client's location
+	Properties       string    // status: the "Properties" text
+}
+
+// accountRow is a row of the client list as the server sends it. The vendor's reference
+// names the id column elid while servers and the other lists say id: both are read, and
+// id wins when a row carries both.
+type accountRow struct {
+	ID               int64     `xml:"id"`
+	ElID             int64     `xml:"elid"`
+	Name             string    `xml:"name"`
+	Email            string    `xml:"email"`
+	Project          Status    `xml:"project"`
+	Balance          Money     `xml:"balance"`
+	AccountStatus    Status    `xml:"account_status"`
+	RegistrationDate time.Time `xml:"tz_registration_date"`
+	Properties       string    `xml:"status"`
+}
+
+// id is the row's id, from id or else elid.
+func (r *accountRow) id() int64 {
+	if r.ID != 0 {
+		return r.ID
+	}
+	return r.ElID
+}
+
+func (r *accountRow) account() Account {
+	return Account{
+		ID:               r.id(),
+		Name:             r.Name,
+		Email:            r.Email,
+		Project:          r.Project,
+		Balance:          r.Balance,
+		AccountStatus:    r.AccountStatus,
+		RegistrationDate: r.RegistrationDate,
+		Properties:       r.Properties,
+	}
+}
+
+// AccountListOptions page, sort and filter the client list. Setting any filter field sends
+// filter=on with the fields set; a zero field does not filter.
+type AccountListOptions struct {
+	ListOptions
+
+	Name          string `url:"name,omitempty"`
+	Email         string `url:"email,omitempty"`
+	Project       int64  `url:"project,omitempty"`        // provider id
+	AccountStatus string `url:"account_status,omitempty"` // AccountActive, AccountSuspended, AccountDeleted
+}
+
+const fnAccount = "account"
+
+// List returns one page of clients.
+//
+// A filter saved with SaveFilter (or in the panel) applies to this list on the server as
+// well, silently leaving rows out; see ResetFilter.
+//
+// API: account
+func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*Page[Account], error) {
+	params, err := listParams(fnAccount, opts)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := listPage[accountRow](ctx, s.client, fnAccount, params)
+	if err != nil {
+		return nil, err
+	}
+	page := &Page[Account]{Number: rows.Number, Size: rows.Size, Total: rows.Total}
+	for i := range rows.Items {
+		page.Items = append(page.Items, rows.Items[i].account())
+	}
+	return page, nil
+}
+
+// All returns every client, page by page, each once. Like List, it sees only what the
+// saved filter of the client list lets through: call ResetFilter first to walk them all.
+//
+// API: account
+func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) iter.Seq2[Account, error] {
+	return func(yield func(Account, error) bool) {
+		params, err := listParams(fnAccount, opts)
+		if err != nil {
+			yield(Account{}, err)
+			return
+		}
+		key := func(r *accountRow) string { return idText(r.id()) }
+		for row, err := range listAll(ctx, s.client, fnAccount, params, key) {
+			if !yield(row.account(), err) {
+				return
+			}
+		}
+	}
+}
+
+// RegisterParams are the fields of a self-registration (register). Email and Password are
+// required. String, GoString and LogValue redact the password.
+type RegisterParams struct {
+	Email           string  `url:"email"`              // the login and e-mail of the new client
+	Password        string  `url:"passwd"`             // sent in the request body only
+	RealName        string  `url:"realname,omitempty"` // full name
+	Phone           *string `url:"phone,omitempty"`
+	ConditionsAgree *Flag   `url:"conditions_agree,omitempty"` // the terms of use are accepted
+	Offers          Offers  `url:"offer,omitempty"`            // offer agreements, by id
+	Country         *int64  `url:"country,omitempty"`          // country id in BILLmanager's directory
+	State           *int64  `url:"state,omitempty"`            // region id in BILLmanager's directory
+	Project         *int64  `url:"project,omitempty"`          // provider id
+	Recovery        *Flag   `url:"recovery,omitempty"`         // mail a password-reset link too
+	GA              *string `url:"_ga,omitempty"`              // Google Analytics client id
+	Partner         *string `url:"partner,omitempty"`          // referral partner code
+	SesID           *string `url:"sesid,omitempty"`            // referral click id
+	TZOffset        *int    `url:"tzoffset,omitempty"`         // the client's offset from GMT, as the browser reports it
+}
+
+// String shows the parameters as they are sent, with the password redacted.
+func (p RegisterParams) String() string { return describeSecretParams(p) }
+
+// GoString is String, so that %#v does not print the password either.
+func (p RegisterParams) GoString() string { return "billmgr.RegisterParams{" + p.String() + "}" }
+
+// LogValue logs String.
+func (p RegisterParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// Offers are the offer agreements (договор-оферта) of a registration: offer id → accepted.
+// Each entry goes out as offer_<id>=on or off.
+type Offers map[int64]Flag
+
+// EncodeValues writes one offer_<id> flag per entry.
+func (o Offers) EncodeValues(key string, v *url.Values) error {
+	for id, accepted := range o {
+		if id <= 0 {
+			return fmt.Errorf("offer id %d: ids are positive", id)
+		}
+		v.Set(key+"_"+idText(id), accepted.String())
+	}
+	return nil
+}
+
+// Registration is the outcome of Register. BILLmanager answers with the new client's id
+// (<id>) and user id (<user.id>); an id the reply leaves out stays 0.
+type Registration struct {
+	AccountID int64
+	UserID    int64
+	Email     string // the login, as registered
+}
+
+// Register signs a new client up, as the site registration form does, and returns the ids
+// of the new client and its user.
+//
+// API: register
+func (s *AccountsService) Register(ctx context.Context, p *RegisterParams) (*Registration, error) {
+	const fn = "register"
+	if p != nil && (p.Email == "" || p.Password == "") {
+		return nil, fmt.Errorf("billmgr: %s: Email and Password are required", fn)
+	}
+	params, err := encodeParams(fn, p)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := s.client.submit(ctx, fn, params)
+	if err != nil {
+		return nil, err
+	}
+	reg := &Registration{Email: p.Email}
+	if reg.AccountID, err = replyID(fn, doc, "id"); err != nil {
+		return nil, err
+	}
+	if reg.UserID, err = replyID(fn, doc, "user.id"); err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
+// replyID reads the id in the child name of doc; a missing child is 0.
+func replyID(fn string, doc *Doc, name string) (int64, error) {
+	raw := doc.Value(name)
+	if raw == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("billmgr: %s: %w: %s %q is not a number", fn, ErrUnexpectedResponse, name, raw)
+	}
+	return id, nil
+}
+
+// TicketParams are a support request written to a client (ticket.write.account,
+// ticket.write.payment).
+type TicketParams struct {
+	Subject string `url:"subject"`
+	Message string `url:"message"`
+}
+
+// WriteTicket opens a support request to the client accountID and returns the ticket id.
+//
+// API: ticket.write.account
+func (s *AccountsService) WriteTicket(ctx context.Context, accountID int64, p *TicketParams) (int64, error) {
+	return s.client.writeTicket(ctx, "ticket.write.account", "account", accountID, p)
+}
+
+// writeTicket submits a ticket.write.* form for the object id (named what in errors) and
+// returns the new ticket's id.
+func (c *Client) writeTicket(ctx context.Context, fn, what string, id int64, p *TicketParams) (int64, error) {
+	doc, err := c.submitWithElid(ctx, fn, what, id, p)
+	if err != nil {
+		return 0, err
+	}
+	return createdID(fn, doc)
+}
+
+// submitWithElid checks id, encodes p and submits fn with elid=id.
+func (c *Client) submitWithElid(ctx context.Context, fn, what string, id int64, p any) (*Doc, error) {
+	if err := checkID(fn, what, id); err != nil {
+		return nil, err
+	}
+	params, err := encodeParams(fn, p)
+	if err != nil {
+		return nil, err
+	}
+	return c.submit(ctx, fn, withIDs(params, 0, idText(id)))
+}
+
+// AccountDetails is the client form (account.edit). The password is never shown.
+type AccountDetails struct {
+	ID               int64     `xml:"elid"`
+	Email            string    `xml:"email"`
+	VerifyEmail      Flag      `xml:"verify_email"`
+	Project          int64     `xml:"project"` // provider id
+	Country          int64     `xml:"country"` // country id in BILLmanager's directory
+	State            int64     `xml:"state"`   // region id
+	RealName         string    `xml:"realname"`
+	Name             string    `xml:"name"`
+	SettingURL       string    `xml:"settingurl"`
+	ValidPhone       string    `xml:"valid_phone"`
+	TryPhone         string    `xml:"try_phone"`
+	Label            string    `xml:"label"`
+	SelfView         string    `xml:"selfview"`
+	ProductsPage     string    `xml:"products_page"`
+	RegistrationDate time.Time `xml:"registration_date"`
+	RegistrationIP   string    `xml:"registration_ip"`
+	Attitude         string    `xml:"attitude"`
+	Employee         int64     `xml:"employee"` // id of the staff member who registered the client
+	NoCalcStat       Flag      `xml:"nocalcstat"`
+	Note             string    `xml:"note"`
+	Notify           Flag      `xml:"notify"`
+	Recovery         Flag      `xml:"recovery"`
+}
+
+// AccountParams are the fields of the client form (account.edit). Only the fields set are
+// sent, so an Update changes those alone. String, GoString and LogValue redact Password
+// and Confirm.
+type AccountParams struct {
+	Email            *string   `url:"email,omitempty"`
+	VerifyEmail      *Flag     `url:"verify_email,omitempty"`
+	Project          *int64    `url:"project,omitempty"` // provider id
+	Country          *int64    `url:"country,omitempty"` // country id in BILLmanager's directory
+	State            *int64    `url:"state,omitempty"`   // region id
+	RealName         *string   `url:"realname,omitempty"`
+	Name             *string   `url:"name,omitempty"`
+	SettingURL       *string   `url:"settingurl,omitempty"`
+	ValidPhone       *string   `url:"valid_phone,omitempty"`
+	TryPhone         *string   `url:"try_phone,omitempty"`
+	Label            *string   `url:"label,omitempty"`
+	SelfView         *string   `url:"selfview,omitempty"`
+	Password         *string   `url:"passwd,omitempty"`
+	Confirm          *string   `url:"confirm,omitempty"` // the password again
+	ProductsPage     *string   `url:"products_page,omitempty"`
+	RegistrationDate *DateTime `url:"registration_date,omitempty"`
+	RegistrationIP   *string   `url:"registration_ip,omitempty"`
+	Attitude         *string   `url:"attitude,omitempty"`
+	Employee         *int64    `url:"employee,omitempty"`
+	NoCalcStat       *Flag     `url:"nocalcstat,omitempty"`
+	Note             *string   `url:"note,omitempty"`
+	Notify           *Flag     `url:"notify,omitempty"`   // mail the client a registration notice
+	Recovery         *Flag     `url:"recovery,omitempty"` // put password-reset data in the notice
+}
+
+// String shows the parameters as they are sent, with the passwords redacted.
+func (p AccountParams) String() string { return describeSecretParams(p) }
+
+// GoString is String, so that %#v does not print the passwords either.
+func (p AccountParams) GoString() string { return "billmgr.AccountParams{" + p.String() + "}" }
+
+// LogValue logs String.
+func (p AccountParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// describeSecretParams renders params as they are encoded, "key=value" in key order, with the
+// values of password parameters replaced.
+func describeSecretParams(p any) string {
+	v, err := query.Values(p)
+	if err != nil {
+		return "invalid: " + err.Error()
+	}
+	pairs := make([]string, 0, len(v))
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		val := strings.Join(v[k], ",")
+		if echoedSecrets[k] {
+			val = redacted
+		}
+		pairs = append(pairs, k+"="+strconv.Quote(val))
+	}
+	return strings.Join(pairs, " ")
+}
+
+const fnAccountEdit = "account.edit"
+
+// Get returns the client form of the client id.
+//
+// API: account.edit
+func (s *AccountsService) Get(ctx context.Context, id int64) (*AccountDetails, error) {
+	if err := checkID(fnAccountEdit, "account", id); err != nil {
+		return nil, err
+	}
+	d := &AccountDetails{}
+	if err := s.client.view(ctx, fnAccountEdit, withIDs(nil, 0, idText(id)), d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Create adds a client and returns its id.
+//
+// API: account.edit
+func (s *AccountsService) Create(ctx context.Context, p *AccountParams) (int64, error) {
+	params, err := encodeParams(fnAccountEdit, p)
+	if err != nil {
+		return 0, err
+	}
+	return s.client.create(ctx, fnAccountEdit, params)
+}
+
+// Update changes the fields of p that are set on the client id.
+//
+// API: account.edit
+func (s *AccountsService) Update(ctx context.Context, id int64, p *AccountParams) error {
+	_, err := s.client.submitWithElid(ctx, fnAccountEdit, "account", id, p)
+	return err
+}
+
+// Delete deletes the clients ids.
+//
+// API: account.delete
+func (s *AccountsService) Delete(ctx context.Context, ids ...int64) error {
+	return s.client.act(ctx, "account.delete", 0, ids)
+}
+
+// LoginURL asks for a URL that opens the panel as the client accountID (the "drill down
+// to the user panel" of account.su) and returns it as an absolute URL, resolved against
+// the client's base URL. Whoever opens the URL is logged in as the client without a
+// password: hand it to a browser as a redirect and never log or store it. The SDK redacts
+// its key from its own errors and logs.
+//
+// API: account.su
+func (s *AccountsService) LoginURL(ctx context.Context, accountID int64) (string, error) {
+	const fn = "account.su"
+	if err := checkID(fn, "account", accountID); err != nil {
+		return "", err
+	}
+	doc, err := s.client.document(ctx, &request{fn: fn, params: withIDs(nil, 0, idText(accountID))})
+	if err != nil {
+		return "", err
+	}
+	return s.client.resolveLoginURL(fn, doc.Child("ok"))
+}
+
+// errNoURL is returned when account.su succeeds without <ok type="url">.
+var errNoURL = errors.New(`the reply carries no <ok type="url">`)
+
+// resolveLoginURL reads the URL of <ok type="url"> and resolves it against the base URL.
+// The URL's text never goes into an error: it holds a login key.
+func (c *Client) resolveLoginURL(fn string, ok *Node) (string, error) {
+	raw := strings.TrimSpace(ok.text())
+	if ok.Attr("type") != "url" || raw == "" {
+		return "", fmt.Errorf("billmgr: %s: %w: %w", fn, ErrUnexpectedResponse, errNoURL)
+	}
+	ref, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("billmgr: %s: %w: the login URL does not parse", fn, ErrUnexpectedResponse)
+	}
+	base, err := url.Parse(c.baseURL)
+	if err != nil {
+		return "", fmt.Errorf("billmgr: %s: base URL: %w", fn, err)
+	}
+	u := base.ResolveReference(ref)
+	if key := u.Query().Get("key"); key != "" {
+		c.creds.addSecret(key)
+	}
+	return u.String(), nil
+}
+
+// SetFilter narrows the administrator's later lists of payments and expenses to the client
+// accountID, as choosing "filter by client" in the panel does. The filter is saved on the
+// server for the user and stays until those lists' filters are reset.
+//
+// API: account.setfilter
+func (s *AccountsService) SetFilter(ctx context.Context, accountID int64) error {
+	const fn = "account.setfilter"
+	if err := checkID(fn, "account", accountID); err != nil {
+		return err
+	}
+	return s.client.act(ctx, fn, 0, []int64{accountID})
+}
+
+// AccountFilter is the saved filter of the client list (account.filter). A zero field
+// does not filter.
+type AccountFilter struct {
+	Name          string `xml:"name" url:"name,omitempty"`
+	Email         string `xml:"email" url:"email,omitempty"`
+	Project       int64  `xml:"project" url:"project,omitempty"`               // provider id
+	AccountStatus string `xml:"account_status" url:"account_status,omitempty"` // AccountActive, …
+}
+
+// accountFilterKeys are the fields of account.filter. Saving sends all of them, the empty
+// ones blank, so that a save replaces the whole filter.
+var accountFilterKeys = []string{"name", "email", "project", "account_status"}
+
+const fnAccountFilter = "account.filter"
+
+// GetFilter returns the filter saved for the client list.
+//
+// API: account.filter
+func (s *AccountsService) GetFilter(ctx context.Context) (*AccountFilter, error) {
+	f := &AccountFilter{}
+	if err := s.client.view(ctx, fnAccountFilter, url.Values{}, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// SaveFilter replaces the filter of the client list with f. The server keeps it for the
+// user and applies it to every later client list, List and All included, silently leaving
+// out the clients it does not match, until it is reset. Prefer the inline filters of
+// AccountListOptions, which apply to one call only.
+//
+// API: account.filter
+func (s *AccountsService) SaveFilter(ctx context.Context, f *AccountFilter) error {
+	params, err := encodeParams(fnAccountFilter, f)
+	if err != nil {
+		return err
+	}
+	for _, k := range accountFilterKeys {
+		if !params.Has(k) {
+			params.Set(k, "")
+		}
+	}
+	_, err = s.client.submit(ctx, fnAccountFilter, params)
+	return err
+}
+
+// ResetFilter saves the empty filter of the client list, so that later lists show every
+// client again.
+//
+// API: account.filter
+func (s *AccountsService) ResetFilter(ctx context.Context) error {
+	return s.SaveFilter(ctx, &AccountFilter{})
+}
+
+// SMSParams are an SMS to a client (account.sms).
+type SMSParams struct {
+	Type    *string `url:"type,omitempty"`  // which of the client's numbers to use
+	Phone   *string `url:"phone,omitempty"` // the number to send to
+	Message string  `url:"message"`
+}
+
+// SendSMS sends a text message to the client accountID.
+//
+// API: account.sms
+func (s *AccountsService) SendSMS(ctx context.Context, accountID int64, p *SMSParams) error {
+	_, err := s.client.submitWithElid(ctx, "account.sms", "account", accountID, p)
+	return err
+}
+
+// Group is one row of a client's groups (account.group).
+type Group struct {
+	ID     int64  `xml:"id"`
+	Name   string `xml:"name"`
+	Status Status `xml:"status"` // StatusOn: the client is in the group; StatusOff: not
+}
+
+// Groups returns one page of the client groups and whether the client accountID is in each.
+//
+// API: account.group
+func (s *AccountsService) Groups(ctx context.Context, accountID int64, opts *ListOptions) (*Page[Group], error) {
+	return accountSubList[Group](ctx, s.client, "account.group", accountID, opts)
+}
+
+// ResumeGroups puts the client accountID into the groups ids (their status turns on).
+//
+// API: account.group.resume
+func (s *AccountsService) ResumeGroups(ctx context.Context, accountID int64, ids ...int64) error {
+	return s.client.actInAccount(ctx, "account.group.resume", accountID, ids)
+}
+
+// SuspendGroups takes the client accountID out of the groups ids (their status turns off).
+//
+// API: account.group.suspend
+func (s *AccountsService) SuspendGroups(ctx context.Context, accountID int64, ids ...int64) error {
+	return s.client.actInAccount(ctx, "account.group.suspend", accountID, ids)
+}
+
+// Provider is one row of the providers available to a client (account.project).
+type Provider struct {
+	ID     int64  `xml:"id"`
+	Name   string `xml:"name"`
+	Status Status `xml:"status"` // StatusOn: available to the client; StatusOff: not
+}
+
+// Providers returns one page of the providers and whether each is available to the client
+// accountID.
+//
+// API: account.project
+func (s *AccountsService) Providers(ctx context.Context, accountID int64, opts *ListOptions) (*Page[Provider], error) {
+	return accountSubList[Provider](ctx, s.client, "account.project", accountID, opts)
+}
+
+// ResumeProviders makes the providers ids available to the client accountID.
+//
+// API: account.project.resume
+func (s *AccountsService) ResumeProviders(ctx context.Context, accountID int64, ids ...int64) error {
+	return s.client.actInAccount(ctx, "account.project.resume", accountID, ids)
+}
+
+// SuspendProviders makes the providers ids unavailable to the client accountID.
+//
+// API: account.project.suspend
+func (s *AccountsService) SuspendProviders(ctx context.Context, accountID int64, ids ...int64) error {
+	return s.client.actInAccount(ctx, "account.project.suspend", accountID, ids)
+}
+
+// accountSubList reads one page of the sub-list fn of the client accountID (elid=client).
+func accountSubList[T any](ctx context.Context, c *Client, fn string, accountID int64, opts *ListOptions) (*Page[T], error) {
+	if err := checkID(fn, "account", accountID); err != nil {
+		return nil, err
+	}
+	params, err := listParams(fn, opts)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[T](ctx, c, fn, withIDs(params, 0, idText(accountID)))
+}
+
+// actInAccount runs the group action fn on ids inside the client accountID (plid=client).
+func (c *Client) actInAccount(ctx context.Context, fn string, accountID int64, ids []int64) error {
+	if err := checkID(fn, "account", accountID); err != nil {
+		return err
+	}
+	return c.act(ctx, fn, accountID, ids)
+}
+
+func idText(id int64) string { return strconv.FormatInt(id, 10) }

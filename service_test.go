@@ -24,6 +24,13 @@ import (
 // be silently dropped on the wire.
 var paramsTypes = []any{
 	ListOptions{},
+	AccountListOptions{}, AccountParams{}, RegisterParams{}, TicketParams{}, SMSParams{}, AccountFilter{},
+	PaymentListOptions{}, PaymentParams{}, PaymentAddParams{}, RefundParams{},
+	SubaccountParams{}, SubaccountRefundParams{},
+	DiscountParams{},
+	ExpenseParams{}, ExpenseFilter{},
+	TaxRuleParams{},
+	CurrencyRateParams{},
 }
 
 // urlTaggedStructs finds, by parsing the package source, every struct type with a field
