@@ -512,25 +512,27 @@ type Group struct {
 	Status Status `xml:"status"` // StatusOn: the client is in the group; StatusOff: not
 }
 
+var groupList = subList[Group]{fn: "account.group", id: func(g *Group) int64 { return g.ID }}
+
 // Groups returns one page of the client groups and whether the client accountID is in each.
 //
 // API: account.group
 func (s *AccountsService) Groups(ctx context.Context, accountID int64, opts *ListOptions) (*Page[Group], error) {
-	return accountSubList[Group](ctx, s.client, "account.group", accountID, opts)
+	return groupList.page(ctx, s.client, accountID, opts)
 }
 
 // ResumeGroups puts the client accountID into the groups ids (their status turns on).
 //
 // API: account.group.resume
 func (s *AccountsService) ResumeGroups(ctx context.Context, accountID int64, ids ...int64) error {
-	return s.client.actInAccount(ctx, "account.group.resume", accountID, ids)
+	return subAct(ctx, s.client, "account.group.resume", accountID, ids)
 }
 
 // SuspendGroups takes the client accountID out of the groups ids (their status turns off).
 //
 // API: account.group.suspend
 func (s *AccountsService) SuspendGroups(ctx context.Context, accountID int64, ids ...int64) error {
-	return s.client.actInAccount(ctx, "account.group.suspend", accountID, ids)
+	return subAct(ctx, s.client, "account.group.suspend", accountID, ids)
 }
 
 // Provider is one row of the providers available to a client (account.project).
@@ -540,46 +542,26 @@ type Provider struct {
 	Status Status `xml:"status"` // StatusOn: available to the client; StatusOff: not
 }
 
+var providerList = subList[Provider]{fn: "account.project", id: func(p *Provider) int64 { return p.ID }}
+
 // Providers returns one page of the providers and whether each is available to the client
 // accountID.
 //
 // API: account.project
 func (s *AccountsService) Providers(ctx context.Context, accountID int64, opts *ListOptions) (*Page[Provider], error) {
-	return accountSubList[Provider](ctx, s.client, "account.project", accountID, opts)
+	return providerList.page(ctx, s.client, accountID, opts)
 }
 
 // ResumeProviders makes the providers ids available to the client accountID.
 //
 // API: account.project.resume
 func (s *AccountsService) ResumeProviders(ctx context.Context, accountID int64, ids ...int64) error {
-	return s.client.actInAccount(ctx, "account.project.resume", accountID, ids)
+	return subAct(ctx, s.client, "account.project.resume", accountID, ids)
 }
 
 // SuspendProviders makes the providers ids unavailable to the client accountID.
 //
 // API: account.project.suspend
 func (s *AccountsService) SuspendProviders(ctx context.Context, accountID int64, ids ...int64) error {
-	return s.client.actInAccount(ctx, "account.project.suspend", accountID, ids)
+	return subAct(ctx, s.client, "account.project.suspend", accountID, ids)
 }
-
-// accountSubList reads one page of the sub-list fn of the client accountID (elid=client).
-func accountSubList[T any](ctx context.Context, c *Client, fn string, accountID int64, opts *ListOptions) (*Page[T], error) {
-	if err := checkID(fn, "account", accountID); err != nil {
-		return nil, err
-	}
-	params, err := listParams(fn, opts)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[T](ctx, c, fn, withIDs(params, 0, idText(accountID)))
-}
-
-// actInAccount runs the group action fn on ids inside the client accountID (plid=client).
-func (c *Client) actInAccount(ctx context.Context, fn string, accountID int64, ids []int64) error {
-	if err := checkID(fn, "account", accountID); err != nil {
-		return err
-	}
-	return c.act(ctx, fn, accountID, ids)
-}
-
-func idText(id int64) string { return strconv.FormatInt(id, 10) }

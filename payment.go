@@ -54,19 +54,14 @@ type PaymentListOptions struct {
 	CreatedTo   *Date `url:"createdateend,omitempty"`
 }
 
-// paymentListParams checks accountID and encodes a payment list request.
-func paymentListParams(accountID int64, opts *PaymentListOptions) (url.Values, error) {
-	const fn = "account.payment"
-	if err := checkID(fn, "account", accountID); err != nil {
-		return nil, err
-	}
-	params, err := listParams(fn, opts)
-	if err != nil {
-		return nil, err
-	}
-	setCreatePeriod(params, "")
-	return withIDs(params, 0, idText(accountID)), nil
-}
+var (
+	paymentList    = subList[Payment]{fn: "account.payment", id: func(p *Payment) int64 { return p.ID }, finish: func(v url.Values) { setCreatePeriod(v, "") }}
+	paymentForm    = subForm{fn: "payment.edit", object: "payment"}
+	refundForm     = subForm{fn: "payment.refund", object: "payment"}
+	paymentFilter  = subFilter{fn: "account.payment.filter"}
+	allocationForm = subForm{fn: "payment.expense.edit", parent: "payment", object: "expense"}
+	orderLineForm  = subForm{fn: "payment.orderinfo.edit", parent: "payment", object: "line"}
+)
 
 // setCreatePeriod sets the period createdate: period when given, else "other" when a bound
 // (createdatestart, createdateend) is set, else nothing.
@@ -86,11 +81,7 @@ func setCreatePeriod(params url.Values, period string) {
 //
 // API: account.payment
 func (s *PaymentsService) List(ctx context.Context, accountID int64, opts *PaymentListOptions) (*Page[Payment], error) {
-	params, err := paymentListParams(accountID, opts)
-	if err != nil {
-		return nil, err
-	}
-	return listPage[Payment](ctx, s.client, "account.payment", params)
+	return paymentList.page(ctx, s.client, accountID, opts)
 }
 
 // All yields every payment of client accountID, page after page, each payment once. It
@@ -99,13 +90,7 @@ func (s *PaymentsService) List(ctx context.Context, accountID int64, opts *Payme
 //
 // API: account.payment
 func (s *PaymentsService) All(ctx context.Context, accountID int64, opts *PaymentListOptions) iter.Seq2[Payment, error] {
-	params, err := paymentListParams(accountID, opts)
-	if err != nil {
-		return func(yield func(Payment, error) bool) { yield(Payment{}, err) }
-	}
-	return listAll(ctx, s.client, "account.payment", params, func(p *Payment) string {
-		return idText(p.ID)
-	})
+	return paymentList.all(ctx, s.client, accountID, opts)
 }
 
 // PaymentDetails is the payment form (payment.edit).
@@ -154,31 +139,11 @@ type PaymentParams struct {
 	Currency         *int64    `url:"currency,omitempty"`
 }
 
-// childParams checks the ids of object id under parent and adds them as plid and elid.
-func childParams(fn, parentWhat string, parent int64, what string, id int64, params url.Values) (url.Values, error) {
-	if err := checkID(fn, parentWhat, parent); err != nil {
-		return nil, err
-	}
-	if err := checkID(fn, what, id); err != nil {
-		return nil, err
-	}
-	return withIDs(params, parent, idText(id)), nil
-}
-
 // Get reads payment paymentID of client accountID.
 //
 // API: payment.edit
 func (s *PaymentsService) Get(ctx context.Context, accountID, paymentID int64) (*PaymentDetails, error) {
-	const fn = "payment.edit"
-	params, err := childParams(fn, "account", accountID, "payment", paymentID, nil)
-	if err != nil {
-		return nil, err
-	}
-	p := &PaymentDetails{}
-	if err := s.client.view(ctx, fn, params, p); err != nil {
-		return nil, err
-	}
-	return p, nil
+	return subGet[PaymentDetails](ctx, s.client, paymentForm, accountID, paymentID)
 }
 
 // Create adds a payment to client accountID and returns its id. The server gives a new
@@ -186,31 +151,14 @@ func (s *PaymentsService) Get(ctx context.Context, accountID, paymentID int64) (
 //
 // API: payment.edit
 func (s *PaymentsService) Create(ctx context.Context, accountID int64, p *PaymentParams) (int64, error) {
-	const fn = "payment.edit"
-	if err := checkID(fn, "account", accountID); err != nil {
-		return 0, err
-	}
-	params, err := encodeParams(fn, p)
-	if err != nil {
-		return 0, err
-	}
-	return s.client.create(ctx, fn, withIDs(params, accountID, ""))
+	return paymentForm.create(ctx, s.client, accountID, p)
 }
 
 // Update changes the fields set in p of payment paymentID of client accountID.
 //
 // API: payment.edit
 func (s *PaymentsService) Update(ctx context.Context, accountID, paymentID int64, p *PaymentParams) error {
-	const fn = "payment.edit"
-	params, err := encodeParams(fn, p)
-	if err != nil {
-		return err
-	}
-	if params, err = childParams(fn, "account", accountID, "payment", paymentID, params); err != nil {
-		return err
-	}
-	_, err = s.client.submit(ctx, fn, params)
-	return err
+	return paymentForm.update(ctx, s.client, accountID, paymentID, p)
 }
 
 // SetPaid credits the payments to their clients' accounts: each gets the status
@@ -281,15 +229,7 @@ func (f *PaymentFilter) values() (url.Values, error) {
 //
 // API: account.payment.filter
 func (s *PaymentsService) GetFilter(ctx context.Context, accountID int64) (*PaymentFilter, error) {
-	const fn = "account.payment.filter"
-	if err := checkID(fn, "account", accountID); err != nil {
-		return nil, err
-	}
-	f := &PaymentFilter{}
-	if err := s.client.view(ctx, fn, withIDs(nil, 0, idText(accountID)), f); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return filterGet[PaymentFilter](ctx, s.client, paymentFilter, accountID)
 }
 
 // SaveFilter saves f as the payment list filter, replacing the previous one. It then
@@ -344,14 +284,7 @@ func (s *PaymentsService) Refund(ctx context.Context, accountID, paymentID int64
 	if p != nil && (p.Amount == nil || !p.Amount.IsPositive()) {
 		return 0, fmt.Errorf("billmgr: %s: the refund amount must be set and positive", fn)
 	}
-	params, err := encodeParams(fn, p)
-	if err != nil {
-		return 0, err
-	}
-	if params, err = childParams(fn, "account", accountID, "payment", paymentID, params); err != nil {
-		return 0, err
-	}
-	doc, err := s.client.submit(ctx, fn, params)
+	doc, err := refundForm.submit(ctx, s.client, accountID, paymentID, p)
 	if err != nil {
 		return 0, err
 	}
@@ -516,16 +449,7 @@ type PaymentExpenseDetails struct {
 //
 // API: payment.expense.edit
 func (s *PaymentsService) GetExpense(ctx context.Context, paymentID, expenseID int64) (*PaymentExpenseDetails, error) {
-	const fn = "payment.expense.edit"
-	params, err := childParams(fn, "payment", paymentID, "expense", expenseID, nil)
-	if err != nil {
-		return nil, err
-	}
-	e := &PaymentExpenseDetails{}
-	if err := s.client.view(ctx, fn, params, e); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return subGet[PaymentExpenseDetails](ctx, s.client, allocationForm, paymentID, expenseID)
 }
 
 // UpdateExpense sets the amount of expense expenseID that payment paymentID pays.
@@ -536,17 +460,9 @@ func (s *PaymentsService) UpdateExpense(ctx context.Context, paymentID, expenseI
 	if amount == nil {
 		return fmt.Errorf("billmgr: %s: nil amount", fn)
 	}
-	params, err := encodeParams(fn, &struct {
+	return allocationForm.update(ctx, s.client, paymentID, expenseID, &struct {
 		Amount *Decimal `url:"amount"`
 	}{amount})
-	if err != nil {
-		return err
-	}
-	if params, err = childParams(fn, "payment", paymentID, "expense", expenseID, params); err != nil {
-		return err
-	}
-	_, err = s.client.submit(ctx, fn, params)
-	return err
 }
 
 // DeleteExpenses removes expenses expenseIDs from the distribution of payment paymentID:
@@ -613,16 +529,7 @@ type OrderLineDetails struct {
 //
 // API: payment.orderinfo.edit
 func (s *PaymentsService) GetOrderLine(ctx context.Context, paymentID, lineID int64) (*OrderLineDetails, error) {
-	const fn = "payment.orderinfo.edit"
-	params, err := childParams(fn, "payment", paymentID, "line", lineID, nil)
-	if err != nil {
-		return nil, err
-	}
-	l := &OrderLineDetails{}
-	if err := s.client.view(ctx, fn, params, l); err != nil {
-		return nil, err
-	}
-	return l, nil
+	return subGet[OrderLineDetails](ctx, s.client, orderLineForm, paymentID, lineID)
 }
 
 // UpdateOrderLine sets the description of line lineID of the invoice of payment
@@ -634,17 +541,9 @@ func (s *PaymentsService) UpdateOrderLine(ctx context.Context, paymentID, lineID
 	if name == "" {
 		return fmt.Errorf("billmgr: %s: empty name", fn)
 	}
-	params, err := encodeParams(fn, &struct {
+	return orderLineForm.update(ctx, s.client, paymentID, lineID, &struct {
 		Name string `url:"name"`
 	}{name})
-	if err != nil {
-		return err
-	}
-	if params, err = childParams(fn, "payment", paymentID, "line", lineID, params); err != nil {
-		return err
-	}
-	_, err = s.client.submit(ctx, fn, params)
-	return err
 }
 
 // WriteTicket opens a support ticket to the client of payment paymentID about the payment
