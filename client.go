@@ -567,7 +567,7 @@ func (c *Client) login(ctx context.Context) (string, error) {
 	auth := doc.Child("auth")
 	id := firstNonEmpty(auth.Attr("id"), strings.TrimSpace(auth.text()))
 	if id == "" {
-		return "", fmt.Errorf("%w: func=auth answered without a session id", ErrUnexpectedResponse)
+		return "", fmt.Errorf("billmgr: auth: %w: the reply carries no session id", ErrUnexpectedResponse)
 	}
 	cr.addSecret(id)
 	return id, nil

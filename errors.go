@@ -36,7 +36,8 @@ var (
 
 // ErrUnexpectedResponse is wrapped by every reply that is not a BILLmanager document: a
 // redirect, an HTML page, JSON, an empty or malformed body. Such a reply is never data.
-var ErrUnexpectedResponse = errors.New("billmgr: unexpected response")
+// It is always wrapped with the function called: "billmgr: account: unexpected response: …".
+var ErrUnexpectedResponse = errors.New("unexpected response")
 
 var sentinels = map[string]error{
 	"auth":   ErrAuth,
