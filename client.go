@@ -772,3 +772,38 @@ func randomHex(n int) (string, error) {
 	}
 	return hex.EncodeToString(b), nil
 }
+
+// String describes the client without its secrets: the base URL, the user and how it
+// authenticates.
+func (c *Client) String() string {
+	s := fmt.Sprintf("billmgr.Client{%s, %s", c.baseURL, c.creds.mode())
+	if c.su != "" {
+		s += ", as " + c.su
+	}
+	return s + "}"
+}
+
+// GoString is String, so that %#v prints no secret either.
+func (c *Client) GoString() string { return c.String() }
+
+// LogValue logs String.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// mode names the authentication without revealing a secret.
+func (cr *credentials) mode() string {
+	switch {
+	case cr.session != nil:
+		return "session of " + cr.user
+	case cr.sessionID != "":
+		return "session " + redacted
+	case cr.password != "":
+		return "authinfo of " + cr.user
+	}
+	return "no credentials"
+}
+
+// String hides every secret (credentials are reachable from a Client value).
+func (cr *credentials) String() string { return cr.mode() }
+
+// GoString is String.
+func (cr *credentials) GoString() string { return cr.mode() }

@@ -542,3 +542,17 @@ func TestTLSVerification(t *testing.T) {
 		})
 	}
 }
+
+func TestClientPrintsNoSecret(t *testing.T) {
+	t.Parallel()
+	for _, opt := range []Option{WithAuthInfo(testUser, testPassword), WithSession(testUser, testPassword), WithSessionID("SESSION-77aa")} {
+		c, err := NewClient("https://billing.example.com", opt)
+		require.NoError(t, err)
+		var logs bytes.Buffer
+		slog.New(slog.NewJSONHandler(&logs, nil)).Info("client", "c", c, "as", c.As("client@example.com"))
+		for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%+v %#v %v", c, c, *c), logs.String()} {
+			assertNoSecret(t, s, "SESSION-77aa")
+		}
+		assert.Contains(t, c.String(), "https://billing.example.com/billmgr")
+	}
+}
