@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-billmgr/billmgr/billmgrtest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// testPassword is the administrator's password of the fakes: every test that prints
+// anything checks that it never appears.
+const testPassword = "pa55-Wörd&secret"
+
+// fixedNow is the fakes' clock, so that dates in output are the same every run.
+var fixedNow = time.Date(2024, 5, 7, 14, 12, 3, 0, time.UTC)
+
+// result is one run of the command.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// fake is a fake server and the environment that reaches it, the password in a file.
+type fake struct {
+	*billmgrtest.Server
+	env map[string]string
+}
+
+func newFake(t *testing.T, opts ...billmgrtest.Option) *fake {
+	t.Helper()
+	opts = append([]billmgrtest.Option{
+		billmgrtest.WithAdmin("admin", testPassword),
+		billmgrtest.WithClock(func() time.Time { return fixedNow }),
+	}, opts...)
+	srv := billmgrtest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	file := filepath.Join(t.TempDir(), "password")
+	require.NoError(t, os.WriteFile(file, []byte(testPassword+"\n"), 0o600))
+	return &fake{Server: srv, env: map[string]string{
+		"BILLMGR_URL":           srv.URL,
+		"BILLMGR_USER":          srv.AdminUser,
+		"BILLMGR_PASSWORD_FILE": file,
+	}}
+}
+
+// run runs the command against the fake with no stdin.
+func (f *fake) run(t *testing.T, args ...string) result {
+	t.Helper()
+	return runWith(t, f.env, "", args...)
+}
+
+// runWith runs the command in process with the environment env and stdin, and checks that
+// the password shows up in no output.
+func runWith(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	lookup := func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	}
+	code := execute(context.Background(), lookup, args, strings.NewReader(stdin), &stdout, &stderr)
+	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+	for _, out := range []string{r.stdout, r.stderr} {
+		require.NotContains(t, out, testPassword, "the password leaked in the output of %q", args)
+	}
+	return r
+}
+
+// seedAnn is a client with payments of every kind the tests need, on the fixed clock.
+func seedAnn() billmgrtest.Option {
+	d := decimal.RequireFromString
+	day := func(n int) time.Time { return fixedNow.AddDate(0, 0, -n) }
+	return billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{
+		Email: "ann@example.com", Password: "ann-secret", Name: "Ann Lee", Balance: d("10.00"),
+		Payments: []billmgrtest.SeedPayment{
+			{Amount: d("100.00"), Status: 4, Created: day(30), Description: "top-up"},
+			{Amount: d("250.50"), Status: 1, Created: day(2), Number: "INV-2"},
+			{Amount: d("40.25"), Status: 1, Created: day(1), Paymethod: 2},
+			{Amount: d("5.00"), Status: 9, Created: day(1)},
+		},
+		Expenses: []billmgrtest.SeedExpense{{Name: "Hosting", Operation: "prolong", Amount: d("10.00"), Date: day(3)}},
+	}, {
+		Email: "bob@example.com", Password: "bob-secret", Name: "Bob", Currency: "USD",
+		Payments: []billmgrtest.SeedPayment{{Amount: d("20.00"), Created: day(1)}},
+	}}})
+}
+
+func idText(id int64) string { return strconv.FormatInt(id, 10) }
+
+// lines splits output into its non-empty lines.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// golden compares got with testdata/name.golden, or rewrites the file with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create the golden files")
+	require.Equal(t, string(want), got, "output differs from %s (go test -update rewrites it)", path)
+}

@@ -1,0 +1,366 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitAPI     = 1 // the server answered with an <error> (*billmgr.Error)
+	exitUsage   = 2 // bad flags, arguments or configuration
+	exitFailure = 3 // network or protocol failure: no answer, HTTP errors, not a BILLmanager reply
+)
+
+// run runs the command line args with the process environment and returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return execute(ctx, os.LookupEnv, args, stdin, stdout, stderr)
+}
+
+// execute runs args with the environment lookupEnv and returns the exit code.
+func execute(ctx context.Context, lookupEnv func(string) (string, bool), args []string,
+	stdin io.Reader, stdout, stderr io.Writer,
+) int {
+	a := &app{env: lookupEnv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr}
+	a.out = bufio.NewWriterSize(stdout, 64<<10)
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if ferr := a.out.Flush(); err == nil && ferr != nil {
+		err = &runError{ferr}
+	}
+	return a.report(cmd, err)
+}
+
+// app is one run of the command: its streams, its environment and the global flags.
+type app struct {
+	env    func(string) (string, bool)
+	stdin  *bufio.Reader
+	stdout io.Writer // for terminal detection; write through out
+	stderr io.Writer
+	out    *bufio.Writer
+
+	g      globals
+	dryRun bool // --dry-run
+
+	stdinTaken string          // what consumed stdin already, for a clear conflict error
+	warned     bool            // the --password warning was printed
+	cached     *billmgr.Client // built on first use
+}
+
+// globals are the persistent flags of the root command.
+type globals struct {
+	url, user, password string
+	passwordStdin       bool
+	session             bool
+	as, lang, tz        string
+	caFile, pin         string
+	insecure            bool
+	output              string
+	debug               bool
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "billmgr",
+		Short: "Call the BILLmanager account API from scripts and the shell",
+		Long: `billmgr calls the BILLmanager account API: clients (accounts), payments, personal
+accounts (subaccounts), discounts, expenses, tax rules and currency rates.
+
+Configuration comes from flags or the environment: --url/BILLMGR_URL, --user/BILLMGR_USER,
+and the password from BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWORD.
+
+Exit codes: 0 success, 1 the server refused the call (an API error), 2 usage (bad flags,
+arguments or configuration), 3 network or protocol failure.`,
+		Version:           billmgr.Version,
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.checkGlobals(cmd) },
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
+	f := root.PersistentFlags()
+	f.StringVar(&a.g.url, "url", "", "API URL, https://host:1500/billmgr (env BILLMGR_URL)")
+	f.StringVar(&a.g.user, "user", "", "user name (env BILLMGR_USER)")
+	f.StringVar(&a.g.password, "password", "", "password; visible to other users: prefer BILLMGR_PASSWORD_FILE or --password-stdin")
+	f.BoolVar(&a.g.passwordStdin, "password-stdin", false, "read the password from the first line of stdin")
+	f.BoolVar(&a.g.session, "session", false, "log in once (func=auth) and use the session for every call of this run")
+	f.StringVar(&a.g.as, "as", "", "act as this `user` (su), e.g. a client's e-mail")
+	f.StringVar(&a.g.lang, "lang", "", "language of messages and labels: en or ru (env BILLMGR_LANG, default en)")
+	f.StringVar(&a.g.tz, "tz", "", "the server's time `zone`, e.g. Europe/Moscow (env BILLMGR_TZ, default UTC)")
+	f.StringVar(&a.g.caFile, "ca-file", "", "trust the PEM certificates in this `file` instead of the system roots")
+	f.StringVar(&a.g.pin, "pin-sha256", "", "trust only the server whose certificate key has this SHA-256 (`hex`)")
+	f.BoolVar(&a.g.insecure, "insecure", false, "accept any certificate (anyone on the path can read the password)")
+	f.StringVarP(&a.g.output, "output", "o", "", "output format: table, json, jsonl, csv or ids (default table on a terminal, json otherwise)")
+	f.BoolVar(&a.g.debug, "debug", false, "log every call on stderr (secrets redacted)")
+	f.BoolVar(&a.dryRun, "dry-run", false, "for a write: print the request (function and parameters, secrets redacted) and send nothing")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formatNames(), cobra.ShellCompDirectiveNoFileComp))
+	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"en", "ru"}, cobra.ShellCompDirectiveNoFileComp))
+
+	root.AddCommand(
+		a.accountsCommand(),
+		a.paymentsCommand(),
+		a.subaccountsCommand(),
+		a.discountsCommand(),
+		a.expensesCommand(),
+		a.taxRulesCommand(),
+		a.currencyRatesCommand(),
+		a.callCommand(),
+		a.fakeCommand(),
+	)
+	markRunErrors(root)
+	return root
+}
+
+// checkGlobals validates the global flags for the command cmd.
+func (a *app) checkGlobals(cmd *cobra.Command) error {
+	if a.g.output != "" && !validFormat(a.g.output) {
+		return usageErr("-o %q: want one of %s", a.g.output, strings.Join(formatNames(), ", "))
+	}
+	if a.dryRun && cmd.Annotations[dryRunAnnotation] == "" {
+		return usageErr("--dry-run: %s changes nothing; --dry-run applies to commands that write", cmd.CommandPath())
+	}
+	return nil
+}
+
+// setting returns the flag value when set, else the environment variable.
+func (a *app) setting(flag, env string) string {
+	if flag != "" {
+		return flag
+	}
+	v, _ := a.env(env)
+	return v
+}
+
+// client returns the SDK client configured by the flags and the environment.
+func (a *app) client() (*billmgr.Client, error) {
+	if a.cached != nil {
+		return a.cached, nil
+	}
+	base := a.setting(a.g.url, "BILLMGR_URL")
+	if base == "" {
+		return nil, usageErr("no API URL: set --url or BILLMGR_URL")
+	}
+	user := a.setting(a.g.user, "BILLMGR_USER")
+	if user == "" {
+		return nil, usageErr("no user: set --user or BILLMGR_USER")
+	}
+	password, err := a.password()
+	if err != nil {
+		return nil, err
+	}
+	opts := []billmgr.Option{billmgr.WithUserAgent("billmgr-cli/" + billmgr.Version)}
+	if a.g.session {
+		opts = append(opts, billmgr.WithSession(user, password))
+	} else {
+		opts = append(opts, billmgr.WithAuthInfo(user, password))
+	}
+	more, err := a.clientOptions()
+	if err != nil {
+		return nil, err
+	}
+	c, err := billmgr.NewClient(base, append(opts, more...)...)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if a.g.as != "" {
+		c = c.As(a.g.as)
+	}
+	a.cached = c
+	return c, nil
+}
+
+// clientOptions are the options of the global flags besides the credentials.
+func (a *app) clientOptions() ([]billmgr.Option, error) {
+	var opts []billmgr.Option
+	if lang := a.setting(a.g.lang, "BILLMGR_LANG"); lang != "" {
+		if lang != "en" && lang != "ru" {
+			return nil, usageErr("--lang %q: want en or ru", lang)
+		}
+		opts = append(opts, billmgr.WithLang(lang))
+	}
+	loc, err := a.location()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, billmgr.WithLocation(loc))
+	if a.g.caFile != "" {
+		pem, err := os.ReadFile(a.g.caFile)
+		if err != nil {
+			return nil, usageErr("--ca-file: %v", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usageErr("--ca-file %s: no PEM certificate in the file", a.g.caFile)
+		}
+		opts = append(opts, billmgr.WithRootCAs(pool))
+	}
+	if a.g.pin != "" {
+		opts = append(opts, billmgr.WithPinnedCertificate(a.g.pin))
+	}
+	if a.g.insecure {
+		opts = append(opts, billmgr.WithInsecureSkipVerify())
+	}
+	if a.g.debug {
+		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		opts = append(opts, billmgr.WithLogger(slog.New(h)))
+	}
+	return opts, nil
+}
+
+// location is the server's time zone of --tz or BILLMGR_TZ, UTC by default. Dates in
+// replies are read, and dates in flags are written, as wall-clock time there.
+func (a *app) location() (*time.Location, error) {
+	name := a.setting(a.g.tz, "BILLMGR_TZ")
+	if name == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, usageErr("--tz: %v", err)
+	}
+	return loc, nil
+}
+
+// password reads the password from, in this order: --password-stdin, --password,
+// BILLMGR_PASSWORD_FILE, BILLMGR_PASSWORD. --password warns, since argv is visible to
+// every user of the machine.
+func (a *app) password() (string, error) {
+	switch {
+	case a.g.passwordStdin && a.g.password != "":
+		return "", usageErr("--password and --password-stdin exclude each other")
+	case a.g.passwordStdin:
+		return a.stdinLine("--password-stdin")
+	case a.g.password != "":
+		if !a.warned {
+			a.warned = true
+			fmt.Fprintln(a.stderr, "warning: a password in the command line is visible to other users and kept in shell history; "+
+				"use BILLMGR_PASSWORD_FILE or --password-stdin")
+		}
+		return a.g.password, nil
+	}
+	if file, ok := a.env("BILLMGR_PASSWORD_FILE"); ok && file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", usageErr("BILLMGR_PASSWORD_FILE: %v", err)
+		}
+		pw := strings.TrimRight(string(b), "\r\n")
+		if pw == "" {
+			return "", usageErr("BILLMGR_PASSWORD_FILE %s is empty", file)
+		}
+		return pw, nil
+	}
+	if pw, ok := a.env("BILLMGR_PASSWORD"); ok && pw != "" {
+		return pw, nil
+	}
+	return "", usageErr("no password: set BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWORD")
+}
+
+// stdinLine reads one line of stdin for what (a flag). Stdin can serve one reader only.
+func (a *app) stdinLine(what string) (string, error) {
+	if a.stdinTaken != "" {
+		return "", usageErr("%s: stdin is already read for %s", what, a.stdinTaken)
+	}
+	a.stdinTaken = what
+	line, err := a.stdin.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", usageErr("%s: reading stdin: %v", what, err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usageErr("%s: stdin is empty", what)
+	}
+	return line, nil
+}
+
+// usageError is a mistake in the command line or the configuration: exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// runError marks an error returned by a command's RunE, as opposed to one cobra found in
+// the command line before running anything.
+type runError struct{ err error }
+
+func (e *runError) Error() string { return e.err.Error() }
+func (e *runError) Unwrap() error { return e.err }
+
+// markRunErrors wraps the RunE of every command so that report can tell its errors from
+// cobra's.
+func markRunErrors(cmd *cobra.Command) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := run(cmd, args); err != nil {
+				return &runError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		markRunErrors(sub)
+	}
+}
+
+// report prints err on stderr and returns the exit code it deserves.
+func (a *app) report(cmd *cobra.Command, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	var (
+		usage  *usageError
+		ran    *runError
+		apiErr *billmgr.Error
+	)
+	switch {
+	case errors.As(err, &usage) || !errors.As(err, &ran):
+		fmt.Fprintf(a.stderr, "error: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
+		return exitUsage
+	case errors.As(err, &apiErr):
+		fmt.Fprintln(a.stderr, "error: "+describeAPIError(apiErr))
+		return exitAPI
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(a.stderr, "error: interrupted")
+		return exitFailure
+	default:
+		fmt.Fprintf(a.stderr, "error: %v\n", err)
+		return exitFailure
+	}
+}
+
+// describeAPIError reads like "value(amount): The amount exceeds the payment": the type,
+// the object and the server's message.
+func describeAPIError(e *billmgr.Error) string {
+	s := e.Type
+	if e.Object != "" {
+		s += "(" + e.Object + ")"
+	}
+	msg := strings.TrimSpace(e.Msg)
+	if msg == "" {
+		msg = strings.TrimSpace(e.Detail)
+	}
+	if msg != "" {
+		s += ": " + msg
+	}
+	if detail := strings.TrimSpace(e.Detail); detail != "" && !strings.Contains(msg, detail) {
+		s += "\n  " + detail
+	}
+	return s
+}

@@ -1,0 +1,280 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestExitCodes(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ann := idText(f.AccountID("ann@example.com"))
+	credited := lines(f.run(t, "payments", "list", "--account", ann, "--status", "4", "-o", "ids").stdout)[0]
+
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"success", []string{"accounts", "list"}, exitOK, ""},
+		{"api error: no such payment", []string{"payments", "get", "999", "--account", ann}, exitAPI, "error: missed(elid): "},
+		{"api error: refund more than paid", []string{"payments", "refund", credited, "--account", ann, "--amount", "500"},
+			exitAPI, "error: value(amount): "},
+		{"api error: delete a credited payment", []string{"payments", "delete", credited}, exitAPI, "error: value(status): "},
+		{"unknown command", []string{"paymnets", "list"}, exitUsage, `unknown command "paymnets"`},
+		{"unknown subcommand", []string{"payments", "lst"}, exitUsage, `unknown command "lst" for "billmgr payments"`},
+		{"unknown flag", []string{"accounts", "list", "--colour"}, exitUsage, "unknown flag: --colour"},
+		{"missing parent", []string{"payments", "list"}, exitUsage, `required flag(s) "account" not set`},
+		{"bad id", []string{"payments", "setpaid", "12x"}, exitUsage, `"12x" is not an id`},
+		{"negative id", []string{"payments", "get", "-5", "--account", ann}, exitUsage, ""},
+		{"no ids", []string{"payments", "setpaid"}, exitUsage, "want setpaid ID..."},
+		{"bad decimal", []string{"payments", "create", "--account", ann, "--subaccountamount", "1,5"}, exitUsage, "not a decimal"},
+		{"bad flag value", []string{"payments", "update", "1", "--account", ann, "--restrictrefund", "maybe"}, exitUsage, "want on or off"},
+		{"bad date", []string{"payments", "update", "1", "--account", ann, "--paydate", "07.05.2024"}, exitUsage, "not a date"},
+		{"update without changes", []string{"payments", "update", "1", "--account", ann}, exitUsage, "nothing to change"},
+		{"required parameter", []string{"payments", "refund", credited, "--account", ann}, exitUsage, `required flag(s) "amount" not set`},
+		{"bad output format", []string{"accounts", "list", "-o", "yaml"}, exitUsage, `-o "yaml"`},
+		{"dry run of a read", []string{"--dry-run", "accounts", "list"}, exitUsage, "--dry-run applies to commands that write"},
+		{"reserved call parameter", []string{"call", "account", "authinfo=x:y"}, exitUsage, "billmgr sets this parameter itself"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := f.run(t, tt.args...)
+			assert.Equal(t, tt.code, r.code, "stderr: %s", r.stderr)
+			assert.Contains(t, r.stderr, tt.stderr)
+			if tt.code == exitUsage {
+				assert.Contains(t, r.stderr, "--help' for usage")
+			}
+		})
+	}
+}
+
+func TestAPIErrorPrintsTypeObjectAndMessage(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ann := idText(f.AccountID("ann@example.com"))
+	credited := lines(f.run(t, "payments", "list", "--account", ann, "--status", "4", "-o", "ids").stdout)[0]
+
+	r := f.run(t, "payments", "refund", credited, "--account", ann, "--amount", "500.00")
+	require.Equal(t, exitAPI, r.code)
+	assert.Regexp(t, `^error: value\(amount\): .*100\.00 RUB`, r.stderr)
+	assert.Empty(t, r.stdout)
+}
+
+func TestNetworkAndProtocolFailuresExit3(t *testing.T) {
+	t.Parallel()
+	t.Run("bad gateway on a write", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, seedAnn())
+		ann := idText(f.AccountID("ann@example.com"))
+		f.FailNext(1, 502)
+		r := f.run(t, "payments", "create", "--account", ann, "--subaccountamount", "10")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "error: billmgr: payment.edit: HTTP 502")
+		assert.Equal(t, 1, f.Hits("payment.edit"), "a write is sent once")
+	})
+	t.Run("bad gateway on every try of a read", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, seedAnn())
+		f.FailNext(10, 502)
+		r := f.run(t, "accounts", "list")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "HTTP 502")
+		assert.Greater(t, f.Hits("account"), 1, "a read is retried")
+	})
+	t.Run("closed server", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, seedAnn())
+		f.Close()
+		r := f.run(t, "payments", "setpaid", "1")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "connection refused")
+	})
+	t.Run("not a BILLmanager", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t)
+		login := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<!DOCTYPE html><html><body>Log in</body></html>"))
+		}))
+		t.Cleanup(login.Close)
+		env := maps.Clone(f.env)
+		env["BILLMGR_URL"] = login.URL
+		r := runWith(t, env, "", "accounts", "delete", "1")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "unexpected response")
+	})
+}
+
+func TestPasswordSources(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	base := map[string]string{"BILLMGR_URL": f.URL, "BILLMGR_USER": "admin"}
+	with := func(kv ...string) map[string]string {
+		env := maps.Clone(base)
+		for i := 0; i < len(kv); i += 2 {
+			env[kv[i]] = kv[i+1]
+		}
+		return env
+	}
+	file := filepath.Join(t.TempDir(), "pw")
+	require.NoError(t, os.WriteFile(file, []byte(testPassword+"\r\n"), 0o600))
+	wrongFile := filepath.Join(t.TempDir(), "wrong")
+	require.NoError(t, os.WriteFile(wrongFile, []byte("wrong\n"), 0o600))
+
+	tests := []struct {
+		name  string
+		env   map[string]string
+		stdin string
+		args  []string
+		code  int
+		warn  bool
+	}{
+		{"environment", with("BILLMGR_PASSWORD", testPassword), "", nil, exitOK, false},
+		{"file", with("BILLMGR_PASSWORD_FILE", file), "", nil, exitOK, false},
+		{"stdin", base, testPassword + "\n", []string{"--password-stdin"}, exitOK, false},
+		{"stdin beats the file", with("BILLMGR_PASSWORD_FILE", wrongFile), testPassword, []string{"--password-stdin"}, exitOK, false},
+		{"file beats the environment", with("BILLMGR_PASSWORD_FILE", file, "BILLMGR_PASSWORD", "wrong"), "", nil, exitOK, false},
+		{"argv works but warns", base, "", []string{"--password", testPassword}, exitOK, true},
+		{"flags beat the environment", with("BILLMGR_URL", "http://127.0.0.1:1/x", "BILLMGR_USER", "nobody",
+			"BILLMGR_PASSWORD", testPassword), "", []string{"--url", f.URL, "--user", "admin"}, exitOK, false},
+		{"session", with("BILLMGR_PASSWORD_FILE", file), "", []string{"--session"}, exitOK, false},
+		{"wrong password", with("BILLMGR_PASSWORD_FILE", wrongFile), "", nil, exitAPI, false},
+		{"no password", base, "", nil, exitUsage, false},
+		{"empty stdin", base, "", []string{"--password-stdin"}, exitUsage, false},
+		{"missing file", with("BILLMGR_PASSWORD_FILE", file+".none"), "", nil, exitUsage, false},
+		{"stdin and argv", base, testPassword, []string{"--password-stdin", "--password", testPassword}, exitUsage, false},
+		{"no url", map[string]string{"BILLMGR_USER": "admin", "BILLMGR_PASSWORD": testPassword}, "", nil, exitUsage, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := runWith(t, tt.env, tt.stdin, append(tt.args, "accounts", "list", "-o", "ids")...)
+			assert.Equal(t, tt.code, r.code, "stderr: %s", r.stderr)
+			if tt.code == exitOK {
+				assert.Len(t, lines(r.stdout), 2)
+			}
+			if tt.warn {
+				assert.Contains(t, r.stderr, "warning: a password in the command line is visible")
+			} else {
+				assert.NotContains(t, r.stderr, "warning")
+			}
+		})
+	}
+}
+
+// TestRunReadsTheProcessEnvironment runs main's entry point itself, with the process
+// environment; it cannot run in parallel with anything.
+func TestRunReadsTheProcessEnvironment(t *testing.T) {
+	f := newFake(t, seedAnn())
+	for k, v := range f.env {
+		t.Setenv(k, v)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"accounts", "list", "-o", "csv"}, strings.NewReader(""), &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	assert.True(t, strings.HasPrefix(stdout.String(), "id,name,email,"))
+	assert.NotContains(t, stdout.String()+stderr.String(), testPassword)
+}
+
+func TestPasswordNeverPrinted(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ann := idText(f.AccountID("ann@example.com"))
+	argv := []string{"--password", testPassword}
+	// Every run below fails the test if the password shows on stdout or stderr (runWith).
+	runs := []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"--debug", "accounts", "list"}},
+		{"", []string{"--debug", "--session", "payments", "list", "--account", ann, "--all"}},
+		{"", append(argv, "--debug", "payments", "get", "999", "--account", ann)},
+		{"", append(argv, "--debug", "call", "account.payment", "elid="+ann)},
+		{"", append(argv, "--debug", "call", "account.payment", "elid="+ann, "-o", "json")},
+		{"", []string{"--debug", "--user", "nobody", "accounts", "list"}},
+		{"", []string{"--debug", "--url", "http://127.0.0.1:1/billmgr", "accounts", "list"}},
+		{"", append(argv, "--debug", "--dry-run", "payments", "create", "--account", ann, "--subaccountamount", "1")},
+		{testPassword + "\n", []string{"accounts", "create", "--email", "x@example.com", "--passwd", "-", "--dry-run"}},
+		{"", []string{"accounts", "update", ann, "--passwd", testPassword, "--confirm", testPassword, "--dry-run", "-o", "table"}},
+		{"", []string{"--debug", "accounts", "update", ann, "--passwd", testPassword, "--confirm", testPassword}},
+		{"", []string{"--debug", "call", "account.edit", "elid=" + ann, "sok=ok", "passwd=" + testPassword, "--dry-run"}},
+	}
+	for _, tt := range runs {
+		r := runWith(t, f.env, tt.stdin, tt.args...)
+		assert.NotEqual(t, exitUsage, r.code, "%q: %s", tt.args, r.stderr)
+	}
+
+	debug := f.run(t, "--debug", "accounts", "list")
+	assert.Contains(t, debug.stderr, `level=DEBUG msg="billmgr: call" func=account`, "--debug logs each call")
+}
+
+func TestDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ann := idText(f.AccountID("ann@example.com"))
+
+	r := f.run(t, "payments", "update", "6", "--account", ann, "--restrictrefund", "on", "--note", "checked by support",
+		"--paydate", "2024-05-07 14:12:03", "--subaccountamount", "100.5", "--dry-run", "-o", "table")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, `func=payment.edit
+elid=6
+note=checked by support
+paydate=2024-05-07 14:12:03
+plid=`+ann+`
+restrictrefund=on
+sok=ok
+subaccountamount=100.50
+`, r.stdout, "only the flags given, encoded as the SDK sends them")
+
+	group := f.run(t, "payments", "setpaid", "6", "8", "--dry-run", "-o", "json")
+	assert.JSONEq(t, `{"func":"payment.setpaid","params":{"elid":"6, 8"}}`, group.stdout)
+
+	secret := runWith(t, f.env, testPassword+"\n", "accounts", "register", "--email", "new@example.com", "--passwd", "-", "--dry-run", "-o", "json")
+	require.Equal(t, exitOK, secret.code, secret.stderr)
+	assert.JSONEq(t, `{"func":"register","params":{"email":"new@example.com","passwd":"[REDACTED]","sok":"ok"}}`, secret.stdout)
+
+	reset := f.run(t, "payments", "filter", "reset", "--account", ann, "--dry-run", "-o", "json")
+	assert.JSONEq(t, `{"func":"account.payment.filter","params":{"elid":"`+ann+`","number":"","status":"","paymethod":"",
+		"createdate":"nodate","createdatestart":"","createdateend":"","sok":"ok"}}`, reset.stdout)
+
+	for _, out := range []string{r.stdout, group.stdout, secret.stdout, reset.stdout} {
+		assert.NotContains(t, out, "authinfo", "a dry run builds the request before any credentials")
+		assert.NotContains(t, out, "auth=")
+	}
+	for _, fn := range []string{"auth", "payment.edit", "payment.setpaid", "register", "account.payment.filter"} {
+		assert.Zero(t, f.Hits(fn), "%s was sent", fn)
+	}
+}
+
+func TestUpdateChangesOnlyTheFlagsGiven(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ann := idText(f.AccountID("ann@example.com"))
+	id := strings.TrimSpace(f.run(t, "payments", "create", "--account", ann, "--subaccountamount", "12.34",
+		"--description", "first", "--note", "keep me", "-o", "ids").stdout)
+
+	r := f.run(t, "payments", "update", id, "--account", ann, "--description", "second")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Empty(t, r.stdout)
+
+	var got map[string]any
+	view := f.run(t, "payments", "get", id, "--account", ann, "-o", "json")
+	require.NoError(t, json.Unmarshal([]byte(view.stdout), &got))
+	assert.Equal(t, "second", got["description"])
+	assert.Equal(t, "keep me", got["note"])
+	assert.Equal(t, "12.34", got["subaccountamount"])
+}
