@@ -452,6 +452,32 @@ func (s *PaymentsService) GetExpense(ctx context.Context, paymentID, expenseID i
 	return subGet[PaymentExpenseDetails](ctx, s.client, allocationForm, paymentID, expenseID)
 }
 
+// AddExpense has payment paymentID pay amount of expense expenseID: the expense joins the
+// payment's distribution. The server refuses more than the payment or the expense has left.
+//
+// API: payment.expense.edit
+func (s *PaymentsService) AddExpense(ctx context.Context, paymentID, expenseID int64, amount *Decimal) error {
+	const fn = "payment.expense.edit"
+	if err := checkID(fn, "expense", expenseID); err != nil {
+		return err
+	}
+	if err := checkID(fn, "payment", paymentID); err != nil {
+		return err
+	}
+	if amount == nil {
+		return fmt.Errorf("billmgr: %s: nil amount", fn)
+	}
+	params, err := encodeParams(fn, &struct {
+		Expense int64    `url:"expense"`
+		Amount  *Decimal `url:"amount"`
+	}{expenseID, amount})
+	if err != nil {
+		return err
+	}
+	_, err = s.client.submit(ctx, fn, withIDs(params, paymentID, ""))
+	return err
+}
+
 // UpdateExpense sets the amount of expense expenseID that payment paymentID pays.
 //
 // API: payment.expense.edit

@@ -576,6 +576,16 @@ func TestPaymentsExpenseForm(t *testing.T) {
 			Amount:    decimal.RequireFromString("60.25"),
 		}, e)
 	})
+	t.Run("AddExpense", func(t *testing.T) {
+		t.Parallel()
+		c, s := newFixtureStub(t, "payment.expense.edit/ok.xml")
+
+		require.NoError(t, c.Payments.AddExpense(context.Background(), 345, 901, MustDecimal("12.5")))
+
+		assert.Equal(t, url.Values{
+			"func": {"payment.expense.edit"}, "plid": {"345"}, "sok": {"ok"}, "expense": {"901"}, "amount": {"12.50"},
+		}, functionParams(s.last(t)))
+	})
 	t.Run("UpdateExpense", func(t *testing.T) {
 		t.Parallel()
 		c, s := newFixtureStub(t, "payment.expense.edit/ok.xml")
@@ -1030,6 +1040,8 @@ func TestPaymentsBadInput(t *testing.T) {
 		"Expenses 0":      func(c *Client) error { _, err := c.Payments.Expenses(ctx, 0); return err },
 		"GetExpense 0":    func(c *Client) error { _, err := c.Payments.GetExpense(ctx, 345, 0); return err },
 		"UpdateExpense 0": func(c *Client) error { return c.Payments.UpdateExpense(ctx, 0, 901, amount) },
+		"AddExpense 0":    func(c *Client) error { return c.Payments.AddExpense(ctx, 345, 0, amount) },
+		"AddExpense nil":  func(c *Client) error { return c.Payments.AddExpense(ctx, 345, 901, nil) },
 		"UpdateExpense nil amount": func(c *Client) error {
 			return c.Payments.UpdateExpense(ctx, 345, 901, nil)
 		},

@@ -70,7 +70,7 @@ func TestEveryFunctionHasACommand(t *testing.T) {
 		{"payment.print", "payments print P", "", ""},
 		{"payment.print.pdf", "payments pdf P -o " + pdf, "", ""},
 		{"subaccount.expense.edit", "expenses create --account ANN --amount 7 --operation prolong --realdate 2024-05-07", "E", ""},
-		{"payment.expense.edit", "call payment.expense.edit plid=P expense=E amount=2.00 sok=ok", "", ""},
+		{"payment.expense.edit", "payments expenses add --payment P --expense E --amount 2.00", "", ""},
 		{"payment.expense", "payments expenses list --payment P", "", ""},
 		{"payment.expense.edit", "payments expenses get E --payment P", "", ""},
 		{"payment.expense.edit", "payments expenses update E --payment P --amount 3", "", ""},

@@ -202,6 +202,12 @@ type expenseAmount struct {
 	Amount *billmgr.Decimal `url:"amount"`
 }
 
+// expenseAllocation is the form that adds an expense to a payment's distribution.
+type expenseAllocation struct {
+	Expense int64            `url:"expense"`
+	Amount  *billmgr.Decimal `url:"amount"`
+}
+
 // orderLineName is the form of an invoice line.
 type orderLineName struct {
 	Name string `url:"name"`
@@ -220,6 +226,13 @@ func (a *app) paymentExpensesCommand() *cobra.Command {
 			use: "get EXPENSE_ID", short: "The part of an expense a payment pays", parent: paymentParent, object: true,
 			get: func(ctx context.Context, c *billmgr.Client, payment, id int64) (*billmgr.PaymentExpenseDetails, error) {
 				return c.Payments.GetExpense(ctx, payment, id)
+			},
+		}),
+		formCommand(a, formSpec[expenseAllocation]{
+			use: "add", short: "Have a payment pay --amount of --expense", fn: "payment.expense.edit",
+			parent: paymentParent, parentAs: "plid",
+			submit: func(ctx context.Context, c *billmgr.Client, payment, _ int64, p *expenseAllocation) (any, error) {
+				return nil, c.Payments.AddExpense(ctx, payment, p.Expense, p.Amount)
 			},
 		}),
 		formCommand(a, formSpec[expenseAmount]{
