@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/go-billmgr/billmgr"
+)
+
+// Key groups payments: by status code and by the currency of the amount credited to the
+// client's personal account.
+type Key struct {
+	Status   string // a payment status code, billmgr.PaymentNew …
+	Currency string // as the server prints it, "RUB"
+}
+
+// Total is the number and the exact sum of the payments of a Key.
+type Total struct {
+	Count  int
+	Amount decimal.Decimal
+}
+
+// Report is the outcome of Reconcile.
+type Report struct {
+	Clients  int
+	Payments int
+	Totals   map[Key]Total
+	Labels   map[string]string // status code → the label the server gave it
+}
+
+// errSavedFilter is returned when a filter saved on the server would hide clients or
+// payments from the lists Reconcile reads.
+var errSavedFilter = errors.New("a filter saved on the server would hide rows")
+
+// Reconcile reads every payment of every client and totals them by status and currency.
+//
+// It first lists the clients (Accounts.All, keeping only their ids), then streams each
+// client's payments (Payments.All), one page in memory at a time; the client list is read
+// to the end before the payments so that no list response is held open across other calls.
+// A saved filter of the client list or the payment list would silently leave rows out, so
+// Reconcile refuses to run while one is set (reset them in the panel or with ResetFilter).
+func Reconcile(ctx context.Context, c *billmgr.Client) (*Report, error) {
+	accounts, err := accountIDs(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Clients: len(accounts), Totals: map[Key]Total{}, Labels: map[string]string{}}
+	if len(accounts) > 0 {
+		f, err := c.Payments.GetFilter(ctx, accounts[0])
+		if err != nil {
+			return nil, fmt.Errorf("read the payment filter: %w", err)
+		}
+		if f.Active() {
+			return nil, fmt.Errorf("payment list: %w: %+v", errSavedFilter, *f)
+		}
+	}
+	for _, id := range accounts {
+		for p, err := range c.Payments.All(ctx, id, nil) {
+			if err != nil {
+				return nil, fmt.Errorf("payments of client %d: %w", id, err)
+			}
+			r.add(p)
+		}
+	}
+	return r, nil
+}
+
+// accountIDs returns the ids of every client, after checking that no saved filter cuts
+// the list.
+func accountIDs(ctx context.Context, c *billmgr.Client) ([]int64, error) {
+	f, err := c.Accounts.GetFilter(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the client filter: %w", err)
+	}
+	if *f != (billmgr.AccountFilter{}) {
+		return nil, fmt.Errorf("client list: %w: %+v", errSavedFilter, *f)
+	}
+	var ids []int64
+	for a, err := range c.Accounts.All(ctx, nil) {
+		if err != nil {
+			return nil, fmt.Errorf("list clients: %w", err)
+		}
+		ids = append(ids, a.ID)
+	}
+	return ids, nil
+}
+
+func (r *Report) add(p billmgr.Payment) {
+	k := Key{Status: p.Status.Code, Currency: p.SubaccountAmount.Currency}
+	t := r.Totals[k]
+	t.Count++
+	t.Amount = t.Amount.Add(p.SubaccountAmount.Amount)
+	r.Totals[k] = t
+	r.Labels[k.Status] = p.Status.Label
+	r.Payments++
+}
+
+// Keys returns the keys of the report by status code (as numbers), then currency.
+func (r *Report) Keys() []Key {
+	keys := make([]Key, 0, len(r.Totals))
+	for k := range r.Totals {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b Key) int {
+		if c := compareCodes(a.Status, b.Status); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Currency, b.Currency)
+	})
+	return keys
+}
+
+// compareCodes orders numeric codes by value and puts other codes after them.
+func compareCodes(a, b string) int {
+	x, errX := strconv.Atoi(a)
+	y, errY := strconv.Atoi(b)
+	switch {
+	case errX == nil && errY == nil:
+		return x - y
+	case errX == nil:
+		return -1
+	case errY == nil:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+// ByCurrency sums the totals of every status per currency.
+func (r *Report) ByCurrency() map[string]Total {
+	out := map[string]Total{}
+	for k, t := range r.Totals {
+		sum := out[k.Currency]
+		sum.Count += t.Count
+		sum.Amount = sum.Amount.Add(t.Amount)
+		out[k.Currency] = sum
+	}
+	return out
+}
+
+// Print writes the report as a table: one line per status and currency, then one total
+// line per currency. Amounts are exact, with at least two decimals.
+func (r *Report) Print(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	line := func(status, currency string, t Total) {
+		fmt.Fprintf(tw, "%s\t%s\t%8d\t%14s\n", status, currency, t.Count, amount(t.Amount))
+	}
+	fmt.Fprintf(tw, "STATUS\tCURRENCY\t%8s\t%14s\n", "PAYMENTS", "AMOUNT")
+	for _, k := range r.Keys() {
+		line(k.Status+" "+r.Labels[k.Status], k.Currency, r.Totals[k])
+	}
+	byCurrency := r.ByCurrency()
+	currencies := make([]string, 0, len(byCurrency))
+	for cur := range byCurrency {
+		currencies = append(currencies, cur)
+	}
+	slices.Sort(currencies)
+	for _, cur := range currencies {
+		line("all", cur, byCurrency[cur])
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\n%d payments of %d clients\n", r.Payments, r.Clients)
+	return err
+}
+
+// amount prints d exactly with at least two decimals: 305 → "305.00", 0.125 → "0.125".
+func amount(d decimal.Decimal) string {
+	if d.Exponent() >= -2 {
+		return d.StringFixed(2)
+	}
+	return d.String()
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/billmgrtest"
+)
+
+// demoClient starts the demo fake and returns it with a client in lang.
+func demoClient(t *testing.T, lang string, opts ...billmgr.Option) (*billmgrtest.Server, *billmgr.Client) {
+	t.Helper()
+	srv := newDemoServer()
+	t.Cleanup(srv.Close)
+	opts = append([]billmgr.Option{billmgr.WithSession(srv.AdminUser, srv.AdminPassword), billmgr.WithLang(lang)}, opts...)
+	c, err := billmgr.NewClient(srv.URL, opts...)
+	require.NoError(t, err)
+	return srv, c
+}
+
+// assertTotal checks a total exactly: the count and the amount to the last digit.
+func assertTotal(t *testing.T, want Total, got Total, what string) {
+	t.Helper()
+	assert.Equal(t, want.Count, got.Count, "%s: count", what)
+	assert.True(t, want.Amount.Equal(got.Amount), "%s: amount %s, want %s", what, got.Amount, want.Amount)
+}
+
+func total(count int, amount string) Total {
+	return Total{Count: count, Amount: decimal.RequireFromString(amount)}
+}
+
+func TestReconcileDemo(t *testing.T) {
+	t.Parallel()
+	want := map[Key]Total{
+		{billmgr.PaymentNew, "RUB"}:       total(2501, "305.00"), // 250.00 + 500 × 0.07 + 2000 × 0.01
+		{billmgr.PaymentNew, "USD"}:       total(1500, "1650.00"),
+		{billmgr.PaymentInPay, "RUB"}:     total(1, "1000.00"),
+		{billmgr.PaymentCredited, "RUB"}:  total(4, "133.73"), // 100.10 + 0.20 + 0.10 + 33.33
+		{billmgr.PaymentCredited, "USD"}:  total(2, "20.00"),  // 19.99 + 0.01
+		{billmgr.PaymentRefunded, "RUB"}:  total(1, "75.50"),
+		{billmgr.PaymentCancelled, "USD"}: total(1, "5.01"),
+	}
+	labels := map[string]map[string]string{
+		"en": {"1": "New", "2": "Paid", "4": "Credited", "6": "Refunded", "9": "Cancelled"},
+		"ru": {"1": "Новый", "2": "Оплачивается", "4": "Зачислен", "6": "Возвращен", "9": "Отменен"},
+	}
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			_, c := demoClient(t, lang)
+			r, err := Reconcile(context.Background(), c)
+			require.NoError(t, err)
+			assert.Equal(t, 6, r.Clients)
+			assert.Equal(t, 4010, r.Payments)
+			require.Len(t, r.Totals, len(want))
+			for k, w := range want {
+				assertTotal(t, w, r.Totals[k], k.Status+" "+k.Currency)
+			}
+			byCurrency := r.ByCurrency()
+			require.Len(t, byCurrency, 2)
+			assertTotal(t, total(2507, "1514.23"), byCurrency["RUB"], "RUB")
+			assertTotal(t, total(1503, "1675.01"), byCurrency["USD"], "USD")
+			assert.Equal(t, labels[lang], r.Labels)
+			assert.Equal(t, []Key{
+				{"1", "RUB"}, {"1", "USD"}, {"2", "RUB"}, {"4", "RUB"}, {"4", "USD"}, {"6", "RUB"}, {"9", "USD"},
+			}, r.Keys())
+		})
+	}
+}
+
+// TestRun runs the command on the built-in fake and checks the whole table.
+func TestRun(t *testing.T) {
+	t.Setenv("BILLMGR_URL", "") // the built-in fake, whatever the environment says
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), &out, "en"))
+	assert.Equal(t, `Reading the built-in fake BILLmanager with demo data (set BILLMGR_URL to read a real one).
+
+STATUS       CURRENCY  PAYMENTS          AMOUNT
+1 New        RUB           2501          305.00
+1 New        USD           1500         1650.00
+2 Paid       RUB              1         1000.00
+4 Credited   RUB              4          133.73
+4 Credited   USD              2           20.00
+6 Refunded   RUB              1           75.50
+9 Cancelled  USD              1            5.01
+all          RUB           2507         1514.23
+all          USD           1503         1675.01
+
+4010 payments of 6 clients
+`, out.String())
+}
+
+// TestReconcileSavedFilters: a saved filter would hide rows, so Reconcile refuses to run
+// until it is reset.
+func TestReconcileSavedFilters(t *testing.T) {
+	t.Parallel()
+	srv, c := demoClient(t, "en")
+	ctx := context.Background()
+	ann := srv.AccountID("ann@example.com")
+
+	require.NoError(t, c.Accounts.SaveFilter(ctx, &billmgr.AccountFilter{Email: "ann"}))
+	_, err := Reconcile(ctx, c)
+	assert.ErrorIs(t, err, errSavedFilter)
+	require.NoError(t, c.Accounts.ResetFilter(ctx))
+
+	require.NoError(t, c.Payments.SaveFilter(ctx, ann, &billmgr.PaymentFilter{Status: billmgr.PaymentCredited}))
+	_, err = Reconcile(ctx, c)
+	assert.ErrorIs(t, err, errSavedFilter)
+	require.NoError(t, c.Payments.ResetFilter(ctx, ann))
+
+	r, err := Reconcile(ctx, c)
+	require.NoError(t, err)
+	assert.Equal(t, 4010, r.Payments)
+}
+
+// TestReconcileFailure: a server that keeps failing ends the run with the error rather
+// than with partial totals.
+func TestReconcileFailure(t *testing.T) {
+	t.Parallel()
+	fast := billmgr.WithRetry(billmgr.RetryPolicy{MaxAttempts: 2, MinDelay: time.Millisecond, MaxDelay: time.Millisecond})
+	srv, c := demoClient(t, "en", fast)
+	srv.FailNext(100, http.StatusBadGateway)
+	r, err := Reconcile(context.Background(), c)
+	assert.Nil(t, r)
+	var httpErr *billmgr.HTTPError
+	require.ErrorAs(t, err, &httpErr)
+	assert.Equal(t, http.StatusBadGateway, httpErr.StatusCode)
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/billmgrtest"
+)
+
+// password is sent with every request; no reply and no log line may contain it.
+const password = "Tr0ub4dor&3-never-echo"
+
+// syncBuffer is a log sink safe for the handler's concurrent requests.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// fixture is a signup server backed by a fake BILLmanager where taken@example.com exists.
+type fixture struct {
+	billing *billmgrtest.Server
+	admin   *billmgr.Client
+	web     *httptest.Server
+	logs    *syncBuffer
+}
+
+// newFixture starts the fake and the handler; adminPassword "" means the right one. The
+// handler and the SDK both log at debug level into f.logs.
+func newFixture(t *testing.T, adminPassword string) *fixture {
+	t.Helper()
+	f := &fixture{logs: &syncBuffer{}}
+	f.billing = billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{
+		Accounts: []billmgrtest.SeedAccount{{Email: "taken@example.com", Password: "x"}},
+	}))
+	t.Cleanup(f.billing.Close)
+	if adminPassword == "" {
+		adminPassword = f.billing.AdminPassword
+	}
+	log := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := billmgr.NewClient(f.billing.URL, billmgr.WithSession(f.billing.AdminUser, adminPassword), billmgr.WithLogger(log))
+	require.NoError(t, err)
+	f.admin = c
+	f.web = httptest.NewServer(NewSignupHandler(c, log))
+	t.Cleanup(f.web.Close)
+	t.Cleanup(func() { assert.NotContains(t, f.logs.String(), password, "the password leaked into the log") })
+	return f
+}
+
+// reply is what the handler answered.
+type reply struct {
+	status int
+	header http.Header
+	body   map[string]string
+}
+
+// do sends a request to /signup and checks that the reply never holds the password.
+func (f *fixture) do(t *testing.T, method, contentType string, body io.Reader) reply {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, f.web.URL+"/signup", body)
+	require.NoError(t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := f.web.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), password, "the password leaked into the reply")
+	for k, v := range resp.Header {
+		assert.NotContains(t, strings.Join(v, " "), password, "header %s", k)
+	}
+	assert.Equal(t, "application/json; charset=utf-8", resp.Header.Get("Content-Type"))
+	r := reply{status: resp.StatusCode, header: resp.Header}
+	require.NoError(t, json.Unmarshal(raw, &r.body), "body %q", raw)
+	return r
+}
+
+func jsonBody(t *testing.T, fields map[string]string) (string, io.Reader) {
+	t.Helper()
+	b, err := json.Marshal(fields)
+	require.NoError(t, err)
+	return "application/json", bytes.NewReader(b)
+}
+
+func formBody(_ *testing.T, fields map[string]string) (string, io.Reader) {
+	v := url.Values{}
+	for k, s := range fields {
+		v.Set(k, s)
+	}
+	return "application/x-www-form-urlencoded", strings.NewReader(v.Encode())
+}
+
+func multipartBody(t *testing.T, fields map[string]string) (string, io.Reader) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	for k, s := range fields {
+		require.NoError(t, w.WriteField(k, s))
+	}
+	require.NoError(t, w.Close())
+	return w.FormDataContentType(), &b
+}
+
+func raw(contentType, body string) func(*testing.T, map[string]string) (string, io.Reader) {
+	return func(*testing.T, map[string]string) (string, io.Reader) { return contentType, strings.NewReader(body) }
+}
+
+func TestSignup(t *testing.T) {
+	t.Parallel()
+	ada := map[string]string{"email": "ada@example.com", "password": password, "name": "Ada Lovelace"}
+	with := func(k, v string) map[string]string {
+		m := map[string]string{"email": ada["email"], "password": ada["password"], "name": ada["name"]}
+		m[k] = v
+		return m
+	}
+	tests := []struct {
+		name      string
+		method    string
+		encode    func(*testing.T, map[string]string) (string, io.Reader)
+		fields    map[string]string
+		status    int
+		field     string
+		registers bool // the request reaches BILLmanager's register
+	}{
+		{"json", http.MethodPost, jsonBody, ada, http.StatusCreated, "", true},
+		{"form", http.MethodPost, formBody, ada, http.StatusCreated, "", true},
+		{"multipart", http.MethodPost, multipartBody, ada, http.StatusCreated, "", true},
+		{"email with spaces", http.MethodPost, formBody, with("email", "  ada@example.com "), http.StatusCreated, "", true},
+		{"taken", http.MethodPost, jsonBody, with("email", "taken@example.com"), http.StatusConflict, "email", true},
+		{"taken in capitals", http.MethodPost, formBody, with("email", "TAKEN@example.com"), http.StatusConflict, "email", true},
+		{"bad email", http.MethodPost, jsonBody, with("email", "ada at example"), http.StatusUnprocessableEntity, "email", true},
+		{"no email", http.MethodPost, formBody, with("email", ""), http.StatusUnprocessableEntity, "email", false},
+		{"no password", http.MethodPost, jsonBody, with("password", ""), http.StatusUnprocessableEntity, "password", false},
+		{"no password in a form", http.MethodPost, formBody, with("password", ""), http.StatusUnprocessableEntity, "password", false},
+		{"malformed json", http.MethodPost, raw("application/json", `{"email": "ada@example.com", "password": "`+password+`"`), nil, http.StatusBadRequest, "", false},
+		{"two json objects", http.MethodPost, raw("application/json", `{"email": "a@b.c", "password": "`+password+`"} {}`), nil, http.StatusBadRequest, "", false},
+		{"json of the wrong type", http.MethodPost, raw("application/json", `{"email": ["a@b.c"], "password": "`+password+`"}`), nil, http.StatusBadRequest, "", false},
+		{"too large", http.MethodPost, raw("application/json", `{"password": "`+password+`", "name": "`+strings.Repeat("x", maxBodyBytes)+`"}`), nil, http.StatusRequestEntityTooLarge, "", false},
+		{"plain text", http.MethodPost, raw("text/plain", "email=a@b.c&password="+password), nil, http.StatusUnsupportedMediaType, "", false},
+		{"no content type", http.MethodPost, raw("", "email=a@b.c&password="+password), nil, http.StatusUnsupportedMediaType, "", false},
+		{"get", http.MethodGet, raw("", ""), nil, http.StatusMethodNotAllowed, "", false},
+		{"put", http.MethodPut, jsonBody, ada, http.StatusMethodNotAllowed, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, "")
+			contentType, body := tt.encode(t, tt.fields)
+			r := f.do(t, tt.method, contentType, body)
+			assert.Equal(t, tt.status, r.status, "body %v", r.body)
+			assert.Equal(t, tt.registers, f.billing.Hits("register") > 0, "reached register")
+			if tt.status == http.StatusMethodNotAllowed {
+				assert.Equal(t, http.MethodPost, r.header.Get("Allow"))
+			}
+			if tt.status != http.StatusCreated {
+				assert.NotEmpty(t, r.body["error"])
+				assert.Equal(t, tt.field, r.body["field"])
+				assert.NotContains(t, r.body, "account_id")
+				assert.Equal(t, int64(0), f.billing.AccountID("ada@example.com"), "nobody registered")
+				return
+			}
+			id, err := strconv.ParseInt(r.body["account_id"], 10, 64)
+			require.NoError(t, err)
+			assert.Equal(t, f.billing.AccountID("ada@example.com"), id)
+			d, err := f.admin.Accounts.Get(context.Background(), id)
+			require.NoError(t, err)
+			assert.Equal(t, "ada@example.com", d.Email)
+			assert.Equal(t, "Ada Lovelace", d.RealName)
+		})
+	}
+}
+
+// TestSignupTwice registers one e-mail twice: the second time is a conflict.
+func TestSignupTwice(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, "")
+	fields := map[string]string{"email": "bob@example.com", "password": password}
+	contentType, body := formBody(t, fields)
+	first := f.do(t, http.MethodPost, contentType, body)
+	require.Equal(t, http.StatusCreated, first.status)
+	contentType, body = jsonBody(t, fields)
+	second := f.do(t, http.MethodPost, contentType, body)
+	assert.Equal(t, http.StatusConflict, second.status)
+	assert.Equal(t, "email", second.body["field"])
+	assert.Equal(t, "email is already registered", second.body["error"])
+	logs := f.logs.String()
+	assert.Contains(t, logs, "bob@example.com", "signups are logged")
+	assert.Contains(t, logs, "register", "the SDK logs its calls")
+}
+
+// TestSignupBillingFails: a BILLmanager that fails, or refuses the backend's own
+// credentials, is a bad gateway, and the registration is not sent twice.
+func TestSignupBillingFails(t *testing.T) {
+	t.Parallel()
+	fields := map[string]string{"email": "cy@example.com", "password": password}
+	t.Run("proxy error", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, "")
+		_, err := f.admin.Accounts.List(context.Background(), nil) // log in first: the handler shares the session
+		require.NoError(t, err)
+		f.billing.FailNext(1, http.StatusServiceUnavailable)
+		contentType, body := jsonBody(t, fields)
+		r := f.do(t, http.MethodPost, contentType, body)
+		assert.Equal(t, http.StatusBadGateway, r.status)
+		assert.Empty(t, r.body["field"])
+		assert.Equal(t, 1, f.billing.Hits("register"))
+		assert.Equal(t, 1, f.billing.Hits("auth"))
+	})
+	t.Run("bad admin password", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t, "wrong")
+		contentType, body := jsonBody(t, fields)
+		r := f.do(t, http.MethodPost, contentType, body)
+		assert.Equal(t, http.StatusBadGateway, r.status)
+		assert.Zero(t, f.billing.Hits("register"))
+		assert.Zero(t, f.billing.AccountID("cy@example.com"))
+	})
+}
