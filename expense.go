@@ -131,16 +131,21 @@ func (s *ExpensesService) GetFilter(ctx context.Context, accountID int64) (*Expe
 	return filterGet[ExpenseFilterDetails](ctx, s.client, expenseFilter, accountID)
 }
 
-// SaveFilter stores f for the user: every later expense list, in the panel and through
-// the API, keeps to it until ResetFilter.
+// SaveFilter stores f for the user, replacing the whole previous filter (the fields f
+// leaves empty are saved empty): every later expense list, in the panel and through the
+// API, keeps to it until ResetFilter.
 //
 // API: subaccount.expense.filter
 func (s *ExpensesService) SaveFilter(ctx context.Context, accountID int64, f *ExpenseFilter) error {
-	params, err := encodeParams(expenseFilter.fn, f)
+	set, err := encodeParams(expenseFilter.fn, f)
 	if err != nil {
 		return err
 	}
-	completePeriod(params)
+	completePeriod(set)
+	params := emptyExpenseFilter()
+	for k, v := range set {
+		params[k] = v
+	}
 	return expenseFilter.save(ctx, s.client, accountID, params)
 }
 
@@ -149,12 +154,12 @@ func (s *ExpensesService) SaveFilter(ctx context.Context, accountID int64, f *Ex
 //
 // API: subaccount.expense.filter
 func (s *ExpensesService) ResetFilter(ctx context.Context, accountID int64) error {
-	return expenseFilter.save(ctx, s.client, accountID, url.Values{
-		"realdate":      {ExpensePeriodAll},
-		"realdatestart": {""},
-		"realdateend":   {""},
-		"operation":     {""},
-	})
+	return expenseFilter.save(ctx, s.client, accountID, emptyExpenseFilter())
+}
+
+// emptyExpenseFilter is the saved filter that restricts nothing.
+func emptyExpenseFilter() url.Values {
+	return url.Values{"realdate": {ExpensePeriodAll}, "realdatestart": {""}, "realdateend": {""}, "operation": {""}}
 }
 
 // Get reads the form of expense id of client accountID.

@@ -98,7 +98,7 @@ func TestExpensesCalls(t *testing.T) {
 			}),
 			request: url.Values{
 				"func": {"subaccount.expense.filter"}, "sok": {"ok"}, "elid": {"12"}, "realdate": {"other"},
-				"realdateend": {"2024-05-31"}, "operation": {"billdaily"},
+				"realdatestart": {""}, "realdateend": {"2024-05-31"}, "operation": {"billdaily"},
 			},
 		},
 		{
@@ -107,7 +107,10 @@ func TestExpensesCalls(t *testing.T) {
 			call: noResult(func(ctx context.Context, c *Client) error {
 				return c.Expenses.SaveFilter(ctx, 12, &ExpenseFilter{Period: "lastmonth"})
 			}),
-			request: url.Values{"func": {"subaccount.expense.filter"}, "sok": {"ok"}, "elid": {"12"}, "realdate": {"lastmonth"}},
+			request: url.Values{
+				"func": {"subaccount.expense.filter"}, "sok": {"ok"}, "elid": {"12"}, "realdate": {"lastmonth"},
+				"realdatestart": {""}, "realdateend": {""}, "operation": {""},
+			},
 		},
 		{
 			name:  "ResetFilter",
