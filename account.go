@@ -186,7 +186,7 @@ type Registration struct {
 func (s *AccountsService) Register(ctx context.Context, p *RegisterParams) (*Registration, error) {
 	const fn = "register"
 	if p != nil && (p.Email == "" || p.Password == "") {
-		return nil, fmt.Errorf("billmgr: %s: Email and Password are required", fn)
+		return nil, argError(fn, "Email and Password are required")
 	}
 	params, err := encodeParams(fn, p)
 	if err != nil {

@@ -153,3 +153,14 @@ type secretError struct {
 
 func (e *secretError) Error() string { return e.msg }
 func (e *secretError) Unwrap() error { return e.err }
+
+// ErrInvalidArgument is wrapped by every error for bad input from the caller: an id that is
+// not positive, no ids, nil params, a string that is not UTF-8, an amount with more decimals
+// than the server keeps, a date before 1970. Nothing was sent, so the call can be corrected
+// and made again safely.
+var ErrInvalidArgument = errors.New("invalid argument")
+
+// argError reports bad input to fn: "billmgr: payment.refund: invalid argument: …".
+func argError(fn, format string, args ...any) error {
+	return fmt.Errorf("billmgr: %s: %w: %s", fn, ErrInvalidArgument, fmt.Sprintf(format, args...))
+}

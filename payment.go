@@ -243,7 +243,7 @@ func (s *PaymentsService) SaveFilter(ctx context.Context, accountID int64, f *Pa
 		return err
 	}
 	if f == nil {
-		return fmt.Errorf("billmgr: %s: nil filter; ResetFilter removes the filter", fn)
+		return argError(fn, "nil filter; ResetFilter removes the filter")
 	}
 	params, err := f.values()
 	if err != nil {
@@ -282,7 +282,7 @@ type RefundParams struct {
 func (s *PaymentsService) Refund(ctx context.Context, accountID, paymentID int64, p *RefundParams) (int64, error) {
 	const fn = "payment.refund"
 	if p != nil && (p.Amount == nil || !p.Amount.IsPositive()) {
-		return 0, fmt.Errorf("billmgr: %s: the refund amount must be set and positive", fn)
+		return 0, argError(fn, "the refund amount must be set and positive")
 	}
 	doc, err := refundForm.submit(ctx, s.client, accountID, paymentID, p)
 	if err != nil {
@@ -465,7 +465,7 @@ func (s *PaymentsService) AddExpense(ctx context.Context, paymentID, expenseID i
 		return err
 	}
 	if amount == nil {
-		return fmt.Errorf("billmgr: %s: nil amount", fn)
+		return argError(fn, "nil amount")
 	}
 	params, err := encodeParams(fn, &struct {
 		Expense int64    `url:"expense"`
@@ -484,7 +484,7 @@ func (s *PaymentsService) AddExpense(ctx context.Context, paymentID, expenseID i
 func (s *PaymentsService) UpdateExpense(ctx context.Context, paymentID, expenseID int64, amount *Decimal) error {
 	const fn = "payment.expense.edit"
 	if amount == nil {
-		return fmt.Errorf("billmgr: %s: nil amount", fn)
+		return argError(fn, "nil amount")
 	}
 	return allocationForm.update(ctx, s.client, paymentID, expenseID, &struct {
 		Amount *Decimal `url:"amount"`
@@ -519,7 +519,7 @@ type PaymentAddParams struct {
 func (s *PaymentsService) Add(ctx context.Context, p *PaymentAddParams) (int64, error) {
 	const fn = "payment.add"
 	if p != nil && (p.Amount == nil || !p.Amount.IsPositive() || p.Paymethod <= 0) {
-		return 0, fmt.Errorf("billmgr: %s: a positive amount and a payment method are required", fn)
+		return 0, argError(fn, "a positive amount and a payment method are required")
 	}
 	params, err := encodeParams(fn, p)
 	if err != nil {
@@ -565,7 +565,7 @@ func (s *PaymentsService) GetOrderLine(ctx context.Context, paymentID, lineID in
 func (s *PaymentsService) UpdateOrderLine(ctx context.Context, paymentID, lineID int64, name string) error {
 	const fn = "payment.orderinfo.edit"
 	if name == "" {
-		return fmt.Errorf("billmgr: %s: empty name", fn)
+		return argError(fn, "empty name")
 	}
 	return orderLineForm.update(ctx, s.client, paymentID, lineID, &struct {
 		Name string `url:"name"`

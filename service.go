@@ -19,7 +19,7 @@ import (
 // checkID refuses an id that cannot name an object before anything is sent.
 func checkID(fn, what string, id int64) error {
 	if id <= 0 {
-		return fmt.Errorf("billmgr: %s: %s id %d: ids are positive", fn, what, id)
+		return argError(fn, "%s id %d: ids are positive", what, id)
 	}
 	return nil
 }
@@ -27,7 +27,7 @@ func checkID(fn, what string, id int64) error {
 // joinIDs formats ids for elid as "1, 2, 3".
 func joinIDs(fn string, ids []int64) (string, error) {
 	if len(ids) == 0 {
-		return "", fmt.Errorf("billmgr: %s: no ids given", fn)
+		return "", argError(fn, "no ids given")
 	}
 	parts := make([]string, len(ids))
 	for i, id := range ids {
@@ -44,16 +44,16 @@ func joinIDs(fn string, ids []int64) (string, error) {
 // valid UTF-8, the encoding BILLmanager stores.
 func encodeParams(fn string, p any) (url.Values, error) {
 	if p == nil || (reflect.ValueOf(p).Kind() == reflect.Pointer && reflect.ValueOf(p).IsNil()) {
-		return nil, fmt.Errorf("billmgr: %s: nil params", fn)
+		return nil, argError(fn, "nil params")
 	}
 	v, err := query.Values(p)
 	if err != nil {
-		return nil, fmt.Errorf("billmgr: %s: %w", fn, err)
+		return nil, fmt.Errorf("billmgr: %s: %w: %w", fn, ErrInvalidArgument, err)
 	}
 	for k, vals := range v {
 		for _, s := range vals {
 			if !utf8.ValidString(s) {
-				return nil, fmt.Errorf("billmgr: %s: parameter %s is not valid UTF-8", fn, k)
+				return nil, argError(fn, "parameter %s is not valid UTF-8", k)
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package billmgr
 
 import (
 	"context"
-	"errors"
 	"iter"
 
 	"github.com/shopspring/decimal"
@@ -129,9 +128,7 @@ func (s *SubaccountsService) Resume(ctx context.Context, ids ...int64) error {
 // API: subaccount.refund
 func (s *SubaccountsService) Refund(ctx context.Context, accountID, subaccountID int64, p *SubaccountRefundParams) error {
 	if p != nil && (p.Amount == nil || !p.Amount.IsPositive()) {
-		return wrapFunc(subaccountRefund.fn, errWithdrawAmount)
+		return argError(subaccountRefund.fn, "the amount to withdraw must be set and positive")
 	}
 	return subaccountRefund.update(ctx, s.client, accountID, subaccountID, p)
 }
-
-var errWithdrawAmount = errors.New("the amount to withdraw must be set and positive")
