@@ -34,6 +34,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Version is the SDK's version, sent in the User-Agent.
@@ -58,6 +59,7 @@ type Client struct {
 	maxBytes int64
 	su       string
 	creds    *credentials
+	dryRun   func(fn string, params url.Values)
 
 	tls tlsOptions
 
@@ -265,8 +267,44 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
+// WithDryRun makes the client send nothing that changes state: each call that would
+// (a create, an update, a group action, Call) hands its request to record instead — the
+// function and its parameters as they would go out, without credentials and with
+// passwords redacted — and fails with an error wrapping ErrDryRun. Reads are sent as
+// usual. The billmgr command's --dry-run is built on it.
+func WithDryRun(record func(fn string, params url.Values)) Option {
+	return func(c *Client) error {
+		if record == nil {
+			return errors.New("billmgr: WithDryRun: nil function")
+		}
+		c.dryRun = record
+		return nil
+	}
+}
+
+// ErrDryRun is wrapped by the error of every call a WithDryRun client did not send.
+var ErrDryRun = errors.New("dry run: not sent")
+
+// dryRunParams is the form r would send, without credentials and with every secret
+// parameter redacted.
+func (c *Client) dryRunParams(r *request) url.Values {
+	form := url.Values{}
+	for k, v := range r.params {
+		form[k] = append([]string(nil), v...)
+		if echoedSecrets[k] {
+			form[k] = []string{redacted}
+		}
+	}
+	form.Set("func", r.fn)
+	if c.su != "" {
+		form.Set("su", c.su)
+	}
+	return form
+}
+
 // WithMaxResponseBytes bounds a whole reply document (64 MiB by default). Lists read with
-// All are streamed and bounded per row instead.
+// All are streamed and bounded per row instead. A reply over the bound fails the call with
+// an error that wraps ErrUnexpectedResponse and is not retried.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n < 1024 {
@@ -369,6 +407,10 @@ var reservedParams = []string{"func", "out", "auth", "authinfo", "su"}
 // the escape hatch for functions the typed services do not cover. Call sends the request
 // once and never retries it, because it cannot know whether fn changes state; only after
 // an auth error with WithSession does it log in again and send it once more.
+//
+// Before sending, Call refuses parameters that are not valid UTF-8 and an elid or plid
+// list with an empty item ("1, , 2"). It cannot know whether fn takes one id or a list, so
+// a list where one id is expected reaches the server, which answers value(elid).
 func (c *Client) Call(ctx context.Context, fn string, params url.Values) (*Doc, error) {
 	if err := checkFunc(fn); err != nil {
 		return nil, err
@@ -378,7 +420,50 @@ func (c *Client) Call(ctx context.Context, fn string, params url.Values) (*Doc, 
 			return nil, fmt.Errorf("billmgr: %s: the parameter %q is set by the client; use the options of NewClient or As", fn, k)
 		}
 	}
+	for _, k := range []string{"elid", "plid"} {
+		for _, v := range params[k] {
+			if err := checkIDList(v); err != nil {
+				return nil, fmt.Errorf("billmgr: %s: parameter %s %q: %w", fn, k, v, err)
+			}
+		}
+	}
 	return c.document(ctx, &request{fn: fn, params: params})
+}
+
+// checkIDList refuses an elid or plid list with an empty item ("1, , 2", "1,", ",1"): the
+// server skips the empty item and acts on the rest, which is never what was meant. Call
+// cannot know whether a function takes one id or a list, so "1, 2" passes; a function that
+// takes one id answers it with value(elid). The typed services build ids from int64 values
+// and cannot send either.
+func checkIDList(v string) error {
+	if strings.TrimSpace(v) == "" || !strings.Contains(v, ",") {
+		return nil
+	}
+	for _, item := range strings.Split(v, ",") {
+		if strings.TrimSpace(item) == "" {
+			return errors.New(`an empty item in the list; separate ids with ", "`)
+		}
+	}
+	return nil
+}
+
+// checkUTF8 refuses a parameter that is not valid UTF-8 (the encoding BILLmanager stores)
+// before anything is sent.
+func checkUTF8(fn string, params url.Values, su string) error {
+	if !utf8.ValidString(su) {
+		return fmt.Errorf("billmgr: %s: the user of As is not valid UTF-8", fn)
+	}
+	for k, vals := range params {
+		if !utf8.ValidString(k) {
+			return fmt.Errorf("billmgr: %s: a parameter name is not valid UTF-8", fn)
+		}
+		for _, v := range vals {
+			if !utf8.ValidString(v) {
+				return fmt.Errorf("billmgr: %s: parameter %s is not valid UTF-8", fn, k)
+			}
+		}
+	}
+	return nil
 }
 
 func checkFunc(fn string) error {
@@ -487,6 +572,18 @@ func (cr *credentials) redactError(err error) error {
 		return &secretError{msg: clean, err: err}
 	}
 	return err
+}
+
+// redactAPIError removes the secrets from the texts of an <error> the server sent (it may
+// echo the password or the session id in a param or the message), so that a caller who
+// unwraps it with errors.As and logs its fields leaks nothing. Type and Func stay as they
+// are: errors.Is matches on Type.
+func (cr *credentials) redactAPIError(e *Error) {
+	e.Object, e.Value = cr.redact(e.Object), cr.redact(e.Value)
+	e.Msg, e.Detail = cr.redact(e.Msg), cr.redact(e.Detail)
+	for k, v := range e.Params {
+		e.Params[k] = cr.redact(v)
+	}
 }
 
 // authenticate adds the credentials to form and returns the session generation used
@@ -620,6 +717,23 @@ func (c *Client) document(ctx context.Context, r *request) (*Doc, error) {
 // send runs r: reads are retried under the retry policy, writes are sent once, and a call
 // refused with an auth error on a renewable session is sent once more after a new login.
 func (c *Client) send(ctx context.Context, r *request) error {
+	if err := checkUTF8(r.fn, r.params, c.su); err != nil {
+		return err
+	}
+	if c.dryRun != nil && !r.readOnly {
+		c.dryRun(r.fn, c.dryRunParams(r))
+		return fmt.Errorf("billmgr: %s: %w", r.fn, ErrDryRun)
+	}
+	err := c.sendChecked(ctx, r)
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		c.creds.redactAPIError(apiErr)
+	}
+	return err
+}
+
+// sendChecked is send for a request whose parameters are valid.
+func (c *Client) sendChecked(ctx context.Context, r *request) error {
 	renewed := false
 	for attempt := 1; ; attempt++ {
 		gen, err := c.attempt(ctx, r, attempt)
@@ -741,7 +855,8 @@ func (c *Client) logCall(ctx context.Context, fn string, attempt, status int, st
 }
 
 // errTooLarge is returned when a reply, or one row of a streamed list, exceeds the bound.
-var errTooLarge = errors.New("the reply exceeds the size limit (see WithMaxResponseBytes)")
+// Such a reply is never data: errors.Is(err, ErrUnexpectedResponse) holds for it.
+var errTooLarge = fmt.Errorf("%w: the reply exceeds the size limit (see WithMaxResponseBytes)", ErrUnexpectedResponse)
 
 // limitReader fails with errTooLarge once more than limit bytes were read since the last
 // reset. Whole documents never reset; streamed lists reset at every row.

@@ -556,3 +556,34 @@ func TestClientPrintsNoSecret(t *testing.T) {
 		assert.Contains(t, c.String(), "https://billing.example.com/billmgr")
 	}
 }
+
+func TestDryRunSendsNoWrite(t *testing.T) {
+	t.Parallel()
+	type sent struct {
+		fn     string
+		params url.Values
+	}
+	var got []sent
+	record := func(fn string, params url.Values) { got = append(got, sent{fn, params}) }
+	c, s := newStub(t, []stubReply{xmlReply([]byte(`<doc><elem><id>1</id></elem></doc>`))}, WithDryRun(record))
+	ctx := context.Background()
+
+	err := c.As("client@example.com").act(ctx, "payment.setpaid", 0, []int64{1, 2})
+	require.ErrorIs(t, err, ErrDryRun)
+	_, err = c.submit(ctx, "account.edit", url.Values{"elid": {"5"}, "passwd": {testPassword}, "confirm": {testPassword}})
+	require.ErrorIs(t, err, ErrDryRun)
+	_, err = c.Call(ctx, "payment.send", url.Values{"elid": {"3"}})
+	require.ErrorIs(t, err, ErrDryRun)
+	assert.Empty(t, s.requests(), "no write reached the server")
+
+	_, err = listPage[pagedRow](ctx, c, "account", nil)
+	require.NoError(t, err, "reads are sent")
+	assert.Len(t, s.requests(), 1)
+
+	assert.Equal(t, []sent{
+		{"payment.setpaid", url.Values{"func": {"payment.setpaid"}, "elid": {"1, 2"}, "su": {"client@example.com"}}},
+		{"account.edit", url.Values{"func": {"account.edit"}, "elid": {"5"}, "sok": {"ok"}, "passwd": {redacted}, "confirm": {redacted}}},
+		{"payment.send", url.Values{"func": {"payment.send"}, "elid": {"3"}}},
+	}, got)
+	assertNoSecret(t, fmt.Sprint(got))
+}

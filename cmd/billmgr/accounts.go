@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
 
 	"github.com/go-billmgr/billmgr"
 	"github.com/spf13/cobra"
@@ -71,9 +70,7 @@ func (a *app) accountsCommand() *cobra.Command {
 			save: func(ctx context.Context, c *billmgr.Client, _ int64, f *billmgr.AccountFilter) error {
 				return c.Accounts.SaveFilter(ctx, f)
 			},
-			reset:   func(ctx context.Context, c *billmgr.Client, _ int64) error { return c.Accounts.ResetFilter(ctx) },
-			encode:  func(f *billmgr.AccountFilter) (url.Values, error) { return withBlanks(f, accountFilterKeys...) },
-			cleared: mustValues(withBlanks(&billmgr.AccountFilter{}, accountFilterKeys...)),
+			reset: func(ctx context.Context, c *billmgr.Client, _ int64) error { return c.Accounts.ResetFilter(ctx) },
 		}),
 		formCommand(a, formSpec[billmgr.SMSParams]{
 			use: "sms ID", short: "Send a text message to a client", fn: "account.sms", object: true,
@@ -93,9 +90,6 @@ func (a *app) accountsCommand() *cobra.Command {
 			(*billmgr.AccountsService).Providers, (*billmgr.AccountsService).SuspendProviders, (*billmgr.AccountsService).ResumeProviders),
 	)
 }
-
-// accountFilterKeys are the fields of the client list filter, all sent on a save.
-var accountFilterKeys = []string{"name", "email", "project", "account_status"}
 
 // toggleCommand: the groups (or providers) of a client, each on or off: list, suspend
 // (turn off), resume (turn on).

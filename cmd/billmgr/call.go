@@ -40,9 +40,6 @@ The call is sent once and never retried: billmgr cannot know whether it changes 
 	allowDryRun(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		params, _ := callParams(args[1:])
-		if a.dryRun {
-			return a.printRequest(args[0], params)
-		}
 		c, err := a.client()
 		if err != nil {
 			return err

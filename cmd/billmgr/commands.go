@@ -227,10 +227,7 @@ type formSpec[P any] struct {
 	object         bool
 	// needChange refuses to send a form without any parameter flag (an update).
 	needChange bool
-	// encode encodes the params for --dry-run when the SDK sends more than their url tags
-	// say (a saved filter sends every field); query.Values otherwise.
-	encode func(*P) (url.Values, error)
-	submit func(ctx context.Context, c *billmgr.Client, parent, id int64, p *P) (any, error)
+	submit     func(ctx context.Context, c *billmgr.Client, parent, id int64, p *P) (any, error)
 }
 
 func formCommand[P any](a *app, s formSpec[P]) *cobra.Command {
@@ -247,24 +244,6 @@ func formCommand[P any](a *app, s formSpec[P]) *cobra.Command {
 		id := firstID(ids)
 		if s.needChange && !bound.changed(cmd) {
 			return usageErr("%s: nothing to change: set at least one parameter flag (see --help)", cmd.CommandPath())
-		}
-		if a.dryRun {
-			encode := s.encode
-			if encode == nil {
-				encode = func(p *P) (url.Values, error) { return encodeParams(p) }
-			}
-			params, err := encode(p)
-			if err != nil {
-				return err
-			}
-			if s.parentAs != "" {
-				params.Set(s.parentAs, strconv.FormatInt(*parentID, 10))
-			}
-			if s.object {
-				params.Set("elid", strconv.FormatInt(id, 10))
-			}
-			params.Set("sok", "ok")
-			return a.printRequest(s.fn, params)
 		}
 		c, err := a.client()
 		if err != nil {
@@ -301,9 +280,6 @@ type filterSpec[F, D any] struct {
 	get    func(ctx context.Context, c *billmgr.Client, parent int64) (*D, error)
 	save   func(ctx context.Context, c *billmgr.Client, parent int64, f *F) error
 	reset  func(ctx context.Context, c *billmgr.Client, parent int64) error
-	// encode and cleared are the parameters save and reset send, for --dry-run.
-	encode  func(*F) (url.Values, error)
-	cleared url.Values
 }
 
 func filterCommand[F, D any](a *app, s filterSpec[F, D]) *cobra.Command {
@@ -320,34 +296,18 @@ func filterCommand[F, D any](a *app, s filterSpec[F, D]) *cobra.Command {
 		}),
 		formCommand(a, formSpec[F]{
 			use: "save", short: "Replace the saved filter with the fields given", fn: s.fn,
-			parent: s.parent, parentAs: parentAs, encode: s.encode,
+			parent: s.parent, parentAs: parentAs,
 			submit: func(ctx context.Context, c *billmgr.Client, parent, _ int64, f *F) (any, error) {
 				return nil, s.save(ctx, c, parent, f)
 			},
 		}),
 		formCommand(a, formSpec[noOptions]{
 			use: "reset", short: "Clear the saved filter", fn: s.fn, parent: s.parent, parentAs: parentAs,
-			encode: func(*noOptions) (url.Values, error) { return maps.Clone(s.cleared), nil },
 			submit: func(ctx context.Context, c *billmgr.Client, parent, _ int64, _ *noOptions) (any, error) {
 				return nil, s.reset(ctx, c, parent)
 			},
 		}),
 	)
-}
-
-// withBlanks returns the encoded params with every key of keys present, blank when unset:
-// a saved filter is replaced whole.
-func withBlanks(p any, keys ...string) (url.Values, error) {
-	v, err := encodeParams(p)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range keys {
-		if !v.Has(k) {
-			v.Set(k, "")
-		}
-	}
-	return v, nil
 }
 
 // actionSpec is a group action on the ids in the arguments (elid=1, 2, 3), inside the
@@ -368,13 +328,6 @@ func actionCommand(a *app, s actionSpec) *cobra.Command {
 	allowDryRun(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ids, _ := parseIDs(args)
-		if a.dryRun {
-			params := url.Values{"elid": {joinIDs(ids)}}
-			if s.parent != noParent {
-				params.Set("plid", strconv.FormatInt(*parentID, 10))
-			}
-			return a.printRequest(s.fn, params)
-		}
 		c, err := a.client()
 		if err != nil {
 			return err
@@ -406,7 +359,7 @@ func allowDryRun(cmd *cobra.Command) {
 
 // credentialParams are the parameters the SDK adds to authenticate a call. A request
 // printed by --dry-run is built from the command line alone and must carry none.
-var credentialParams = []string{"authinfo", "auth", "su"}
+var credentialParams = []string{"authinfo", "auth"}
 
 // printRequest prints the request a write would send: the function, then the parameters
 // in key order, with password values redacted.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/url"
 
 	"github.com/go-billmgr/billmgr"
 	"github.com/spf13/cobra"
@@ -35,22 +34,5 @@ func (a *app) expensesCommand() *cobra.Command {
 		reset: func(ctx context.Context, c *billmgr.Client, account int64) error {
 			return c.Expenses.ResetFilter(ctx, account)
 		},
-		encode: encodeExpenseFilter,
-		cleared: url.Values{
-			"realdate": {billmgr.ExpensePeriodAll}, "realdatestart": {""}, "realdateend": {""}, "operation": {""},
-		},
 	}))
-}
-
-// encodeExpenseFilter encodes a saved expense filter as SaveFilter sends it: a start or an
-// end date without a period selects the custom range.
-func encodeExpenseFilter(f *billmgr.ExpenseFilter) (url.Values, error) {
-	v, err := encodeParams(f)
-	if err != nil {
-		return nil, err
-	}
-	if v.Get("realdate") == "" && (v.Has("realdatestart") || v.Has("realdateend")) {
-		v.Set("realdate", billmgr.ExpensePeriodRange)
-	}
-	return v, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/go-billmgr/billmgr"
-	"github.com/google/go-querystring/query"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -242,13 +240,4 @@ func setOffer(v reflect.Value, s string) error {
 	}
 	v.Interface().(billmgr.Offers)[id] = f
 	return nil
-}
-
-// encodeParams encodes a params struct as the SDK sends it, for --dry-run.
-func encodeParams(p any) (url.Values, error) {
-	v, err := query.Values(p)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the parameters: %w", err)
-	}
-	return v, nil
 }

@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"time"
 
 	"github.com/go-billmgr/billmgr"
 	"github.com/spf13/cobra"
@@ -73,8 +70,6 @@ func (a *app) paymentsCommand() *cobra.Command {
 			reset: func(ctx context.Context, c *billmgr.Client, account int64) error {
 				return c.Payments.ResetFilter(ctx, account)
 			},
-			encode:  paymentFilterValues,
-			cleared: mustValues(paymentFilterValues(&billmgr.PaymentFilter{})),
 		}),
 	)
 }
@@ -87,37 +82,6 @@ func paymentAction(a *app, use, short, fn string, act func(*billmgr.PaymentsServ
 			return act(c.Payments, ctx, ids...)
 		},
 	})
-}
-
-// paymentFilterValues encodes a saved payment filter as SaveFilter sends it: every field,
-// and the creation period "other" with a bound set, "nodate" without.
-func paymentFilterValues(f *billmgr.PaymentFilter) (url.Values, error) {
-	v := url.Values{"number": {f.Number}, "status": {f.Status}, "paymethod": {""}}
-	if f.Paymethod != 0 {
-		v.Set("paymethod", strconv.FormatInt(f.Paymethod, 10))
-	}
-	period := f.CreateDate
-	switch {
-	case period == "" && (!f.CreatedFrom.IsZero() || !f.CreatedTo.IsZero()):
-		period = "other"
-	case period == "":
-		period = "nodate"
-	}
-	v.Set("createdate", period)
-	for key, t := range map[string]time.Time{"createdatestart": f.CreatedFrom, "createdateend": f.CreatedTo} {
-		v.Set(key, "")
-		if !t.IsZero() {
-			v.Set(key, t.Format(time.DateOnly))
-		}
-	}
-	return v, nil
-}
-
-func mustValues(v url.Values, err error) url.Values {
-	if err != nil {
-		panic(err)
-	}
-	return v
 }
 
 // printCommand writes the printed form of a payment (HTML) to stdout.

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -57,6 +59,8 @@ type app struct {
 
 	g      globals
 	dryRun bool // --dry-run
+
+	dryRequest *dryRequest // the write a --dry-run client did not send
 
 	stdinTaken string          // what consumed stdin already, for a clear conflict error
 	warned     bool            // the --password warning was printed
@@ -122,7 +126,7 @@ arguments or configuration), 3 network or protocol failure.`,
 		a.callCommand(),
 		a.fakeCommand(),
 	)
-	markRunErrors(root)
+	a.markRunErrors(root)
 	return root
 }
 
@@ -150,6 +154,9 @@ func (a *app) setting(flag, env string) string {
 func (a *app) client() (*billmgr.Client, error) {
 	if a.cached != nil {
 		return a.cached, nil
+	}
+	if a.dryRun {
+		return a.dryRunClient()
 	}
 	base := a.setting(a.g.url, "BILLMGR_URL")
 	if base == "" {
@@ -182,6 +189,37 @@ func (a *app) client() (*billmgr.Client, error) {
 	}
 	a.cached = c
 	return c, nil
+}
+
+// dryRunClient is a client without credentials that sends no write: the SDK hands the
+// request to recordRequest instead (see billmgr.WithDryRun), so --dry-run prints exactly
+// what the command would send.
+func (a *app) dryRunClient() (*billmgr.Client, error) {
+	base := cmp.Or(a.setting(a.g.url, "BILLMGR_URL"), "https://billing.example.com/billmgr")
+	opts, err := a.clientOptions()
+	if err != nil {
+		return nil, err
+	}
+	c, err := billmgr.NewClient(base, append(opts, billmgr.WithDryRun(a.recordRequest))...)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if a.g.as != "" {
+		c = c.As(a.g.as)
+	}
+	a.cached = c
+	return c, nil
+}
+
+// dryRequest is a write that --dry-run did not send.
+type dryRequest struct {
+	fn     string
+	params url.Values
+}
+
+func (a *app) recordRequest(fn string, params url.Values) {
+	params.Del("func")
+	a.dryRequest = &dryRequest{fn: fn, params: params}
 }
 
 // clientOptions are the options of the global flags besides the credentials.
@@ -305,17 +343,24 @@ func (e *runError) Unwrap() error { return e.err }
 
 // markRunErrors wraps the RunE of every command so that report can tell its errors from
 // cobra's.
-func markRunErrors(cmd *cobra.Command) {
+func (a *app) markRunErrors(cmd *cobra.Command) {
 	if run := cmd.RunE; run != nil {
 		cmd.RunE = func(cmd *cobra.Command, args []string) error {
-			if err := run(cmd, args); err != nil {
+			err := run(cmd, args)
+			if errors.Is(err, billmgr.ErrDryRun) && a.dryRequest != nil {
+				err = a.printRequest(a.dryRequest.fn, a.dryRequest.params)
+			}
+			if errors.Is(err, billmgr.ErrInvalidArgument) {
+				return usageErr("%v", err)
+			}
+			if err != nil {
 				return &runError{err}
 			}
 			return nil
 		}
 	}
 	for _, sub := range cmd.Commands() {
-		markRunErrors(sub)
+		a.markRunErrors(sub)
 	}
 }
 

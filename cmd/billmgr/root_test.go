@@ -48,6 +48,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad output format", []string{"accounts", "list", "-o", "yaml"}, exitUsage, `-o "yaml"`},
 		{"dry run of a read", []string{"--dry-run", "accounts", "list"}, exitUsage, "--dry-run applies to commands that write"},
 		{"reserved call parameter", []string{"call", "account", "authinfo=x:y"}, exitUsage, "billmgr sets this parameter itself"},
+		{"refused by the SDK before sending", []string{"payments", "refund", credited, "--account", ann, "--amount", "-1"},
+			exitUsage, "invalid argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,6 +244,9 @@ subaccountamount=100.50
 
 	group := f.run(t, "payments", "setpaid", "6", "8", "--dry-run", "-o", "json")
 	assert.JSONEq(t, `{"func":"payment.setpaid","params":{"elid":"6, 8"}}`, group.stdout)
+
+	as := f.run(t, "--as", "ann@example.com", "payments", "send", "6", "--dry-run", "-o", "json")
+	assert.JSONEq(t, `{"func":"payment.send","params":{"elid":"6","su":"ann@example.com"}}`, as.stdout)
 
 	secret := runWith(t, f.env, testPassword+"\n", "accounts", "register", "--email", "new@example.com", "--passwd", "-", "--dry-run", "-o", "json")
 	require.Equal(t, exitOK, secret.code, secret.stderr)
