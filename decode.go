@@ -18,12 +18,70 @@ import (
 // naming the column.
 func unmarshalNode(n *Node, v any, loc *time.Location) error {
 	rv := reflect.ValueOf(v).Elem()
-	for _, f := range fieldsOf(rv.Type()) {
-		child := n.Child(f.name)
-		if child == nil {
+	var m rowMapper
+	m.locate(n, fieldsOf(rv.Type()))
+	return m.fill(n, rv, loc)
+}
+
+// rowMapper is unmarshalNode for the rows of a list, which come with the same columns in
+// the same order: it finds the child of each field once and reuses the places for every
+// row of the same shape.
+type rowMapper struct {
+	fields []field
+	shape  []string // the names of the children of the last row, in order
+	at     []int    // the child of each field in rows of that shape; -1 for none
+}
+
+// unmarshal fills the struct pointed to by v from row n, like unmarshalNode.
+func (m *rowMapper) unmarshal(n *Node, v any, loc *time.Location) error {
+	rv := reflect.ValueOf(v).Elem()
+	if m.fields == nil {
+		m.fields = fieldsOf(rv.Type())
+	}
+	if !m.sameShape(n) {
+		m.locate(n, m.fields)
+	}
+	return m.fill(n, rv, loc)
+}
+
+func (m *rowMapper) sameShape(n *Node) bool {
+	if len(n.Children) != len(m.shape) || m.at == nil {
+		return false
+	}
+	for i, c := range n.Children {
+		if c.Name != m.shape[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// locate finds the first child named by each field.
+func (m *rowMapper) locate(n *Node, fields []field) {
+	m.fields = fields
+	m.shape = m.shape[:0]
+	for _, c := range n.Children {
+		m.shape = append(m.shape, c.Name)
+	}
+	m.at = m.at[:0]
+	for _, f := range fields {
+		at := -1
+		for i, c := range n.Children {
+			if c.Name == f.name {
+				at = i
+				break
+			}
+		}
+		m.at = append(m.at, at)
+	}
+}
+
+func (m *rowMapper) fill(n *Node, rv reflect.Value, loc *time.Location) error {
+	for i, f := range m.fields {
+		if m.at[i] < 0 {
 			continue
 		}
-		if err := f.set(rv.Field(f.index), child, loc); err != nil {
+		if err := f.set(rv.Field(f.index), n.Children[m.at[i]], loc); err != nil {
 			return fmt.Errorf("%w: column %s: %v", ErrUnexpectedResponse, f.name, err)
 		}
 	}
@@ -79,19 +137,27 @@ func setterFor(t reflect.Type) func(reflect.Value, *Node, *time.Location) error 
 			if err != nil {
 				return fmt.Errorf("%q: %v", s, err)
 			}
-			dst.Set(reflect.ValueOf(d))
+			*dst.Addr().Interface().(*decimal.Decimal) = d
 			return nil
 		}
 	case typeMoney:
 		return func(dst reflect.Value, n *Node, _ *time.Location) error {
-			m, err := ParseMoney(n.Text)
+			m, err := parseMoneyColumn(n.Text)
 			if err == nil {
-				dst.Set(reflect.ValueOf(m))
+				*dst.Addr().Interface().(*Money) = m
 			}
 			return err
 		}
 	case typeFlag:
 		return func(dst reflect.Value, n *Node, _ *time.Location) error {
+			switch strings.TrimSpace(n.Text) { // the two values lists send, without an allocation
+			case "on":
+				dst.SetBool(true)
+				return nil
+			case "off":
+				dst.SetBool(false)
+				return nil
+			}
 			var f Flag
 			err := f.UnmarshalText([]byte(n.Text))
 			dst.SetBool(bool(f))
@@ -100,14 +166,14 @@ func setterFor(t reflect.Type) func(reflect.Value, *Node, *time.Location) error 
 	case typeStatus:
 		return func(dst reflect.Value, n *Node, _ *time.Location) error {
 			label := strings.TrimSpace(n.Text)
-			dst.Set(reflect.ValueOf(Status{Code: firstNonEmpty(n.Attr("orig"), label), Label: label}))
+			*dst.Addr().Interface().(*Status) = Status{Code: firstNonEmpty(n.Attr("orig"), label), Label: label}
 			return nil
 		}
 	case typeTime:
 		return func(dst reflect.Value, n *Node, loc *time.Location) error {
 			t, err := parseTime(n.Text, loc)
 			if err == nil {
-				dst.Set(reflect.ValueOf(t))
+				*dst.Addr().Interface().(*time.Time) = t
 			}
 			return err
 		}
@@ -133,4 +199,41 @@ func setterFor(t reflect.Type) func(reflect.Value, *Node, *time.Location) error 
 		}
 	}
 	return nil
+}
+
+// parseMoneyColumn is ParseMoney with a fast path for the shape of the _iso columns,
+// "1234.50 RUB": plain digits with an optional fraction, one space, a currency code of
+// letters. That shape gives what ParseMoney gives; any other goes to ParseMoney.
+func parseMoneyColumn(s string) (Money, error) {
+	text := strings.TrimSpace(s)
+	if amount, currency, ok := strings.Cut(text, " "); ok && isPlainAmount(amount) && isLetters(currency) {
+		if d, err := decimal.NewFromString(amount); err == nil {
+			return Money{Amount: d, Currency: currency}, nil
+		}
+	}
+	return ParseMoney(s)
+}
+
+// isPlainAmount reports whether s is digits, optionally followed by '.' and digits.
+func isPlainAmount(s string) bool {
+	whole, fraction, dotted := strings.Cut(s, ".")
+	return allDigits(whole) && (!dotted || allDigits(fraction))
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }

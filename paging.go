@@ -38,9 +38,10 @@ func listPage[T any](ctx context.Context, c *Client, fn string, params url.Value
 	}
 	page := &Page[T]{}
 	page.Number, page.Size, page.Total = pageInfo(doc)
+	var rows rowMapper
 	for _, n := range doc.Elems() {
 		var row T
-		if err := unmarshalNode(n, &row, c.loc); err != nil {
+		if err := rows.unmarshal(n, &row, c.loc); err != nil {
 			return nil, wrapFunc(fn, err)
 		}
 		page.Items = append(page.Items, row)
@@ -63,7 +64,11 @@ func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values
 		}
 		number, _ := strconv.Atoi(params.Get("p_num"))
 		number = max(number, 1)
-		var previous map[string]bool
+		var (
+			previous  map[string]bool
+			mapper    rowMapper
+			row, zero T // one row value for the whole list: yield gets a copy
+		)
 		yielded := 0
 		for {
 			q := url.Values{}
@@ -72,7 +77,7 @@ func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values
 			}
 			q.Set("p_num", strconv.Itoa(number))
 			q.Set("p_cnt", strconv.Itoa(size))
-			current := map[string]bool{}
+			current := make(map[string]bool, len(previous))
 			rows, fresh, total := 0, 0, 0
 			stopped := false
 			r := &request{fn: fn, params: q, readOnly: true}
@@ -83,8 +88,8 @@ func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values
 				doc, err := decodeDoc(lr, func(n *Node) error {
 					lr.reset()
 					rows++
-					var row T
-					if err := unmarshalNode(n, &row, c.loc); err != nil {
+					row = zero
+					if err := mapper.unmarshal(n, &row, c.loc); err != nil {
 						return err
 					}
 					k := key(&row)

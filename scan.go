@@ -1,0 +1,715 @@
+package billmgr
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// scanner is a streaming tokenizer for the XML that BILLmanager writes: elements,
+// attributes, character data with entity and character references, CDATA sections,
+// comments, processing instructions (the declaration) and directives. It accepts and
+// refuses exactly what encoding/xml's Decoder.RawToken does in strict mode (a fuzz test
+// holds it to that), but reads from a buffer of its own and hands out slices of it instead
+// of allocating every token, which makes it several times faster.
+//
+// Comments, processing instructions and directives are checked and skipped. A self-closing
+// element is one start token with selfClosing set. The slices a token carries are valid
+// until the next call of next.
+type scanner struct {
+	r     io.Reader
+	buf   []byte
+	pos   int   // the next unread byte of buf
+	end   int   // the end of the bytes read into buf
+	err   error // what ended the input (io.EOF, or a read error); pending until buf is used up
+	lines int   // newlines in the bytes already dropped from buf
+
+	// The current token.
+	name        string     // start: the element name (interned)
+	endName     []byte     // end: the element name
+	attrs       []scanAttr // start: the attributes in document order
+	selfClosing bool       // start: <name/>
+	text        []byte     // text: the character data, references resolved
+
+	names   map[string]string // validated names, interned
+	textBuf []byte            // decoded text, when it differs from the input
+	attrBuf []byte            // decoded attribute values, when they differ from the input
+}
+
+// scanAttr is an attribute of a start token.
+type scanAttr struct {
+	name  string
+	value []byte
+}
+
+// tokenKind is what next found.
+type tokenKind uint8
+
+const (
+	tokStart tokenKind = iota + 1
+	tokEnd
+	tokText
+	tokSkipped // a comment, a processing instruction or a directive: not handed out
+)
+
+const (
+	scanBufferSize = 32 << 10
+	maxInterned    = 4096 // distinct names kept per scanner
+)
+
+// errShort means that the buffered bytes end inside a token.
+var errShort = errors.New("billmgr: internal: token continues past the buffer")
+
+func (s *scanner) reset(r io.Reader) {
+	s.r, s.pos, s.end, s.err, s.lines = r, 0, 0, nil, 0
+	if s.buf == nil {
+		s.buf = make([]byte, scanBufferSize)
+	}
+	if s.names == nil {
+		s.names = make(map[string]string)
+	}
+}
+
+// peek returns up to n bytes ahead without consuming them, and the read error that ended
+// the input early, if any.
+func (s *scanner) peek(n int) ([]byte, error) {
+	for s.end-s.pos < n && s.err == nil {
+		s.fill(n)
+	}
+	head := s.buf[s.pos:s.end]
+	if len(head) > n {
+		head = head[:n]
+	}
+	if len(head) < n && s.err != io.EOF {
+		return head, s.err
+	}
+	return head, nil
+}
+
+// fill moves the unread bytes to the front of the buffer and reads until at least want
+// of them are buffered or the input ends. The buffer grows to hold a token of any size
+// (the caller bounds the input); asking for half again as much as is buffered keeps a
+// token that arrives in small reads from being rescanned more than a few times.
+func (s *scanner) fill(want int) {
+	if s.pos > 0 {
+		s.lines += bytes.Count(s.buf[:s.pos], []byte{'\n'})
+		s.end = copy(s.buf, s.buf[s.pos:s.end])
+		s.pos = 0
+	}
+	if want > len(s.buf) {
+		grown := make([]byte, max(want, 2*len(s.buf)))
+		copy(grown, s.buf[:s.end])
+		s.buf = grown
+	}
+	for empty := 0; s.end < want && s.err == nil; {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		s.err = err
+		if n > 0 {
+			empty = 0
+		} else if empty++; empty >= 100 && err == nil {
+			s.err = io.ErrNoProgress
+		}
+	}
+}
+
+// next reads the next token. At the end of the input it returns io.EOF; input that ends
+// inside a token is a *xml.SyntaxError "unexpected EOF"; a failed read is returned as is.
+func (s *scanner) next() (tokenKind, error) {
+	for {
+		kind, n, err := s.scan(s.buf[s.pos:s.end])
+		switch {
+		case err == errShort && s.err == nil:
+			buffered := s.end - s.pos
+			s.fill(buffered + max(buffered/2, 512))
+			continue
+		case err == errShort && s.err == io.EOF:
+			return 0, s.syntaxError(s.end-s.pos, "unexpected EOF")
+		case err == errShort:
+			return 0, s.err
+		case err != nil:
+			return 0, err
+		}
+		s.pos += n
+		if kind != tokSkipped {
+			return kind, nil
+		}
+	}
+}
+
+// syntaxError reports msg at offset off of the unread bytes.
+func (s *scanner) syntaxError(off int, msg string) error {
+	line := 1 + s.lines + bytes.Count(s.buf[:s.pos+off], []byte{'\n'})
+	return &xml.SyntaxError{Msg: msg, Line: line}
+}
+
+// scan reads one token from the start of w and returns how many bytes it took, or
+// errShort when w ends inside it.
+func (s *scanner) scan(w []byte) (tokenKind, int, error) {
+	if len(w) == 0 {
+		if s.err != nil {
+			return 0, 0, s.err
+		}
+		return 0, 0, errShort
+	}
+	if w[0] != '<' {
+		return s.scanText(w)
+	}
+	if len(w) < 2 {
+		return 0, 0, errShort
+	}
+	switch w[1] {
+	case '/':
+		return s.scanEnd(w)
+	case '?':
+		return s.scanProcInst(w)
+	case '!':
+		return s.scanBang(w)
+	}
+	return s.scanStart(w)
+}
+
+// scanText reads character data up to the next '<' or the end of the input.
+func (s *scanner) scanText(w []byte) (tokenKind, int, error) {
+	n := bytes.IndexByte(w, '<')
+	cut := n < 0
+	if cut {
+		if s.err == nil {
+			return 0, 0, errShort
+		}
+		n = len(w)
+	}
+	text, err := s.chars(w[:n], charText, cut, &s.textBuf)
+	if err != nil {
+		return 0, 0, s.charsError(err)
+	}
+	s.text = text
+	return tokText, n, nil
+}
+
+// scanStart reads <name attr="value" ...> or <name .../>.
+func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
+	i := scanName(w, 1)
+	if i == len(w) {
+		return 0, 0, errShort
+	}
+	name, ok := s.elementName(w[1:i])
+	if !ok {
+		return 0, 0, s.syntaxError(0, "expected element name after <")
+	}
+	s.name, s.selfClosing = name, false
+	s.attrs, s.attrBuf = s.attrs[:0], s.attrBuf[:0]
+	for {
+		if i = skipSpace(w, i); i == len(w) {
+			return 0, 0, errShort
+		}
+		switch w[i] {
+		case '>':
+			return tokStart, i + 1, nil
+		case '/':
+			if i+1 == len(w) {
+				return 0, 0, errShort
+			}
+			if w[i+1] != '>' {
+				return 0, 0, s.syntaxError(i, "expected /> in element")
+			}
+			s.selfClosing = true
+			return tokStart, i + 2, nil
+		}
+		var err error
+		if i, err = s.scanAttr(w, i); err != nil {
+			return 0, 0, err
+		}
+	}
+}
+
+// scanAttr reads name="value" at w[i:] and returns the offset after it.
+func (s *scanner) scanAttr(w []byte, i int) (int, error) {
+	j := scanName(w, i)
+	if j == len(w) {
+		return 0, errShort
+	}
+	name, ok := s.elementName(w[i:j])
+	if !ok {
+		return 0, s.syntaxError(i, "expected attribute name in element")
+	}
+	if i = skipSpace(w, j); i == len(w) {
+		return 0, errShort
+	}
+	if w[i] != '=' {
+		return 0, s.syntaxError(i, "attribute name without = in element")
+	}
+	if i = skipSpace(w, i+1); i == len(w) {
+		return 0, errShort
+	}
+	quote := w[i]
+	if quote != '"' && quote != '\'' {
+		return 0, s.syntaxError(i, "unquoted or missing attribute value in element")
+	}
+	i++
+	n := bytes.IndexByte(w[i:], quote)
+	raw := w[i:]
+	if n >= 0 {
+		raw = raw[:n]
+	}
+	if bytes.IndexByte(raw, '<') >= 0 {
+		return 0, s.syntaxError(i, "unescaped < inside quoted string")
+	}
+	if n < 0 {
+		return 0, errShort
+	}
+	value, err := s.chars(raw, charAttr, false, &s.attrBuf)
+	if err != nil {
+		return 0, s.charsError(err)
+	}
+	s.attrs = append(s.attrs, scanAttr{name: name, value: value})
+	return i + n + 1, nil
+}
+
+// scanEnd reads </name>.
+func (s *scanner) scanEnd(w []byte) (tokenKind, int, error) {
+	i := scanName(w, 2)
+	if i == len(w) {
+		return 0, 0, errShort
+	}
+	name := w[2:i]
+	if !s.validName(name) || bytes.Count(name, []byte{':'}) > 1 {
+		return 0, 0, s.syntaxError(0, "expected element name after </")
+	}
+	if i = skipSpace(w, i); i == len(w) {
+		return 0, 0, errShort
+	}
+	if w[i] != '>' {
+		return 0, 0, s.syntaxError(i, "invalid characters between </"+string(name)+" and >")
+	}
+	s.endName = name
+	return tokEnd, i + 1, nil
+}
+
+// scanProcInst checks and skips <?target ...?>. The XML declaration must name version
+// 1.0 (or none) and UTF-8 (or no encoding).
+func (s *scanner) scanProcInst(w []byte) (tokenKind, int, error) {
+	i := scanName(w, 2)
+	if i == len(w) {
+		return 0, 0, errShort
+	}
+	target := w[2:i]
+	if !s.validName(target) {
+		return 0, 0, s.syntaxError(0, "expected target name after <?")
+	}
+	i = skipSpace(w, i)
+	n := bytes.Index(w[i:], []byte("?>"))
+	if n < 0 {
+		return 0, 0, errShort
+	}
+	if string(target) == "xml" {
+		content := string(w[i : i+n])
+		if v := procInstParam("version", content); v != "" && v != "1.0" {
+			return 0, 0, s.syntaxError(0, fmt.Sprintf("unsupported version %q; only version 1.0 is supported", v))
+		}
+		if enc := procInstParam("encoding", content); enc != "" && !strings.EqualFold(enc, "utf-8") {
+			return 0, 0, s.syntaxError(0, fmt.Sprintf("encoding %q declared; only UTF-8 is read", enc))
+		}
+	}
+	return tokSkipped, i + n + 2, nil
+}
+
+// scanBang reads what starts with <!: a comment, a CDATA section or a directive.
+func (s *scanner) scanBang(w []byte) (tokenKind, int, error) {
+	if len(w) < 3 {
+		return 0, 0, errShort
+	}
+	switch w[2] {
+	case '-':
+		if len(w) < 4 {
+			return 0, 0, errShort
+		}
+		if w[3] != '-' {
+			return 0, 0, s.syntaxError(0, "invalid sequence <!- not part of <!--")
+		}
+		n := bytes.Index(w[4:], []byte("--"))
+		if n < 0 || 4+n+2 == len(w) {
+			return 0, 0, errShort
+		}
+		if end := 4 + n + 2; w[end] != '>' {
+			return 0, 0, s.syntaxError(end, `invalid sequence "--" not allowed in comments`)
+		}
+		return tokSkipped, 4 + n + 3, nil
+	case '[':
+		const open = "<![CDATA["
+		for i := 3; i < len(open); i++ {
+			if i == len(w) {
+				return 0, 0, errShort
+			}
+			if w[i] != open[i] {
+				return 0, 0, s.syntaxError(0, "invalid <![ sequence")
+			}
+		}
+		n := bytes.Index(w[len(open):], []byte("]]>"))
+		if n < 0 {
+			return 0, 0, errShort
+		}
+		text, err := s.chars(w[len(open):len(open)+n], charCDATA, false, &s.textBuf)
+		if err != nil {
+			return 0, 0, s.charsError(err)
+		}
+		s.text = text
+		return tokText, len(open) + n + 3, nil
+	}
+	return s.scanDirective(w)
+}
+
+// scanDirective skips <!DOCTYPE ...> and the like the way encoding/xml does: up to the
+// '>' that closes it, where quoted text, nested <...> and <!--comments--> do not count.
+// The byte after <! is taken as it is.
+func (s *scanner) scanDirective(w []byte) (tokenKind, int, error) {
+	var quote byte
+	depth := 0
+	for i := 3; ; {
+		if i == len(w) {
+			return 0, 0, errShort
+		}
+		b := w[i]
+		i++
+		if quote == 0 && b == '>' && depth == 0 {
+			return tokSkipped, i, nil
+		}
+		for {
+			switch {
+			case b == quote:
+				quote = 0
+			case quote != 0:
+			case b == '\'' || b == '"':
+				quote = b
+			case b == '>':
+				depth--
+			case b == '<':
+				matched := 0
+				for matched < 3 && i+matched < len(w) && w[i+matched] == "!--"[matched] {
+					matched++
+				}
+				if i+matched == len(w) {
+					return 0, 0, errShort
+				}
+				i += matched
+				if matched < 3 {
+					// Not a comment: the byte that broke the match is handled in turn.
+					b = w[i]
+					i++
+					depth++
+					continue
+				}
+				n := bytes.Index(w[i:], []byte("-->"))
+				if n < 0 {
+					return 0, 0, errShort
+				}
+				i += n + 3
+			}
+			break
+		}
+	}
+}
+
+// charMode is where character data stands.
+type charMode uint8
+
+const (
+	charText  charMode = iota // between tags: references resolved, "]]>" refused
+	charAttr                  // a quoted attribute value: references resolved
+	charCDATA                 // a CDATA section: taken as it is
+)
+
+// charSafe marks the bytes that stand for themselves in every mode; every other byte
+// needs a look: '&', '<', ']', '\r', control characters and the start of a multi-byte
+// character.
+var charSafe = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = true
+	}
+	t['\t'], t['\n'] = true, true
+	t['&'], t['<'], t[']'] = false, false, false
+	return t
+}()
+
+// charsError is a failure of chars: input that ends inside a reference (short), or
+// malformed character data.
+type charsError struct {
+	short bool
+	msg   string
+}
+
+func (e *charsError) Error() string { return e.msg }
+
+func (s *scanner) charsError(err error) error {
+	var ce *charsError
+	if errors.As(err, &ce) && ce.short {
+		return errShort
+	}
+	return s.syntaxError(0, err.Error())
+}
+
+// chars checks the character data raw and returns it with line ends normalized and, in
+// text and attribute values, references resolved. It returns raw itself when nothing
+// changes and builds the result in *scratch otherwise. cut says that raw ends at the end
+// of the input, so that a reference it ends inside is cut short rather than malformed.
+func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([]byte, error) {
+	i := 0
+	for i < len(raw) && charSafe[raw[i]] {
+		i++
+	}
+	if i == len(raw) {
+		return raw, nil
+	}
+	var out []byte // nil while raw itself is the result
+	start := len(*scratch)
+	copied := 0 // raw[:copied] is in out
+	flush := func(upTo int) {
+		if out == nil {
+			out = *scratch
+		}
+		out = append(out, raw[copied:upTo]...)
+	}
+	for i < len(raw) {
+		c := raw[i]
+		switch {
+		case charSafe[c]:
+			i++
+			continue
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(raw[i:])
+			if r == utf8.RuneError && size == 1 {
+				return nil, &charsError{msg: "invalid UTF-8"}
+			}
+			if !isInCharacterRange(r) {
+				return nil, &charsError{msg: fmt.Sprintf("illegal character code %U", r)}
+			}
+			i += size
+			continue
+		case c == ']' || (mode == charCDATA && (c == '&' || c == '<')):
+			if mode == charText && i+2 < len(raw) && raw[i+1] == ']' && raw[i+2] == '>' {
+				return nil, &charsError{msg: "unescaped ]]> not in CDATA section"}
+			}
+			i++
+			continue
+		case c == '\r':
+			flush(i)
+			out = append(out, '\n')
+			i++
+			if i < len(raw) && raw[i] == '\n' {
+				i++
+			}
+		case c == '&':
+			r, n, err := reference(raw[i+1:], cut)
+			if err != nil {
+				return nil, err
+			}
+			if !isInCharacterRange(r) {
+				return nil, &charsError{msg: fmt.Sprintf("illegal character code %U", r)}
+			}
+			flush(i)
+			out = utf8.AppendRune(out, r)
+			i += 1 + n
+		default: // a control character ('<' does not reach here: the callers cut at it)
+			return nil, &charsError{msg: fmt.Sprintf("illegal character code %U", rune(c))}
+		}
+		copied = i
+	}
+	if out == nil {
+		return raw, nil
+	}
+	flush(len(raw))
+	*scratch = out
+	return out[start:], nil
+}
+
+// reference reads the reference after '&' at the start of b: one of the five predefined
+// entities or a character reference, each ending with ';'. It returns the character,
+// with a surrogate or other non-character code point read as U+FFFD as encoding/xml
+// does, and how many bytes of b it took.
+func reference(b []byte, cut bool) (rune, int, error) {
+	i := 0
+	if len(b) > 0 && b[0] == '#' {
+		i = 1
+		base := uint64(10)
+		if i < len(b) && b[i] == 'x' {
+			base = 16
+			i++
+		}
+		digits := i
+		var n uint64
+		for ; i < len(b); i++ {
+			d, ok := digitValue(b[i], base)
+			if !ok {
+				break
+			}
+			n = min(n*base+d, utf8.MaxRune+1)
+		}
+		switch {
+		case i == len(b) && cut:
+			return 0, 0, &charsError{short: true}
+		case i == len(b) || b[i] != ';' || i == digits || n > utf8.MaxRune:
+			return 0, 0, badReference(b[:min(i+1, len(b))])
+		}
+		r := rune(n)
+		if !utf8.ValidRune(r) {
+			r = utf8.RuneError
+		}
+		return r, i + 1, nil
+	}
+	i = scanName(b, 0)
+	switch {
+	case i == len(b) && cut:
+		return 0, 0, &charsError{short: true}
+	case i == len(b) || b[i] != ';':
+		return 0, 0, badReference(b[:min(i+1, len(b))])
+	}
+	switch string(b[:i]) {
+	case "lt":
+		return '<', i + 1, nil
+	case "gt":
+		return '>', i + 1, nil
+	case "amp":
+		return '&', i + 1, nil
+	case "apos":
+		return '\'', i + 1, nil
+	case "quot":
+		return '"', i + 1, nil
+	}
+	return 0, 0, badReference(b[:i+1])
+}
+
+func badReference(b []byte) error {
+	return &charsError{msg: "invalid character entity &" + strings.ToValidUTF8(string(b), "?")}
+}
+
+func digitValue(c byte, base uint64) (uint64, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return uint64(c - '0'), true
+	case base == 16 && 'a' <= c && c <= 'f':
+		return uint64(c-'a') + 10, true
+	case base == 16 && 'A' <= c && c <= 'F':
+		return uint64(c-'A') + 10, true
+	}
+	return 0, false
+}
+
+// isInCharacterRange is the Char production of XML 1.0, section 2.2.
+func isInCharacterRange(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// scanName returns the end of the name that starts at w[i]: the run of ASCII name bytes
+// and of bytes beyond ASCII, whose validity the caller checks.
+func scanName(w []byte, i int) int {
+	for i < len(w) && nameByte[w[i]] {
+		i++
+	}
+	return i
+}
+
+func isNameByte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '_' || c == ':' || c == '.' || c == '-'
+}
+
+// nameByte marks the bytes a name runs over: the ASCII name bytes and every byte beyond
+// ASCII (encoding/xml checks those characters once the name is read).
+var nameByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isNameByte(byte(c)) || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
+func skipSpace(w []byte, i int) int {
+	for i < len(w) {
+		switch w[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// elementName returns the interned element or attribute name b, or false when b is not
+// a name: empty, not an XML name, or with more than one colon.
+func (s *scanner) elementName(b []byte) (string, bool) {
+	if name, ok := s.names[string(b)]; ok {
+		return name, true
+	}
+	if !s.validName(b) || bytes.Count(b, []byte{':'}) > 1 {
+		return "", false
+	}
+	name := string(b)
+	if len(s.names) < maxInterned {
+		s.names[name] = name
+	}
+	return name, true
+}
+
+// validName reports whether b, a run of scanName, is an XML name. Names beyond ASCII
+// (BILLmanager sends none) are left to encoding/xml's own tables.
+func (s *scanner) validName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	if c := b[0]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || c == '_' || c == ':' || c >= utf8.RuneSelf) {
+		return false
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return s.validUnicodeName(b)
+		}
+	}
+	return true
+}
+
+func (s *scanner) validUnicodeName(b []byte) bool {
+	if _, ok := s.names[string(b)]; ok {
+		return true
+	}
+	doc := make([]byte, 0, len(b)+4)
+	doc = append(append(append(doc, "<?"...), b...), "?>"...)
+	_, err := xml.NewDecoder(bytes.NewReader(doc)).RawToken()
+	return err == nil
+}
+
+// procInstParam reads param="value" or param='value' out of the content of a processing
+// instruction, as encoding/xml does (its procInst, BSD licence, The Go Authors): "" when
+// absent.
+func procInstParam(param, s string) string {
+	param += "="
+	lenp := len(param)
+	i := 0
+	var sep byte
+	for i < len(s) {
+		sub := s[i:]
+		k := strings.Index(sub, param)
+		if k < 0 || lenp+k >= len(sub) {
+			return ""
+		}
+		i += lenp + k + 1
+		if c := sub[lenp+k]; c == '\'' || c == '"' {
+			sep = c
+			break
+		}
+	}
+	if sep == 0 {
+		return ""
+	}
+	j := strings.IndexByte(s[i:], sep)
+	if j < 0 {
+		return ""
+	}
+	return s[i : i+j]
+}
