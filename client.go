@@ -327,7 +327,10 @@ func (o tlsOptions) set() bool { return o.roots != nil || o.pin != nil || o.inse
 
 func (o tlsOptions) transport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	// As many connections as the idle pool keeps: callers beyond that wait for one instead
+	// of dialling connections that the pool would then close.
 	t.MaxIdleConnsPerHost = 64
+	t.MaxConnsPerHost = 64
 	t.ResponseHeaderTimeout = 2 * time.Minute
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: o.roots, InsecureSkipVerify: o.insecure} //nolint:gosec // opt-in, see WithInsecureSkipVerify
 	if o.pin != nil {
