@@ -155,10 +155,36 @@ func (a *app) client() (*billmgr.Client, error) {
 	if a.cached != nil {
 		return a.cached, nil
 	}
-	if a.dryRun {
-		return a.dryRunClient()
+	opts, err := a.clientOptions()
+	if err != nil {
+		return nil, err
 	}
 	base := a.setting(a.g.url, "BILLMGR_URL")
+	if a.dryRun {
+		// No credentials, and no write sent: the SDK hands the request to recordRequest
+		// (see billmgr.WithDryRun), so --dry-run prints exactly what would go out.
+		base = cmp.Or(base, "https://billing.example.com/billmgr")
+		opts = append(opts, billmgr.WithDryRun(a.recordRequest))
+	} else {
+		auth, err := a.credentials(base)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, auth)
+	}
+	c, err := billmgr.NewClient(base, opts...)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if a.g.as != "" {
+		c = c.As(a.g.as)
+	}
+	a.cached = c
+	return c, nil
+}
+
+// credentials is the authentication option of the flags and the environment.
+func (a *app) credentials(base string) (billmgr.Option, error) {
 	if base == "" {
 		return nil, usageErr("no API URL: set --url or BILLMGR_URL")
 	}
@@ -170,45 +196,10 @@ func (a *app) client() (*billmgr.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []billmgr.Option{billmgr.WithUserAgent("billmgr-cli/" + billmgr.Version)}
 	if a.g.session {
-		opts = append(opts, billmgr.WithSession(user, password))
-	} else {
-		opts = append(opts, billmgr.WithAuthInfo(user, password))
+		return billmgr.WithSession(user, password), nil
 	}
-	more, err := a.clientOptions()
-	if err != nil {
-		return nil, err
-	}
-	c, err := billmgr.NewClient(base, append(opts, more...)...)
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	if a.g.as != "" {
-		c = c.As(a.g.as)
-	}
-	a.cached = c
-	return c, nil
-}
-
-// dryRunClient is a client without credentials that sends no write: the SDK hands the
-// request to recordRequest instead (see billmgr.WithDryRun), so --dry-run prints exactly
-// what the command would send.
-func (a *app) dryRunClient() (*billmgr.Client, error) {
-	base := cmp.Or(a.setting(a.g.url, "BILLMGR_URL"), "https://billing.example.com/billmgr")
-	opts, err := a.clientOptions()
-	if err != nil {
-		return nil, err
-	}
-	c, err := billmgr.NewClient(base, append(opts, billmgr.WithDryRun(a.recordRequest))...)
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
-	if a.g.as != "" {
-		c = c.As(a.g.as)
-	}
-	a.cached = c
-	return c, nil
+	return billmgr.WithAuthInfo(user, password), nil
 }
 
 // dryRequest is a write that --dry-run did not send.
@@ -224,7 +215,7 @@ func (a *app) recordRequest(fn string, params url.Values) {
 
 // clientOptions are the options of the global flags besides the credentials.
 func (a *app) clientOptions() ([]billmgr.Option, error) {
-	var opts []billmgr.Option
+	opts := []billmgr.Option{billmgr.WithUserAgent("billmgr-cli/" + billmgr.Version)}
 	if lang := a.setting(a.g.lang, "BILLMGR_LANG"); lang != "" {
 		if lang != "en" && lang != "ru" {
 			return nil, usageErr("--lang %q: want en or ru", lang)
