@@ -2,7 +2,9 @@ package billmgr
 
 import (
 	"fmt"
+	"math/big"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -108,17 +110,32 @@ func (m *Money) UnmarshalText(b []byte) error {
 func (m Money) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
 // EncodeValues sends the amount alone ("100.50"): BILLmanager takes amounts without a
-// currency; the currency of a payment or an account is a parameter of its own.
+// currency; the currency of a payment or an account is a parameter of its own. It refuses
+// an amount the server would round, like Decimal.EncodeValues.
 func (m Money) EncodeValues(key string, v *url.Values) error {
-	v.Set(key, formatAmount(m.Amount))
-	return nil
+	return encodeDecimal(key, v, m.Amount)
 }
 
 // Decimal is an exact number in request parameters: an amount, a rate, a percentage.
 // It exists because go-querystring silently drops a plain decimal.Decimal field; Decimal
 // encodes itself ("100.50", at least two decimals). Use *Decimal with omitempty for an
 // optional parameter.
+//
+// BILLmanager keeps amounts with at most four decimals (payments with two, expenses and
+// prices with up to four) and would round anything finer without a word, so a Decimal
+// with more than MaxDecimals significant decimals is refused before anything is sent, with
+// an error naming the parameter. Trailing zeros do not count: 100.5000 is 100.50. Exchange
+// rates (the rate parameter of currency rates, quoted per amount units) may carry up to
+// MaxRateDecimals. Numbers with more than MaxIntegerDigits digits before the point are
+// refused too: no balance is that large, and such a number is a mistake.
 type Decimal struct{ decimal.Decimal }
+
+// The precision and size a Decimal (or Money) parameter may have; see Decimal.
+const (
+	MaxDecimals      = 4
+	MaxRateDecimals  = 10
+	MaxIntegerDigits = 18
+)
 
 // DecimalOf wraps d for a params struct.
 func DecimalOf(d decimal.Decimal) *Decimal { return &Decimal{d} }
@@ -127,16 +144,59 @@ func DecimalOf(d decimal.Decimal) *Decimal { return &Decimal{d} }
 // malformed literal, like regexp.MustCompile; parse user input with decimal.NewFromString.
 func MustDecimal(s string) *Decimal { return &Decimal{decimal.RequireFromString(s)} }
 
-// EncodeValues writes the number with a dot and at least two decimals.
+// EncodeValues writes the number with a dot and at least two decimals: "100.50", "0.0774".
+// It fails for a number with more decimals than the server keeps, or too large to be an
+// amount (see Decimal).
 func (d Decimal) EncodeValues(key string, v *url.Values) error {
-	v.Set(key, formatAmount(d.Decimal))
+	return encodeDecimal(key, v, d.Decimal)
+}
+
+// encodeDecimal checks d against the precision the server keeps for parameter key and
+// sets it.
+func encodeDecimal(key string, v *url.Values, d decimal.Decimal) error {
+	limit := MaxDecimals
+	if key == "rate" {
+		limit = MaxRateDecimals
+	}
+	places, digits := decimalShape(d)
+	switch {
+	case places > limit:
+		return fmt.Errorf("billmgr: parameter %s: %s has %d decimal places; BILLmanager keeps at most %d and would round it", key, shortDecimal(d), places, limit)
+	case digits > MaxIntegerDigits:
+		return fmt.Errorf("billmgr: parameter %s: %s has %d digits before the point; at most %d are accepted", key, shortDecimal(d), digits, MaxIntegerDigits)
+	}
+	v.Set(key, formatAmount(d))
 	return nil
 }
 
-// formatAmount prints d exactly, with at least two decimals: 100 → "100.00", 0.0774 → "0.0774".
-func formatAmount(d decimal.Decimal) string {
-	if d.Exponent() >= -2 {
-		return d.StringFixed(2)
+// decimalShape returns the number of significant decimal places of d (trailing zeros do
+// not count) and the number of digits before the point. It never expands the exponent, so
+// it is cheap even for 1e-999999999.
+func decimalShape(d decimal.Decimal) (places, intDigits int) {
+	digits := new(big.Int).Abs(d.Coefficient()).String()
+	if digits == "0" {
+		return 0, 0
+	}
+	exp := int64(d.Exponent())
+	trimmed := strings.TrimRight(digits, "0")
+	if zeros := int64(len(digits) - len(trimmed)); exp < 0 {
+		drop := min(zeros, -exp)
+		digits, exp = digits[:int64(len(digits))-drop], exp+drop
+	}
+	return int(max(-exp, 0)), int(max(int64(len(digits))+exp, 0))
+}
+
+// shortDecimal prints d for an error message without expanding a huge exponent.
+func shortDecimal(d decimal.Decimal) string {
+	if e := d.Exponent(); e < -40 || e > 40 {
+		return d.Coefficient().String() + "e" + strconv.Itoa(int(e))
 	}
 	return d.String()
+}
+
+// formatAmount prints d exactly, with at least two decimals and no trailing zero beyond
+// them: 100 → "100.00", 100.500 → "100.50", 0.0774 → "0.0774".
+func formatAmount(d decimal.Decimal) string {
+	places, _ := decimalShape(d)
+	return d.StringFixed(int32(max(places, 2)))
 }
