@@ -38,7 +38,7 @@ func ParseMoney(s string) (Money, error) {
 	}
 	prefix, number, suffix := text[:first], text[first:last+1], text[last+1:]
 	negative := strings.Contains(prefix, "-") || strings.Contains(prefix, "−")
-	prefix = strings.NewReplacer("-", "", "−", "", "+", "").Replace(prefix)
+	prefix = signs.Replace(prefix)
 	amount, err := parseGroupedDecimal(number)
 	if err != nil {
 		return Money{}, fmt.Errorf("billmgr: money %q: %w", s, err)
@@ -49,6 +49,9 @@ func ParseMoney(s string) (Money, error) {
 	currency := strings.TrimSpace(strings.TrimSpace(prefix) + " " + strings.TrimSpace(suffix))
 	return Money{Amount: amount, Currency: currency}, nil
 }
+
+// signs removes the signs from the text before an amount.
+var signs = strings.NewReplacer("-", "", "−", "", "+", "")
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
