@@ -420,49 +420,49 @@ func (c *Client) Call(ctx context.Context, fn string, params url.Values) (*Doc, 
 	}
 	for _, k := range reservedParams {
 		if _, ok := params[k]; ok {
-			return nil, fmt.Errorf("billmgr: %s: the parameter %q is set by the client; use the options of NewClient or As", fn, k)
+			return nil, argError(fn, "the parameter %q is set by the client; use the options of NewClient or As", k)
 		}
 	}
 	for _, k := range []string{"elid", "plid"} {
 		for _, v := range params[k] {
-			if err := checkIDList(v); err != nil {
-				return nil, fmt.Errorf("billmgr: %s: parameter %s %q: %w", fn, k, v, err)
+			if hasEmptyItem(v) {
+				return nil, argError(fn, `parameter %s %q: an empty item in the list; separate ids with ", "`, k, v)
 			}
 		}
 	}
 	return c.document(ctx, &request{fn: fn, params: params})
 }
 
-// checkIDList refuses an elid or plid list with an empty item ("1, , 2", "1,", ",1"): the
-// server skips the empty item and acts on the rest, which is never what was meant. Call
-// cannot know whether a function takes one id or a list, so "1, 2" passes; a function that
-// takes one id answers it with value(elid). The typed services build ids from int64 values
-// and cannot send either.
-func checkIDList(v string) error {
+// hasEmptyItem reports whether an elid or plid list has an empty item ("1, , 2", "1,",
+// ",1"): the server skips the empty item and acts on the rest, which is never what was
+// meant, so Call refuses it. Call cannot know whether a function takes one id or a list, so
+// "1, 2" passes; a function that takes one id answers it with value(elid). The typed
+// services build ids from int64 values and cannot send either.
+func hasEmptyItem(v string) bool {
 	if strings.TrimSpace(v) == "" || !strings.Contains(v, ",") {
-		return nil
+		return false
 	}
 	for _, item := range strings.Split(v, ",") {
 		if strings.TrimSpace(item) == "" {
-			return errors.New(`an empty item in the list; separate ids with ", "`)
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // checkUTF8 refuses a parameter that is not valid UTF-8 (the encoding BILLmanager stores)
 // before anything is sent.
 func checkUTF8(fn string, params url.Values, su string) error {
 	if !utf8.ValidString(su) {
-		return fmt.Errorf("billmgr: %s: the user of As is not valid UTF-8", fn)
+		return argError(fn, "the user of As is not valid UTF-8")
 	}
 	for k, vals := range params {
 		if !utf8.ValidString(k) {
-			return fmt.Errorf("billmgr: %s: a parameter name is not valid UTF-8", fn)
+			return argError(fn, "a parameter name is not valid UTF-8")
 		}
 		for _, v := range vals {
 			if !utf8.ValidString(v) {
-				return fmt.Errorf("billmgr: %s: parameter %s is not valid UTF-8", fn, k)
+				return argError(fn, "parameter %s is not valid UTF-8", k)
 			}
 		}
 	}
@@ -471,7 +471,7 @@ func checkUTF8(fn string, params url.Values, su string) error {
 
 func checkFunc(fn string) error {
 	if fn == "" || strings.ContainsAny(fn, "&=?# \t\r\n") {
-		return fmt.Errorf("billmgr: invalid function name %q", fn)
+		return fmt.Errorf("billmgr: %w: invalid function name %q", ErrInvalidArgument, fn)
 	}
 	return nil
 }

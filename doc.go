@@ -124,6 +124,10 @@ func decodeDoc(r io.Reader, onElem func(*Node) error) (*Doc, error) {
 	if err != nil {
 		return nil, &transportError{err}
 	}
+	if bytes.HasPrefix(head, byteOrderMark) {
+		b.sc.pos += len(byteOrderMark) // some proxies and PHP front ends put one first
+		head = head[len(byteOrderMark):]
+	}
 	if err := sniff(head); err != nil {
 		return nil, err
 	}
@@ -414,8 +418,7 @@ func readError(err error) error {
 
 // sniff names what the body is when it is plainly not an XML document; head is its start.
 func sniff(head []byte) error {
-	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
-	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	head = bytes.TrimLeft(head, " \t\r\n")
 	switch {
 	case len(head) == 0:
 		return fmt.Errorf("%w: empty body", ErrUnexpectedResponse)
@@ -428,6 +431,9 @@ func sniff(head []byte) error {
 	}
 	return nil
 }
+
+// byteOrderMark is UTF-8's, which may open a reply.
+var byteOrderMark = []byte("\xef\xbb\xbf")
 
 func hasPrefixFold(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))

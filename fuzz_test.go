@@ -1,0 +1,661 @@
+package billmgr
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Fuzz targets for everything the SDK reads from the network or a caller hands it as
+// text: reply documents (whole and streamed), error documents, money, dates and flags.
+// Seeds: every recorded document under testdata (the real samples and the per-function
+// fixtures) through f.Add, plus the corpus in testdata/fuzz/<target>. Run one for long with
+//
+//	go test -run '^$' -fuzz '^FuzzDecodeDoc$' -fuzztime 10m -parallel 1 .
+//
+// Properties, beyond "never panics":
+//   - FuzzDecodeDoc: decodeDoc agrees with a plain encoding/xml reference tree builder
+//     (same tree, or both refuse), the streamed and the whole decode agree, and every
+//     refusal is ErrUnexpectedResponse or a transport failure. It guards the tokenizer.
+//   - FuzzListStream: Payments.List (whole document) and Payments.All (streamed, per-row
+//     bounds, dedup by id) agree row for row on the same reply, through the real
+//     transport code with an in-memory round tripper.
+//   - FuzzErrorDocument: an <error> comes back as *Error with its type, object and texts,
+//     errors.Is matches exactly its sentinel, and an echoed password is redacted.
+//   - FuzzParseMoney: exact round trips of amounts, and Decimal encoding refuses or
+//     round-trips exactly.
+//   - FuzzParseTime: dates round-trip; Date/DateTime encode or refuse years outside
+//     1970-9999.
+//   - FuzzFlag: exactly the documented spellings are accepted and round-trip.
+
+// fuzzFiles returns the contents of the testdata files matching the patterns.
+func fuzzFiles(f *testing.F, patterns ...string) [][]byte {
+	f.Helper()
+	var out [][]byte
+	for _, p := range patterns {
+		names, err := filepath.Glob(filepath.Join("testdata", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, name := range names {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			out = append(out, b)
+		}
+	}
+	if len(out) == 0 {
+		f.Fatalf("no seed files match %v", patterns)
+	}
+	return out
+}
+
+// documentSeeds are the recorded documents every document target starts from.
+func documentSeeds(f *testing.F) [][]byte {
+	return fuzzFiles(f, "samples/*", "*/*.xml")
+}
+
+func FuzzDecodeDoc(f *testing.F) {
+	for _, b := range documentSeeds(f) {
+		f.Add(b)
+	}
+	for _, s := range []string{
+		"", "<doc/>", "\ufeff<doc/>", "<doc><elem><id>1</id></elem></doc>", "<doc><elem><id>1</id></el",
+		`<doc xmlns:x="urn:x"><x:a x:b="1"/><![CDATA[<c>]]><!-- c --><?pi x?></doc>`,
+		"<doc><tparams><auth>s1</auth><elid>1</elid></tparams></doc>",
+		strings.Repeat("<a>", 70) + strings.Repeat("</a>", 70),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		whole, err := decodeDoc(bytes.NewReader(data), nil)
+		checkReadError(t, err)
+		ref, refErr := referenceDecode(data)
+		if (err == nil) != (refErr == nil) {
+			t.Fatalf("decodeDoc error %v, reference error %v", err, refErr)
+		}
+		var rows []*Node
+		streamed, streamErr := decodeDoc(bytes.NewReader(data), func(n *Node) error {
+			rows = append(rows, n)
+			return nil
+		})
+		if (err == nil) != (streamErr == nil) {
+			t.Fatalf("whole decode error %v, streamed decode error %v", err, streamErr)
+		}
+		if err != nil {
+			return
+		}
+		if !reflect.DeepEqual(&whole.Node, ref) {
+			t.Fatalf("decodeDoc and the reference disagree:\n got %s\nwant %s", dumpNode(&whole.Node), dumpNode(ref))
+		}
+		if !reflect.DeepEqual(nilIfEmpty(whole.Elems()), nilIfEmpty(rows)) {
+			t.Fatalf("the streamed rows differ from the rows of the whole document")
+		}
+		rest := whole.Node
+		rest.Children = nil
+		for _, c := range whole.Children {
+			if c.Name != "elem" {
+				rest.Children = append(rest.Children, c)
+			}
+		}
+		if !reflect.DeepEqual(&rest, &streamed.Node) {
+			t.Fatalf("the streamed document differs from the whole one without its rows")
+		}
+	})
+}
+
+func nilIfEmpty(n []*Node) []*Node {
+	if len(n) == 0 {
+		return nil
+	}
+	return n
+}
+
+// checkReadError fails unless err is nil or one of the two documented outcomes of reading
+// a body: not a document (ErrUnexpectedResponse) or a broken transfer (a transport failure,
+// which a read may retry).
+func checkReadError(t *testing.T, err error) {
+	t.Helper()
+	var te *transportError
+	if err != nil && !errors.Is(err, ErrUnexpectedResponse) && !errors.As(err, &te) {
+		t.Fatalf("unclassified error %T: %v", err, err)
+	}
+}
+
+// referenceDecode is the oracle of FuzzDecodeDoc: the tree a reply document stands for,
+// built naively with encoding/xml. It states the rules decodeDoc must keep whatever
+// tokenizer it uses: a single <doc> root (a UTF-8 byte order mark may precede it), strict
+// well-formed XML with the five predefined entities, nesting up to refMaxDepth, character data
+// concatenated as sent (CDATA included; comments, processing instructions and directives
+// dropped), prefixes kept as written ("x:a"), the secrets that <tparams> echoes redacted.
+func referenceDecode(data []byte) (*Node, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	body := bytes.TrimLeft(data, " \t\r\n")
+	if len(body) == 0 || body[0] != '<' || isHTML(body) {
+		return nil, errors.New("not XML")
+	}
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	var root *Node
+	var stack []*Node
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			if root == nil || len(stack) > 0 {
+				return nil, errors.New("unterminated")
+			}
+			return root, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if root != nil && len(stack) == 0 {
+				return nil, errors.New("second root")
+			}
+			if len(stack) >= refMaxDepth {
+				return nil, errors.New("too deep")
+			}
+			n := &Node{Name: refName(t.Name)}
+			for _, a := range t.Attr {
+				n.Attrs = append(n.Attrs, Attr{Name: refName(a.Name), Value: a.Value})
+			}
+			if root == nil {
+				if n.Name != "doc" {
+					return nil, errors.New("root is not doc")
+				}
+				root = n
+			} else {
+				parent := stack[len(stack)-1]
+				parent.Children = append(parent.Children, n)
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			if len(stack) == 0 || stack[len(stack)-1].Name != refName(t.Name) {
+				return nil, errors.New("mismatched end")
+			}
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if len(stack) == 1 && n.Name == "tparams" {
+				for _, c := range n.Children {
+					if refEchoedSecrets[c.Name] {
+						c.Text, c.Children = redacted, nil
+					}
+				}
+			}
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].Text += string(t)
+			} else if len(bytes.TrimSpace(t)) > 0 {
+				return nil, errors.New("text outside the root")
+			}
+		}
+	}
+}
+
+// The limits and secrets of the contract the oracle states (see decodeDoc).
+const refMaxDepth = 64
+
+var refEchoedSecrets = map[string]bool{"auth": true, "authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true}
+
+func refName(n xml.Name) string {
+	if n.Space == "" {
+		return n.Local
+	}
+	return n.Space + ":" + n.Local
+}
+
+func isHTML(body []byte) bool {
+	lower := bytes.ToLower(body[:min(len(body), 16)])
+	return bytes.HasPrefix(lower, []byte("<!doctype html")) || bytes.HasPrefix(lower, []byte("<html"))
+}
+
+func dumpNode(n *Node) string {
+	var b strings.Builder
+	var walk func(n *Node, depth int)
+	walk = func(n *Node, depth int) {
+		b.WriteString(strings.Repeat(" ", depth))
+		b.WriteString(n.Name)
+		for _, a := range n.Attrs {
+			b.WriteString(" " + a.Name + "=" + a.Value)
+		}
+		b.WriteString(" text=" + strconv.Quote(n.Text) + "\n")
+		for _, c := range n.Children {
+			walk(c, depth+1)
+		}
+	}
+	walk(n, 0)
+	return b.String()
+}
+
+// replayTransport answers every request with the same HTTP 200 body, without a network.
+type replayTransport []byte
+
+func (m replayTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Status: "200 OK", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:  http.Header{"Content-Type": {"text/xml; charset=UTF-8"}},
+		Body:    io.NopCloser(bytes.NewReader(m)),
+		Request: r,
+	}, nil
+}
+
+// replayClient is a client whose every call receives body; it tries once.
+func replayClient(tb testing.TB, body []byte, opts ...Option) *Client {
+	tb.Helper()
+	all := append([]Option{
+		WithHTTPClient(&http.Client{Transport: replayTransport(body)}),
+		WithAuthInfo(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: 1}),
+	}, opts...)
+	c, err := NewClient("https://billing.example.com", all...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func FuzzListStream(f *testing.F) {
+	for _, b := range fuzzFiles(f, "*/list*.xml", "samples/*list*.xml", "*/error*.xml") {
+		f.Add(b)
+	}
+	f.Add([]byte(`<doc><elem><id>1</id></elem><elem><id>1</id></elem><elem><id>2</id><create_date>x</create_date></elem></doc>`))
+	f.Add([]byte(`<doc><elem><id>1</id></elem><error type="access"><msg>no</msg></error></doc>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := replayClient(t, data)
+		ctx := context.Background()
+		page, err := c.Payments.List(ctx, 1, nil)
+		checkCallError(t, err)
+		var rows []Payment
+		var last error
+		for row, err := range c.Payments.All(ctx, 1, nil) {
+			checkCallError(t, err)
+			if err != nil {
+				last = err
+				continue
+			}
+			if last != nil {
+				t.Fatal("All yielded a row after an error")
+			}
+			rows = append(rows, row)
+		}
+		if err != nil {
+			if last == nil {
+				t.Fatalf("List failed with %v, All yielded %d rows and no error", err, len(rows))
+			}
+			return
+		}
+		if last != nil {
+			t.Fatalf("List read the page, All failed: %v", last)
+		}
+		want := distinctPayments(page.Items)
+		if !reflect.DeepEqual(want, nilIfNone(rows)) {
+			t.Fatalf("All yielded %d rows, List %d distinct rows", len(rows), len(want))
+		}
+	})
+}
+
+// distinctPayments drops the rows whose id came before, as All does.
+func distinctPayments(items []Payment) []Payment {
+	seen := map[int64]bool{}
+	var out []Payment
+	for _, p := range items {
+		if !seen[p.ID] {
+			seen[p.ID] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func nilIfNone[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// checkCallError fails unless err is nil or one of the documented error kinds a call
+// returns, and unless its text is free of the password.
+func checkCallError(t *testing.T, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var apiErr *Error
+	var te *transportError
+	if !errors.As(err, &apiErr) && !errors.Is(err, ErrUnexpectedResponse) && !errors.As(err, &te) {
+		t.Fatalf("unclassified error %T: %v", err, err)
+	}
+	if strings.Contains(err.Error(), testPassword) {
+		t.Fatalf("the password leaked: %v", err)
+	}
+}
+
+func FuzzErrorDocument(f *testing.F) {
+	for _, b := range fuzzFiles(f, "*/error*.xml", "samples/*error*.xml") {
+		doc, err := decodeDoc(bytes.NewReader(b), nil)
+		if err != nil {
+			continue
+		}
+		e := doc.Child("error")
+		var extra bytes.Buffer
+		for _, c := range e.Children {
+			if c.Name == "param" || c.Name == "stack" || c.Name == "group" {
+				writeNode(&extra, c)
+			}
+		}
+		f.Add(e.Attr("type"), e.Attr("object"), e.Value("msg"), e.Value("detail"), extra.String())
+	}
+	f.Add("auth", "", "Session expired", "", "")
+	f.Add("value", "", "", "", `<param name="object">elid</param><param name="value">1, , 2</param>`)
+	f.Add("unknown_type", "x", " spaced ", "\n", "<stack><action>x</action></stack>")
+	f.Fuzz(func(t *testing.T, typ, object, msg, detail, extra string) {
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><doc><error type="`)
+		xml.EscapeText(&b, []byte(typ))
+		b.WriteString(`" object="`)
+		xml.EscapeText(&b, []byte(object))
+		b.WriteString(`"><msg>`)
+		xml.EscapeText(&b, []byte(msg))
+		b.WriteString(`</msg><detail>`)
+		xml.EscapeText(&b, []byte(detail))
+		b.WriteString(`</detail>` + extra + `<param name="value">` + testPassword + `</param></error></doc>`)
+		_, err := replayClient(t, []byte(b.String())).Call(context.Background(), "account.edit", nil)
+		checkCallError(t, err)
+		if _, refErr := referenceDecode([]byte("<doc>" + extra + "</doc>")); refErr != nil {
+			return // extra is not a balanced fragment: it may close <error> or break the document
+		}
+		var apiErr *Error
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("a well-formed error document gave %v", err)
+		}
+		for _, s := range append([]string{apiErr.Error(), apiErr.Msg, apiErr.Detail, apiErr.Object, apiErr.Value}, mapValues(apiErr.Params)...) {
+			if strings.Contains(s, testPassword) {
+				t.Fatalf("the password leaked: %q", s)
+			}
+		}
+		if apiErr.Value != redacted || apiErr.Params["value"] != redacted {
+			t.Fatalf("the echoed password is %q / %q, want %q", apiErr.Value, apiErr.Params["value"], redacted)
+		}
+		if !strings.Contains(typ+object+msg+detail, testPassword[:4]) {
+			want := &Error{Type: xmlSafe(typ), Object: xmlSafe(object), Msg: strings.TrimSpace(xmlSafe(msg)), Detail: strings.TrimSpace(xmlSafe(detail))}
+			if want.Object == "" {
+				want.Object = apiErr.Params["object"]
+			}
+			got := &Error{Type: apiErr.Type, Object: apiErr.Object, Msg: apiErr.Msg, Detail: apiErr.Detail}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("decoded %+v, want %+v", got, want)
+			}
+		}
+		for typ, sentinel := range sentinels {
+			if errors.Is(err, sentinel) != (apiErr.Type == typ) {
+				t.Fatalf("errors.Is(%v, %v) is wrong for type %q", err, sentinel, apiErr.Type)
+			}
+		}
+	})
+}
+
+func mapValues(m map[string]string) []string {
+	var out []string
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// xmlSafe is s as it comes back from xml.EscapeText and a decoder: invalid UTF-8 and
+// characters XML cannot carry become U+FFFD.
+func xmlSafe(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		s = s[size:]
+		if r == utf8.RuneError && size == 1 || !isXMLChar(r) {
+			r = '\uFFFD'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isXMLChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// writeNode writes n back as XML, for seeds built from fixtures.
+func writeNode(b *bytes.Buffer, n *Node) {
+	b.WriteString("<" + n.Name)
+	for _, a := range n.Attrs {
+		b.WriteString(" " + a.Name + `="`)
+		xml.EscapeText(b, []byte(a.Value))
+		b.WriteString(`"`)
+	}
+	b.WriteString(">")
+	xml.EscapeText(b, []byte(n.Text))
+	for _, c := range n.Children {
+		writeNode(b, c)
+	}
+	b.WriteString("</" + n.Name + ">")
+}
+
+func FuzzParseMoney(f *testing.F) {
+	for _, s := range []string{
+		"100.00 RUB", "5.00 $", "49.99 руб.", "1 234,50 RUB", "1\u00a0234,50 руб.", "1,234.50 USD",
+		"1.234,50 EUR", "-5.00 RUB", "−12.30 RUB", "0.0774 EUR", "12,5", "€5.00",
+		"500.00 RUB / Месяц", "", "free", "1.2.3 RUB", "100.500", "0.00001", "1e5",
+		"123456789012345678901234567890.12 RUB", "a /5 x",
+	} {
+		f.Add(s)
+	}
+	for _, b := range fuzzFiles(f, "*/list_en.xml") {
+		doc, err := decodeDoc(bytes.NewReader(b), nil)
+		if err != nil {
+			continue
+		}
+		for _, e := range doc.Elems() {
+			for _, c := range e.Children {
+				if strings.HasSuffix(c.Name, "_iso") || strings.Contains(c.Name, "amount") || c.Name == "balance" {
+					f.Add(c.Text)
+				}
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMoney(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseMoney(m.String())
+		if err != nil {
+			t.Fatalf("ParseMoney(%q) = %v, whose String %q does not parse: %v", s, m, m.String(), err)
+		}
+		if !back.Amount.Equal(m.Amount) {
+			t.Fatalf("amount %s printed as %q reads back as %s", m.Amount, m.String(), back.Amount)
+		}
+		// A currency text with " / " in it, or starting with "/ ", reads back as a billing
+		// period (testdata/fuzz/FuzzParseMoney/08d7734efb778620: "0/ A"); nothing else may
+		// change.
+		if !strings.Contains(m.String(), " / ") && back.Currency != m.Currency {
+			t.Fatalf("currency %q printed as %q reads back as %q", m.Currency, m.String(), back.Currency)
+		}
+		var text Money
+		if b, _ := m.MarshalText(); text.UnmarshalText(b) != nil || !text.Amount.Equal(m.Amount) {
+			t.Fatalf("MarshalText/UnmarshalText lose %v", m)
+		}
+		checkDecimalEncoding(t, "amount", m.Amount)
+		checkDecimalEncoding(t, "rate", m.Amount)
+	})
+}
+
+// checkDecimalEncoding requires Decimal to encode d exactly, with at least two decimals
+// and no exponent, or to refuse it with an error naming the parameter.
+func checkDecimalEncoding(t *testing.T, key string, d decimal.Decimal) {
+	t.Helper()
+	v := url.Values{}
+	if err := (Decimal{d}).EncodeValues(key, &v); err != nil {
+		if !strings.Contains(err.Error(), "parameter "+key) {
+			t.Fatalf("the error does not name the parameter: %v", err)
+		}
+		places, digits := decimalShape(d)
+		if places <= MaxDecimals && digits <= MaxIntegerDigits {
+			t.Fatalf("%s refused: %v", d, err)
+		}
+		return
+	}
+	s := v.Get(key)
+	dot := strings.IndexByte(s, '.')
+	if dot < 0 || len(s)-dot-1 < 2 || strings.ContainsAny(s, "eE ") {
+		t.Fatalf("%s encodes as %q: want digits, a dot and at least two decimals", d, s)
+	}
+	if len(s)-dot-1 > 2 && strings.HasSuffix(s, "0") {
+		t.Fatalf("%s encodes as %q: a trailing zero beyond two decimals", d, s)
+	}
+	back, err := decimal.NewFromString(s)
+	if err != nil || !back.Equal(d) {
+		t.Fatalf("%s encodes as %q, which reads back as %s (%v)", d, s, back, err)
+	}
+}
+
+func FuzzParseTime(f *testing.F) {
+	for _, s := range []string{
+		"2024-05-07", "2024-05-07 14:12:03", " 2024-04-24 10:33:46 ", "", "1969-12-31", "0000-01-01",
+		"9999-12-31 23:59:59", "2024-02-30", "2024-05-07T14:12:03", "07.05.2024", "2024-05-07 14:12:03.5",
+		"2024-05-07 24:00:00",
+	} {
+		f.Add(s)
+	}
+	zones := []*time.Location{time.UTC, time.FixedZone("MSK", 3*3600), time.FixedZone("-0930", -(9*3600 + 1800))}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, loc := range zones {
+			got, err := parseTime(s, loc)
+			if err != nil {
+				continue
+			}
+			if strings.TrimSpace(s) == "" {
+				if !got.IsZero() {
+					t.Fatalf("%q reads as %v, want the zero time", s, got)
+				}
+				continue
+			}
+			// "0001-01-01" in UTC is the zero time.Time; it round-trips like any other date
+			// (testdata/fuzz/FuzzParseTime/a5e25b7643b10863).
+			if got.Location() != loc {
+				t.Fatalf("%q reads in %v, want %v", s, got.Location(), loc)
+			}
+			layout := dateTimeLayout
+			if len(strings.TrimSpace(s)) == len(dateLayout) {
+				layout = dateLayout
+			}
+			back, err := parseTime(got.Format(layout), loc)
+			if err != nil || !back.Equal(got.Truncate(time.Second)) {
+				t.Fatalf("%q reads as %v, which prints as %q and reads back as %v (%v)", s, got, got.Format(layout), back, err)
+			}
+			checkTimeEncoding(t, got, loc)
+		}
+	})
+}
+
+// checkTimeEncoding requires Date and DateTime to encode t so that it reads back the same
+// (to the day, to the second), or to refuse a year outside 1970-9999.
+func checkTimeEncoding(t *testing.T, tm time.Time, loc *time.Location) {
+	t.Helper()
+	inRange := tm.Year() >= 1970 && tm.Year() <= 9999
+	for _, enc := range []struct {
+		encoder interface {
+			EncodeValues(string, *url.Values) error
+		}
+		want time.Time
+	}{
+		{Date{tm}, time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, loc)},
+		{DateTime{tm}, tm.Truncate(time.Second)},
+	} {
+		v := url.Values{}
+		err := enc.encoder.EncodeValues("d", &v)
+		if !inRange {
+			if err == nil || !strings.Contains(err.Error(), "1970") {
+				t.Fatalf("%v encodes as %q, want a refusal", tm, v.Get("d"))
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%v refused: %v", tm, err)
+		}
+		back, err := parseTime(v.Get("d"), loc)
+		if err != nil || !back.Equal(enc.want) {
+			t.Fatalf("%v encodes as %q, which reads back as %v (%v)", tm, v.Get("d"), back, err)
+		}
+	}
+}
+
+func FuzzFlag(f *testing.F) {
+	for _, s := range []string{"on", "off", "ON", "", " on ", "yes", "no", "true", "false", "1", "0", "maybe", "\u00a0on", "оn"} {
+		f.Add(s)
+	}
+	accepted := map[string]bool{"": true, "on": true, "yes": true, "true": true, "1": true, "off": false, "no": false, "false": false, "0": false}
+	f.Fuzz(func(t *testing.T, s string) {
+		var fl Flag
+		err := fl.UnmarshalText([]byte(s))
+		want, ok := accepted[strings.ToLower(strings.TrimSpace(s))]
+		if ok != (err == nil) {
+			t.Fatalf("UnmarshalText(%q) error %v, documented: %v", s, err, ok)
+		}
+		if err != nil {
+			return
+		}
+		if bool(fl) != want {
+			t.Fatalf("UnmarshalText(%q) = %v, want %v", s, fl, want)
+		}
+		b, _ := fl.MarshalText()
+		var back Flag
+		if back.UnmarshalText(b) != nil || back != fl {
+			t.Fatalf("%v marshals as %q, which reads back as %v", fl, b, back)
+		}
+		v := url.Values{}
+		if fl.EncodeValues("f", &v) != nil || v.Get("f") != fl.String() {
+			t.Fatalf("%v encodes as %q", fl, v.Get("f"))
+		}
+	})
+}
+
+// TestDecodeDocIsLinear guards the tokenizer against quadratic text assembly: a text
+// broken into many pieces by comments or CDATA sections (a hostile or broken server) and
+// a long text deep in the tree decode in time proportional to their size.
+func TestDecodeDocIsLinear(t *testing.T) {
+	t.Parallel()
+	const size = 2 << 20
+	for name, body := range map[string]string{
+		"comments": "<doc><x>" + strings.Repeat("a<!---->", size/8) + "</x></doc>",
+		"cdata":    "<doc><x>" + strings.Repeat("<![CDATA[a]]>", size/13) + "</x></doc>",
+		"entities": "<doc><x>" + strings.Repeat("&amp;", size/5) + "</x></doc>",
+		"deep":     "<doc>" + strings.Repeat("<a>", 60) + strings.Repeat("x", size) + strings.Repeat("</a>", 60) + "</doc>",
+		"attrs":    `<doc><x a="1" b="` + strings.Repeat("&lt;", size/4) + `"/></doc>`,
+	} {
+		start := time.Now()
+		_, err := decodeDoc(strings.NewReader(body), nil)
+		require.NoError(t, err, name)
+		assert.Less(t, time.Since(start), 5*time.Second, "%s: %d bytes", name, len(body))
+	}
+}

@@ -1,0 +1,251 @@
+package billmgr_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr"
+)
+
+// The security checks shared by the fault suite and the concurrency run: a recorder in
+// front of the server sees every request the SDK makes and every session the server
+// issues, and asserts that no credential ever travels in a URL; secretsLeak finds the
+// password or a session id in anything the SDK hands back or logs.
+
+// credentialParams are the parameters that carry a secret and must travel in the body only.
+var credentialParams = []string{"authinfo", "auth", "password", "passwd", "key", "confirm"}
+
+// wire is an http.Handler that records what reached the server, then hands the request on.
+type wire struct {
+	next http.Handler
+
+	mu       sync.Mutex
+	perFunc  map[string]int
+	sessions []string // every session id issued or used
+	bad      []string // requests with a credential in the URL
+	requests atomic.Int64
+	logins   atomic.Int64 // func=auth answered with a session
+	password string
+}
+
+func newWire(next http.Handler, password string) *wire {
+	return &wire{next: next, perFunc: map[string]int{}, password: password}
+}
+
+func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	form, _ := url.ParseQuery(string(body))
+	w.requests.Add(1)
+	w.mu.Lock()
+	fn := form.Get("func")
+	w.perFunc[fn]++
+	if sid := form.Get("auth"); sid != "" {
+		w.sessions = appendNew(w.sessions, sid)
+	}
+	if problem := urlCarriesCredential(r.URL, w.password, w.sessions); problem != "" {
+		w.bad = append(w.bad, fn+": "+problem)
+	}
+	w.mu.Unlock()
+	if fn != "auth" {
+		w.next.ServeHTTP(rw, r)
+		return
+	}
+	rec := &capture{ResponseWriter: rw}
+	w.next.ServeHTTP(rec, r)
+	if sid := sessionOf(rec.body.String()); sid != "" {
+		w.logins.Add(1)
+		w.mu.Lock()
+		w.sessions = appendNew(w.sessions, sid)
+		w.mu.Unlock()
+	}
+}
+
+func appendNew(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// urlCarriesCredential names what is wrong with a request URL, or returns "".
+func urlCarriesCredential(u *url.URL, password string, sessions []string) string {
+	q := u.Query()
+	for _, k := range credentialParams {
+		if q.Has(k) {
+			return "the URL carries " + k
+		}
+	}
+	raw := u.RawQuery + " " + u.Path + " " + u.RawPath
+	for _, s := range append([]string{password, url.QueryEscape(password)}, sessions...) {
+		if s != "" && strings.Contains(raw, s) {
+			return "the URL carries a secret"
+		}
+	}
+	return ""
+}
+
+// sessionOf returns the session id of a func=auth reply, or "".
+func sessionOf(body string) string {
+	_, rest, ok := strings.Cut(body, `<auth id="`)
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(rest, `"`)
+	return id
+}
+
+// capture keeps a copy of the reply body.
+type capture struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (c *capture) Write(b []byte) (int, error) {
+	c.body.Write(b)
+	return c.ResponseWriter.Write(b)
+}
+
+func (w *wire) hits(fn string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.perFunc[fn]
+}
+
+func (w *wire) secrets() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string{w.password, url.QueryEscape(w.password)}, w.sessions...)
+}
+
+// assertNoCredentialInURL fails if any request carried a credential in its URL.
+func (w *wire) assertNoCredentialInURL(t *testing.T) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	assert.Empty(t, w.bad, "credentials in request URLs")
+	assert.Positive(t, w.requests.Load(), "the recorder saw no request")
+}
+
+// secretsLeak returns the secrets found in the texts, or nil.
+func secretsLeak(secrets []string, texts ...string) []string {
+	var found []string
+	for _, text := range texts {
+		for _, s := range secrets {
+			if s != "" && strings.Contains(text, s) {
+				found = append(found, fmt.Sprintf("%q in %q", s, text))
+			}
+		}
+	}
+	return found
+}
+
+// errorTexts is everything a caller may print or log of err, the fields of a wrapped
+// *Error and *HTTPError included.
+func errorTexts(err error) []string {
+	if err == nil {
+		return nil
+	}
+	texts := []string{err.Error(), fmt.Sprintf("%v|%+v|%#v|%s", err, err, err, err)}
+	var apiErr *billmgr.Error
+	if errors.As(err, &apiErr) {
+		texts = append(texts, fmt.Sprintf("%#v", *apiErr), apiErr.Error())
+	}
+	var he *billmgr.HTTPError
+	if errors.As(err, &he) {
+		texts = append(texts, he.Body, he.Error())
+	}
+	return texts
+}
+
+// debugLogger logs everything to buf.
+func debugLogger(buf *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestTLSRefusalSendsNothing extends TestTLSVerification: when verification fails, the
+// handshake fails before the request is written, so the server never sees the
+// credentials; and a server offering only TLS 1.0/1.1 is refused.
+func TestTLSRefusalSendsNothing(t *testing.T) {
+	t.Parallel()
+	var seen atomic.Int32
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.Add(1)
+		fmt.Fprint(w, `<doc><ok/></doc>`)
+	})
+	quiet := log.New(io.Discard, "", 0) // the refused handshakes are expected
+	srv := httptest.NewUnstartedServer(handler)
+	srv.Config.ErrorLog = quiet
+	srv.StartTLS()
+	defer srv.Close()
+	old := httptest.NewUnstartedServer(handler)
+	old.Config.ErrorLog = quiet
+	old.TLS = &tls.Config{MaxVersion: tls.VersionTLS11}
+	old.StartTLS()
+	defer old.Close()
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	oldPool := x509.NewCertPool()
+	oldPool.AddCert(old.Certificate())
+
+	for _, tt := range []struct {
+		name string
+		url  string
+		opts []billmgr.Option
+	}{
+		{"self-signed without its CA", srv.URL, nil},
+		{"a session login to a self-signed server", srv.URL, []billmgr.Option{billmgr.WithSession("admin", "tls-secret")}},
+		{"TLS 1.1 even with its CA", old.URL, []billmgr.Option{billmgr.WithRootCAs(oldPool)}},
+	} {
+		opts := append([]billmgr.Option{billmgr.WithAuthInfo("admin", "tls-secret"), billmgr.WithRetry(billmgr.RetryPolicy{MaxAttempts: 1})}, tt.opts...)
+		c, err := billmgr.NewClient(tt.url, opts...)
+		require.NoError(t, err)
+		_, err = c.Call(context.Background(), "whoami", nil)
+		require.Error(t, err, tt.name)
+		assert.Empty(t, secretsLeak([]string{"tls-secret"}, errorTexts(err)...), tt.name)
+	}
+	assert.Zero(t, seen.Load(), "no request may reach a server that failed verification")
+
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo("admin", "tls-secret"), billmgr.WithRootCAs(pool))
+	require.NoError(t, err)
+	_, err = c.Call(context.Background(), "whoami", nil)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, seen.Load())
+}
