@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/google/go-querystring/query"
 )
@@ -40,8 +39,8 @@ func joinIDs(fn string, ids []int64) (string, error) {
 }
 
 // encodeParams encodes a params struct with go-querystring. A nil struct is an error: a
-// create or an update without fields is a mistake, not an empty request. Strings must be
-// valid UTF-8, the encoding BILLmanager stores.
+// create or an update without fields is a mistake, not an empty request. (Every request is
+// checked for valid UTF-8 in Client.send.)
 func encodeParams(fn string, p any) (url.Values, error) {
 	if p == nil || (reflect.ValueOf(p).Kind() == reflect.Pointer && reflect.ValueOf(p).IsNil()) {
 		return nil, argError(fn, "nil params")
@@ -49,13 +48,6 @@ func encodeParams(fn string, p any) (url.Values, error) {
 	v, err := query.Values(p)
 	if err != nil {
 		return nil, fmt.Errorf("billmgr: %s: %w: %w", fn, ErrInvalidArgument, err)
-	}
-	for k, vals := range v {
-		for _, s := range vals {
-			if !utf8.ValidString(s) {
-				return nil, argError(fn, "parameter %s is not valid UTF-8", k)
-			}
-		}
 	}
 	return v, nil
 }

@@ -185,9 +185,8 @@ func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 	assert.Error(t, c.act(ctx, "payment.delete", 0, []int64{-1}))
 	_, err := encodeParams("payment.edit", (*ListOptions)(nil))
 	assert.ErrorContains(t, err, "nil params")
-	_, err = encodeParams("payment.edit", struct {
-		Name string `url:"name"`
-	}{Name: "bad \xff"})
+	_, err = c.submit(ctx, "payment.edit", url.Values{"name": {"bad \xff"}})
+	assert.ErrorIs(t, err, ErrInvalidArgument)
 	assert.ErrorContains(t, err, "UTF-8")
 	assert.Empty(t, s.requests())
 }
