@@ -27,50 +27,14 @@ type AccountsService service
 // fills it with free text about the client, so it is Properties, a string. The client's
 // status is AccountStatus.
 type Account struct {
-	ID               int64     // id (elid on the vendor's reference page)
-	Name             string    // name
-	Email            string    // email
-	Project          Status    // project: Code is the provider id, Label its name
-	Balance          Money     // balance, "100.00 RUB"
-	AccountStatus    Status    // account_status: AccountActive, AccountSuspended, AccountDeleted
-	RegistrationDate time.Time // tz_registration_date, in the client's location
-	Properties       string    // status: the "Properties" text
-}
-
-// accountRow is a row of the client list as the server sends it. The vendor's reference
-// names the id column elid while servers and the other lists say id: both are read, and
-// id wins when a row carries both.
-type accountRow struct {
-	ID               int64     `xml:"id"`
-	ElID             int64     `xml:"elid"`
+	ID               int64     `xml:"id|elid"` // elid on the vendor's reference page
 	Name             string    `xml:"name"`
 	Email            string    `xml:"email"`
-	Project          Status    `xml:"project"`
-	Balance          Money     `xml:"balance"`
-	AccountStatus    Status    `xml:"account_status"`
-	RegistrationDate time.Time `xml:"tz_registration_date"`
-	Properties       string    `xml:"status"`
-}
-
-// id is the row's id, from id or else elid.
-func (r *accountRow) id() int64 {
-	if r.ID != 0 {
-		return r.ID
-	}
-	return r.ElID
-}
-
-func (r *accountRow) account() Account {
-	return Account{
-		ID:               r.id(),
-		Name:             r.Name,
-		Email:            r.Email,
-		Project:          r.Project,
-		Balance:          r.Balance,
-		AccountStatus:    r.AccountStatus,
-		RegistrationDate: r.RegistrationDate,
-		Properties:       r.Properties,
-	}
+	Project          Status    `xml:"project"`              // Code is the provider id, Label its name
+	Balance          Money     `xml:"balance"`              // "100.00 RUB"
+	AccountStatus    Status    `xml:"account_status"`       // AccountActive, AccountSuspended, AccountDeleted
+	RegistrationDate time.Time `xml:"tz_registration_date"` // in the client's location
+	Properties       string    `xml:"status"`               // the "Properties" text
 }
 
 // AccountListOptions page, sort and filter the client list. Setting any filter field sends
@@ -97,15 +61,7 @@ func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	rows, err := listPage[accountRow](ctx, s.client, fnAccount, params)
-	if err != nil {
-		return nil, err
-	}
-	page := &Page[Account]{Number: rows.Number, Size: rows.Size, Total: rows.Total}
-	for i := range rows.Items {
-		page.Items = append(page.Items, rows.Items[i].account())
-	}
-	return page, nil
+	return listPage[Account](ctx, s.client, fnAccount, params)
 }
 
 // All returns every client, page by page, each once. Like List, it sees only what the
@@ -113,19 +69,11 @@ func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*
 //
 // API: account
 func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) iter.Seq2[Account, error] {
-	return func(yield func(Account, error) bool) {
-		params, err := listParams(fnAccount, opts)
-		if err != nil {
-			yield(Account{}, err)
-			return
-		}
-		key := func(r *accountRow) string { return idText(r.id()) }
-		for row, err := range listAll(ctx, s.client, fnAccount, params, key) {
-			if !yield(row.account(), err) {
-				return
-			}
-		}
+	params, err := listParams(fnAccount, opts)
+	if err != nil {
+		return func(yield func(Account, error) bool) { yield(Account{}, err) }
 	}
+	return listAll(ctx, s.client, fnAccount, params, func(a *Account) string { return idText(a.ID) })
 }
 
 // RegisterParams are the fields of a self-registration (register). Email and Password are

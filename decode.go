@@ -12,7 +12,8 @@ import (
 )
 
 // unmarshalNode fills the struct pointed to by v from the child elements of n: a field
-// tagged `xml:"name"` takes the child <name>. Supported field types are string (trimmed),
+// tagged `xml:"name"` takes the child <name>; `xml:"id|elid"` takes the first of the
+// children named that it finds, in the order of the tag. Supported field types are string (trimmed),
 // int, int64, decimal.Decimal, Money, Flag, Status and time.Time (a date or date-time in
 // loc). A missing child leaves the zero value; a child that does not parse is an error
 // naming the column.
@@ -65,15 +66,20 @@ func (m *rowMapper) locate(n *Node, fields []field) {
 	}
 	m.at = m.at[:0]
 	for _, f := range fields {
-		at := -1
+		m.at = append(m.at, childIndex(n, f.names))
+	}
+}
+
+// childIndex is the index of the first child of n with the first of names that n has, or -1.
+func childIndex(n *Node, names []string) int {
+	for _, name := range names {
 		for i, c := range n.Children {
-			if c.Name == f.name {
-				at = i
-				break
+			if c.Name == name {
+				return i
 			}
 		}
-		m.at = append(m.at, at)
 	}
+	return -1
 }
 
 func (m *rowMapper) fill(n *Node, rv reflect.Value, loc *time.Location) error {
@@ -82,14 +88,14 @@ func (m *rowMapper) fill(n *Node, rv reflect.Value, loc *time.Location) error {
 			continue
 		}
 		if err := f.set(rv.Field(f.index), n.Children[m.at[i]], loc); err != nil {
-			return fmt.Errorf("%w: column %s: %v", ErrUnexpectedResponse, f.name, err)
+			return fmt.Errorf("%w: column %s: %v", ErrUnexpectedResponse, n.Children[m.at[i]].Name, err)
 		}
 	}
 	return nil
 }
 
 type field struct {
-	name  string
+	names []string // the column, and the columns that stand in for it
 	index int
 	set   func(dst reflect.Value, n *Node, loc *time.Location) error
 }
@@ -111,7 +117,7 @@ func fieldsOf(t reflect.Type) []field {
 		if set == nil {
 			panic(fmt.Sprintf("billmgr: %s.%s: no decoder for %s", t.Name(), sf.Name, sf.Type))
 		}
-		fields = append(fields, field{name: name, index: i, set: set})
+		fields = append(fields, field{names: strings.Split(name, "|"), index: i, set: set})
 	}
 	fieldCache.Store(t, fields)
 	return fields

@@ -86,10 +86,6 @@ type column struct {
 
 // columnNames are the API names of the fields of the SDK types that carry no xml tags.
 var columnNames = map[reflect.Type]map[string]string{
-	reflect.TypeFor[billmgr.Account](): {
-		"ID": "id", "Name": "name", "Email": "email", "Project": "project", "Balance": "balance",
-		"AccountStatus": "account_status", "RegistrationDate": "tz_registration_date", "Properties": "status",
-	},
 	reflect.TypeFor[billmgr.Registration](): {"AccountID": "id", "UserID": "user.id", "Email": "email"},
 }
 
@@ -110,7 +106,9 @@ func columnsOf(t reflect.Type) []column {
 		}
 		name := columnNames[t][f.Name]
 		if name == "" {
+			// The first of the columns a field reads: `xml:"id|elid"` prints as id.
 			name, _, _ = strings.Cut(f.Tag.Get("xml"), ",")
+			name, _, _ = strings.Cut(name, "|")
 		}
 		if name == "" || name == "-" {
 			name = snakeCase(f.Name)
