@@ -39,6 +39,14 @@ var (
 // It is always wrapped with the function called: "billmgr: account: unexpected response: …".
 var ErrUnexpectedResponse = errors.New("unexpected response")
 
+// ErrOutcomeUnknown is wrapped by the error of a call that changes state when the request
+// went out and no verdict came back: the connection broke or timed out after the body was
+// sent, or the reply was neither <ok/> (or the new object's id) nor <error>. The server may
+// have applied the call. Look the object up (List, Get, History) before sending it again;
+// sending it blindly may credit, refund or charge twice. A write that fails without this
+// sentinel was not applied (nothing went out, or the server refused it).
+var ErrOutcomeUnknown = errors.New("outcome unknown: the server may have applied the call")
+
 var sentinels = map[string]error{
 	"auth":   ErrAuth,
 	"access": ErrAccess,
