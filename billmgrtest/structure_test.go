@@ -66,6 +66,27 @@ func childNames(n *xnode, as func(string) string) []string {
 	return out
 }
 
+// sameFrame checks that fake has the root attributes of real and its top-level elements
+// in the same order (as maps names as in childNames).
+func sameFrame(t *testing.T, what string, real, fake *xnode, as func(string) string) {
+	t.Helper()
+	assert.Equal(t, attrNames(real), attrNames(fake), "%s: root attributes", what)
+	assert.Equal(t, childNames(real, as), childNames(fake, as), "%s: top level", what)
+}
+
+// furniture are the elements of a form that are not its fields.
+var furniture = map[string]bool{"metadata": true, "messages": true, "slist": true, "tparams": true,
+	"saved_filters": true, "links": true, "branding": true, "addon": true, "tips": true}
+
+// asField maps the fields of a form (the other top-level elements) to "field", so that
+// forms with different fields compare.
+func asField(name string) string {
+	if furniture[name] {
+		return name
+	}
+	return "field"
+}
+
 // formats classify the values of documents.
 var formats = []struct {
 	name string
@@ -118,11 +139,16 @@ func TestFidelity(t *testing.T) {
 		},
 	}}}))
 
+	// framed reads the recorded document and the fake's reply to kv, and checks the frame.
+	framed := func(t *testing.T, sample string, as func(string) string, kv ...string) (real, fake *xnode) {
+		t.Helper()
+		real, fake = sampleDoc(t, sample), mustOK(t, srv, kv...)
+		sameFrame(t, sample, real, fake, as)
+		return real, fake
+	}
+
 	t.Run("payment list", func(t *testing.T) {
-		real := sampleDoc(t, "billmgr6_list_payment_client_full_internal.xml")
-		fake := mustOK(t, srv, "func", "payment", "su", annEmail, "lang", "ru")
-		assert.Equal(t, attrNames(real), attrNames(fake), "root attributes")
-		assert.Equal(t, childNames(real, nil), childNames(fake, nil), "top level")
+		real, fake := framed(t, "billmgr6_list_payment_client_full_internal.xml", nil, "func", "payment", "su", annEmail, "lang", "ru")
 
 		rm, fm := real.child("metadata"), fake.child("metadata")
 		assert.Equal(t, attrNames(rm), attrNames(fm), "metadata attributes")
@@ -157,18 +183,8 @@ func TestFidelity(t *testing.T) {
 	})
 
 	t.Run("payment filter form", func(t *testing.T) {
-		real := sampleDoc(t, "billmgr6_form_payment_filter_internal.xml")
-		fake := mustOK(t, srv, "func", "account.payment.filter", "elid", itoa(srv.AccountID(annEmail)), "lang", "ru")
-		furniture := map[string]bool{"metadata": true, "messages": true, "slist": true, "tparams": true,
-			"saved_filters": true, "links": true, "branding": true, "addon": true, "tips": true}
-		field := func(name string) string {
-			if furniture[name] {
-				return name
-			}
-			return "field"
-		}
-		assert.Equal(t, attrNames(real), attrNames(fake), "root attributes")
-		assert.Equal(t, childNames(real, field), childNames(fake, field), "top level")
+		real, fake := framed(t, "billmgr6_form_payment_filter_internal.xml", asField,
+			"func", "account.payment.filter", "elid", itoa(srv.AccountID(annEmail)), "lang", "ru")
 		assert.Equal(t, attrNames(real.child("metadata")), attrNames(fake.child("metadata")))
 		assert.Equal(t, childNames(real.child("metadata").child("form"), nil), childNames(fake.child("metadata").child("form"), nil))
 		realMsgs := map[string]string{}
@@ -186,10 +202,7 @@ func TestFidelity(t *testing.T) {
 	})
 
 	t.Run("whoami", func(t *testing.T) {
-		real := sampleDoc(t, "billmgr6_whoami_client_wire.xml")
-		fake := mustOK(t, srv, "func", "whoami", "su", annEmail, "lang", "ru")
-		assert.Equal(t, attrNames(real), attrNames(fake), "root attributes")
-		assert.Equal(t, childNames(real, nil), childNames(fake, nil), "top level")
+		real, fake := framed(t, "billmgr6_whoami_client_wire.xml", nil, "func", "whoami", "su", annEmail, "lang", "ru")
 		ru, fu := real.child("user"), fake.child("user")
 		assert.Equal(t, attrNames(ru), attrNames(fu), "user attributes")
 		for _, a := range ru.Attrs {
@@ -200,12 +213,9 @@ func TestFidelity(t *testing.T) {
 	})
 
 	t.Run("setinpay", func(t *testing.T) {
-		real := sampleDoc(t, "billmgr6_ok_payment_setinpay_wire.xml")
 		add := mustOK(t, srv, "func", "payment.add", "su", annEmail, "sok", "ok", "amount", "10", "paymethod", "2")
-		fake := mustOK(t, srv, "func", "payment.setinpay", "elid", add.get("payment_id"), "externalid", "4373191790",
-			"info", `{"Status": "NEW"}`, "lang", "-")
-		assert.Equal(t, attrNames(real), attrNames(fake), "root attributes")
-		assert.Equal(t, childNames(real, nil), childNames(fake, nil), "top level")
+		real, fake := framed(t, "billmgr6_ok_payment_setinpay_wire.xml", nil, "func", "payment.setinpay",
+			"elid", add.get("payment_id"), "externalid", "4373191790", "info", `{"Status": "NEW"}`, "lang", "-")
 		assert.Equal(t, childNames(real.child("tparams"), nil), childNames(fake.child("tparams"), nil), "tparams")
 	})
 
@@ -325,14 +335,6 @@ func TestEveryDocumentHasTheRecordedFurniture(t *testing.T) {
 		}
 		return out
 	}
-	furniture := map[string]bool{"metadata": true, "messages": true, "slist": true, "tparams": true,
-		"saved_filters": true, "links": true, "branding": true, "addon": true, "tips": true}
-	field := func(name string) string {
-		if furniture[name] {
-			return name
-		}
-		return "field"
-	}
 	lists := [][]string{
 		{"func", "account"}, {"func", "account.payment", "elid", ann}, {"func", "payment"},
 		{"func", "payment", "su", annEmail}, {"func", "payment.history", "elid", pid},
@@ -354,8 +356,7 @@ func TestEveryDocumentHasTheRecordedFurniture(t *testing.T) {
 		for _, kv := range lists {
 			d := mustOK(t, srv, append(kv, "lang", lang)...)
 			what := lang + " " + strings.Join(kv, " ")
-			assert.Equal(t, attrNames(realList), attrNames(d), "%s: root attributes", what)
-			assert.Equal(t, childNames(realList, nil), childNames(d, nil), "%s: top level", what)
+			sameFrame(t, what, realList, d, nil)
 			assert.Equal(t, attrNames(realList.child("metadata").child("toolbar")), attrNames(d.child("metadata").child("toolbar")), what)
 			assert.NotEmpty(t, d.child("metadata").values("coldata/col@name"), what)
 			have := names(d)
@@ -370,11 +371,11 @@ func TestEveryDocumentHasTheRecordedFurniture(t *testing.T) {
 			d := mustOK(t, srv, append(kv, "lang", lang)...)
 			what := lang + " " + strings.Join(kv, " ")
 			assert.Equal(t, attrNames(realForm), attrNames(d), "%s: root attributes", what)
-			want := childNames(realForm, field)
+			want := childNames(realForm, asField)
 			if !d.has("slist") {
 				want = slicesWithout(want, "slist")
 			}
-			assert.Equal(t, want, childNames(d, field), "%s: top level", what)
+			assert.Equal(t, want, childNames(d, asField), "%s: top level", what)
 			have := names(d)
 			for _, m := range formMessages {
 				assert.True(t, have[m.name], "%s: message %s", what, m.name)
