@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-querystring/query"
+	"github.com/shopspring/decimal"
 )
 
 // AccountsService calls the account functions of the account API: the client list, the
@@ -512,4 +513,68 @@ func (s *AccountsService) ResumeProviders(ctx context.Context, accountID int64, 
 // API: account.project.suspend
 func (s *AccountsService) SuspendProviders(ctx context.Context, accountID int64, ids ...int64) error {
 	return subAct(ctx, s.client, "account.project.suspend", accountID, ids)
+}
+
+// User is a user as whoami reports it.
+type User struct {
+	ID       int64
+	Name     string // the login
+	RealName string
+	Email    string
+	Level    int    // the access level: 16 for a client, higher for staff
+	Lang     string // the language of the call
+	// AccountID is the client the user belongs to; 0 for staff.
+	AccountID int64
+	// Balance is the balance of the client's main personal account, with the ISO code of
+	// its currency ("RUB", never a symbol); zero for staff.
+	Balance    Money
+	CurrencyID int64     // the id of that currency; 0 for staff
+	Registered time.Time // when the client registered; zero for staff
+}
+
+const fnWhoami = "whoami"
+
+// Whoami returns the user the calls run as: with As, the client acted for; otherwise the
+// user of the credentials. A client-side integration reads its client's id and balance
+// here.
+//
+// API: whoami
+func (c *Client) Whoami(ctx context.Context) (*User, error) {
+	doc, err := c.document(ctx, &request{fn: fnWhoami, params: url.Values{}, readOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	n := doc.Child("user")
+	if n == nil {
+		return nil, fmt.Errorf("billmgr: %s: %w: the reply has no <user>", fnWhoami, ErrUnexpectedResponse)
+	}
+	u := &User{Name: n.Attr("name"), RealName: n.Attr("realname"), Email: n.Attr("email"), Lang: n.Attr("lang")}
+	var level int64
+	for _, f := range []struct {
+		attr string
+		dst  *int64
+	}{{"id", &u.ID}, {"level", &level}, {"account", &u.AccountID}, {"currency_id", &u.CurrencyID}} {
+		if *f.dst, err = replyNumber(n.Attr(f.attr)); err != nil {
+			return nil, fmt.Errorf("billmgr: %s: %w: user@%s: %v", fnWhoami, ErrUnexpectedResponse, f.attr, err)
+		}
+	}
+	u.Level = int(level)
+	if raw := n.Attr("balance"); raw != "" {
+		if u.Balance.Amount, err = decimal.NewFromString(raw); err != nil {
+			return nil, fmt.Errorf("billmgr: %s: %w: user@balance %q is not a number", fnWhoami, ErrUnexpectedResponse, raw)
+		}
+		u.Balance.Currency = n.Attr("currency")
+	}
+	if u.Registered, err = parseTime(n.Attr("account_regdate"), c.loc); err != nil {
+		return nil, fmt.Errorf("billmgr: %s: %w: user@account_regdate: %v", fnWhoami, ErrUnexpectedResponse, err)
+	}
+	return u, nil
+}
+
+// replyNumber reads an integer attribute; "" is 0.
+func replyNumber(raw string) (int64, error) {
+	if raw == "" {
+		return 0, nil
+	}
+	return strconv.ParseInt(raw, 10, 64)
 }

@@ -580,3 +580,39 @@ func TestAccountsWriteTicketAsPayment(t *testing.T) {
 	assert.Contains(t, err.Error(), "payment id 0")
 	assert.False(t, errors.Is(err, ErrNotFound))
 }
+
+func TestWhoamiRealDocument(t *testing.T) {
+	t.Parallel()
+	msk, err := time.LoadLocation("Europe/Moscow")
+	require.NoError(t, err)
+	c, s := newFixtureStub(t, "whoami/client_ru.xml")
+	c, err = NewClient(c.BaseURL(), WithAuthInfo(testUser, testPassword), WithLocation(msk))
+	require.NoError(t, err)
+
+	u, err := c.As("admin2").Whoami(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{"func": {"whoami"}}, functionParams(s.last(t)))
+	assert.Equal(t, "admin2", s.last(t).Get("su"))
+	assert.Equal(t, &User{
+		ID: 4, Name: "admin2", RealName: "Иван Иванович Иванов", Email: "admin@com.com", Level: 16, Lang: "ru",
+		AccountID: 3, Balance: Money{Amount: decimal.RequireFromString("12221243.00"), Currency: "RUB"},
+		CurrencyID: 126, Registered: time.Date(2024, 4, 24, 10, 33, 46, 0, msk),
+	}, u)
+}
+
+func TestWhoamiRefusesOtherReplies(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"no user":        `<doc func="whoami"><tparams/></doc>`,
+		"a bad id":       `<doc func="whoami"><user id="four" level="16"/></doc>`,
+		"a bad balance":  `<doc func="whoami"><user id="4" level="16" balance="lots" currency="RUB"/></doc>`,
+		"a bad reg date": `<doc func="whoami"><user id="4" level="16" account_regdate="yesterday"/></doc>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newStub(t, []stubReply{xmlReply([]byte(body))})
+			_, err := c.Whoami(context.Background())
+			assert.ErrorIs(t, err, ErrUnexpectedResponse)
+		})
+	}
+}

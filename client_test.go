@@ -153,6 +153,7 @@ func TestErrorTypesMapToSentinels(t *testing.T) {
 				Func: "account.edit", Type: tt.typ, Object: "email", Value: "x@", Lang: "en",
 				Params: map[string]string{"object": "email", "value": "x@"},
 				Msg:    "Invalid e-mail", Detail: "The e-mail is invalid",
+				Attrs: map[string]string{"type": tt.typ, "object": "email", "lang": "en"},
 			}, apiErr)
 			assert.Equal(t, "billmgr: account.edit: "+tt.typ+"(email): Invalid e-mail", err.Error())
 			for _, other := range []error{ErrAuth, ErrAccess, ErrNotFound, ErrExists, ErrInvalid} {

@@ -14,6 +14,11 @@ import (
 // Object what it is about (for value errors, the parameter). Msg and Detail are localized
 // texts for people: match Type and Object (or errors.Is with ErrAuth, ErrAccess,
 // ErrNotFound, ErrExists, ErrInvalid), never the text.
+//
+// Not every error fills every field: BILLmanager 6 answers an expired session with type
+// auth and no object, and a value error with no detail. Attrs keeps every attribute of
+// <error> as sent, those with fields of their own included (code="1" on BILLmanager 6);
+// Params["desc"] of a value error is the key of its reason.
 type Error struct {
 	Func   string // the function called
 	Type   string
@@ -23,6 +28,7 @@ type Error struct {
 	Msg    string
 	Detail string
 	Lang   string
+	Attrs  map[string]string // every attribute of <error>: type, object, lang, code, …
 }
 
 // The errors.Is targets for the documented error types.
@@ -88,6 +94,12 @@ func errorFromNode(fn string, n *Node) *Error {
 		Lang:   n.Attr("lang"),
 		Msg:    strings.TrimSpace(n.Value("msg")),
 		Detail: strings.TrimSpace(n.Value("detail")),
+	}
+	for _, a := range n.Attrs {
+		if e.Attrs == nil {
+			e.Attrs = make(map[string]string, len(n.Attrs))
+		}
+		e.Attrs[a.Name] = a.Value
 	}
 	for _, p := range n.All("param") {
 		if e.Params == nil {

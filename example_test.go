@@ -193,11 +193,11 @@ func ExamplePaymentsService_Refund() {
 	_, err := c.Payments.Refund(ctx, client, payment, &billmgr.RefundParams{Amount: billmgr.MustDecimal("70.01")})
 	var apiErr *billmgr.Error
 	if errors.Is(err, billmgr.ErrInvalid) && errors.As(err, &apiErr) {
-		fmt.Println("refused:", apiErr.Object, "-", apiErr.Detail)
+		fmt.Println("refused:", apiErr.Object, "-", apiErr.Msg) // a value error carries no Detail
 	}
 	// Output:
 	// balance: 70.00 RUB
-	// refused: amount - At most 70.00 RUB can be refunded from this payment
+	// refused: amount - Field 'Amount' has an invalid value. At most 70.00 RUB can be refunded from this payment
 }
 
 func ExampleExpensesService_Create() {

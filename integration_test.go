@@ -185,6 +185,12 @@ var integrationCases = []struct {
 	{"PaymentFilter", testPaymentFilter},
 	{"ClientFilter", testClientFilter},
 	{"Access", testAccess},
+	{"ClientPayment", testClientPayment},
+	{"Whoami", testWhoami},
+	{"PaymentOrder", testPaymentOrder},
+	{"CurrencySymbols", testCurrencySymbols},
+	{"Placeholders", testPlaceholders},
+	{"ListLimit", testListLimit},
 	{"NotFound", testNotFound},
 	{"AllPayments", testAllPayments},
 	{"Session", testSession},
@@ -387,15 +393,16 @@ func testPaymentDocuments(t *testing.T, e *env) {
 	assert.Positive(t, ticket)
 	outbox := e.srv.Outbox(acc)
 	require.Len(t, outbox, 2)
+	number := e.payment(t, acc, id).Number
 	assert.Equal(t, billmgrtest.Message{Kind: "invoice", AccountID: acc, PaymentID: id,
-		Subject: e.tr("Invoice ", "Счет ") + fmt.Sprint(id)}, outbox[0])
+		Subject: e.tr("Invoice ", "Счет ") + number}, outbox[0])
 	assert.Equal(t, billmgrtest.Message{Kind: "ticket", ID: ticket, AccountID: acc, PaymentID: id,
 		Subject: "Your payment", Text: "Thank you"}, outbox[1])
 
 	page, err := e.c.Payments.Print(e.ctx, id)
 	require.NoError(t, err)
 	assert.Contains(t, page, "<html")
-	assert.Contains(t, page, e.tr("Invoice ", "Счет ")+fmt.Sprint(id))
+	assert.Contains(t, page, e.tr("Invoice ", "Счет ")+number)
 	assert.Contains(t, page, "100.10 RUB")
 
 	pdf, err := e.c.Payments.PDF(e.ctx, id)
@@ -1120,11 +1127,11 @@ func testAccess(t *testing.T, e *env) {
 			assert.ErrorIs(t, err, billmgr.ErrAccess, "%s: %s", name, fn)
 		}
 
-		// payment.add is the client's own function.
-		id, err := c.Payments.Add(e.ctx, &billmgr.PaymentAddParams{Amount: billmgr.MustDecimal("25.50"), Paymethod: 2})
+		// payment.add is the client's own function; the wizard leaves the payment initiated.
+		added, err := c.Payments.Add(e.ctx, &billmgr.PaymentAddParams{Amount: billmgr.MustDecimal("25.50"), Paymethod: 2})
 		require.NoError(t, err, name)
-		row := e.payment(t, acc, id)
-		assert.Equal(t, billmgr.PaymentNew, row.Status.Code)
+		row := e.payment(t, acc, added.ID)
+		assert.Equal(t, billmgr.PaymentInitiated, row.Status.Code)
 		assert.Equal(t, "25.50 RUB", row.SubaccountAmount.String())
 		assert.Equal(t, e.tr("Bank card", "Банковская карта"), row.PaymethodName)
 	}
@@ -1141,6 +1148,193 @@ func testAccess(t *testing.T, e *env) {
 	assertAPIError(t, err, billmgr.ErrNotFound, "su")
 	_, err = e.client(t, billmgr.WithAuthInfo("vic@example.com", "wrong")).Accounts.List(e.ctx, nil)
 	assertAPIError(t, err, billmgr.ErrAuth, "badpassword")
+}
+
+// testClientPayment follows a client's own payment as the recorded BILLmanager 6 flow
+// does: payment.add makes it initiated and sends the client to the payment method's page;
+// the client's list leaves it out until the payment system reports it (payment.setinpay,
+// by the payment module); payment.setpaid credits it.
+func testClientPayment(t *testing.T, e *env) {
+	acc := e.register(t, "pia@example.com")
+	own := e.client(t, billmgr.WithSession("pia@example.com", "pw-pia@example.com"))
+
+	added, err := own.Payments.Add(e.ctx, &billmgr.PaymentAddParams{Amount: billmgr.MustDecimal("150.00"), Paymethod: 2})
+	require.NoError(t, err)
+	assert.Equal(t, strings.TrimSuffix(e.srv.URL, "/billmgr")+"/mancgi/tinkoffpayment?elid="+fmt.Sprint(added.ID), added.PaymentURL,
+		"the page of the payment method, absolute")
+	assert.Equal(t, billmgr.PaymentInitiated, e.payment(t, acc, added.ID).Status.Code, "the administrator sees it initiated")
+	mine := collect(t, own.Payments.AllOwn(e.ctx, nil))
+	assert.Empty(t, mine, "the client does not see an initiated payment")
+
+	// The payment system took the order: its module reports it.
+	_, err = e.c.Call(e.ctx, "payment.setinpay", url.Values{"elid": {fmt.Sprint(added.ID)}, "externalid": {"4373191790"},
+		"info": {`{"Status": "NEW"}`}})
+	require.NoError(t, err)
+	page, err := own.Payments.ListOwn(e.ctx, nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	row := page.Items[0]
+	assert.Equal(t, added.ID, row.ID)
+	assert.Equal(t, billmgr.Status{Code: billmgr.PaymentInPay, Label: e.tr("Payment in progress", "Оплачивается")}, row.Status)
+	assert.True(t, row.PayDate.IsZero(), "not paid yet: no pay date")
+	assert.Equal(t, "pmtinkoff", row.PaymethodModule)
+	assert.Equal(t, "150.00 RUB", row.SubaccountAmount.String())
+	d, err := e.c.Payments.Get(e.ctx, acc, added.ID)
+	require.NoError(t, err)
+	assert.Equal(t, `{"Status": "NEW"}`, d.Info, "what the payment system reported")
+
+	// A client may not report payments; a credited payment is not put back in payment.
+	_, err = own.Call(e.ctx, "payment.setinpay", url.Values{"elid": {fmt.Sprint(added.ID)}})
+	assertAPIError(t, err, billmgr.ErrAccess, "payment.setinpay")
+	require.NoError(t, e.c.Payments.SetPaid(e.ctx, added.ID))
+	_, err = e.c.Call(e.ctx, "payment.setinpay", url.Values{"elid": {fmt.Sprint(added.ID)}})
+	assertAPIError(t, err, billmgr.ErrInvalid, "status")
+
+	row = collect(t, own.Payments.AllOwn(e.ctx, nil))[0]
+	assert.Equal(t, billmgr.PaymentCredited, row.Status.Code)
+	assert.Equal(t, fixedNow.Truncate(24*time.Hour), row.PayDate)
+	e.assertBalance(t, acc, "150.00")
+
+	// The administrator's own list (payment without su) has every client's payments.
+	other := e.register(t, "quincy@example.com")
+	initiated, err := e.c.As("quincy@example.com").Payments.Add(e.ctx, &billmgr.PaymentAddParams{Amount: billmgr.MustDecimal("1.00"), Paymethod: 1})
+	require.NoError(t, err)
+	all, err := e.c.Payments.ListOwn(e.ctx, nil)
+	require.NoError(t, err)
+	var accounts []string
+	for _, p := range all.Items {
+		accounts = append(accounts, p.AccountName)
+	}
+	assert.ElementsMatch(t, []string{"Client pia@example.com", "Client quincy@example.com"}, accounts)
+	assert.Equal(t, initiated.ID, all.Items[0].ID, "newest first")
+	assert.Equal(t, billmgr.PaymentInitiated, all.Items[0].Status.Code)
+	assert.Equal(t, billmgr.PaymentInitiated, e.payment(t, other, initiated.ID).Status.Code)
+}
+
+// testWhoami reads the user the calls run as: a client through As or its own login, and
+// the administrator.
+func testWhoami(t *testing.T, e *env) {
+	acc := e.register(t, "una@example.com")
+	e.credit(t, acc, "12.34")
+	for name, c := range map[string]*billmgr.Client{
+		"su":        e.c.As("una@example.com"),
+		"own login": e.client(t, billmgr.WithAuthInfo("una@example.com", "pw-una@example.com")),
+	} {
+		u, err := c.Whoami(e.ctx)
+		require.NoError(t, err, name)
+		assert.Equal(t, acc, u.AccountID, name)
+		assert.Equal(t, "una@example.com", u.Name, name)
+		assert.Equal(t, "una@example.com", u.Email, name)
+		assert.Equal(t, "Client una@example.com", u.RealName, name)
+		assert.Equal(t, 16, u.Level, name)
+		assert.Equal(t, e.lang, u.Lang, name)
+		assert.Positive(t, u.ID, name)
+		assertAmount(t, "12.34", u.Balance.Amount)
+		assert.Equal(t, "RUB", u.Balance.Currency, "whoami names the ISO code")
+		assert.Equal(t, int64(126), u.CurrencyID, name)
+		assert.Equal(t, fixedNow, u.Registered, name)
+	}
+	admin, err := e.c.Whoami(e.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, e.srv.AdminUser, admin.Name)
+	assert.Equal(t, 29, admin.Level)
+	assert.Zero(t, admin.AccountID)
+	assert.True(t, admin.Balance.IsZero())
+	assert.True(t, admin.Registered.IsZero())
+}
+
+// testPaymentOrder: payment lists come newest first, as the real server sends them;
+// ListOptions.Sort and Order change the order, and a column the list does not show is
+// ignored.
+func testPaymentOrder(t *testing.T, e *env) {
+	acc := e.register(t, "vera@example.com")
+	first := e.newPayment(t, acc, "3.00")
+	second := e.newPayment(t, acc, "1.00")
+	third := e.newPayment(t, acc, "2.00")
+	ids := func(opts billmgr.ListOptions) []int64 {
+		t.Helper()
+		page, err := e.c.Payments.List(e.ctx, acc, &billmgr.PaymentListOptions{ListOptions: opts})
+		require.NoError(t, err)
+		var out []int64
+		for _, p := range page.Items {
+			out = append(out, p.ID)
+		}
+		return out
+	}
+	assert.Equal(t, []int64{third, second, first}, ids(billmgr.ListOptions{}), "newest first")
+	assert.Equal(t, []int64{first, second, third}, ids(billmgr.ListOptions{Order: "asc"}))
+	assert.Equal(t, []int64{second, third, first}, ids(billmgr.ListOptions{Sort: "subaccountamount_iso"}))
+	assert.Equal(t, []int64{first, third, second}, ids(billmgr.ListOptions{Sort: "subaccountamount_iso", Order: "desc"}))
+	assert.Equal(t, []int64{third, second, first}, ids(billmgr.ListOptions{Sort: "no_such_column"}), "ignored")
+	var walked []int64
+	for p, err := range e.c.Payments.All(e.ctx, acc, nil) {
+		require.NoError(t, err)
+		walked = append(walked, p.ID)
+	}
+	assert.ElementsMatch(t, []int64{first, second, third}, walked)
+}
+
+// testCurrencySymbols: an installation whose currencies have symbols prints them after
+// amounts ("5.00 $"); the ISO code comes from a symbol table, here learned from the
+// client's personal accounts, whose Currency column names the code.
+func testCurrencySymbols(t *testing.T, e *env) {
+	e = newEnv(t, e.lang, billmgrtest.WithSeed(billmgrtest.Seed{
+		Currencies: []billmgrtest.SeedCurrency{{ISO: "USD", Symbol: "$"}, {ISO: "RUB", Symbol: "₽"}},
+		Accounts: []billmgrtest.SeedAccount{{Email: "walt@example.com", Currency: "USD",
+			Balance: decimal.RequireFromString("12.345"), Payments: []billmgrtest.SeedPayment{{Amount: decimal.RequireFromString("5"), Status: 4}}}},
+	}))
+	acc := e.srv.AccountID("walt@example.com")
+	_, err := e.c.Subaccounts.Create(e.ctx, acc, &billmgr.SubaccountParams{SubaccountCurrency: billmgr.Ptr(int64(126))})
+	require.NoError(t, err)
+
+	subs := collect(t, e.c.Subaccounts.All(e.ctx, acc, nil))
+	require.Len(t, subs, 2)
+	main := subs[0]
+	assertAmount(t, "12.345", main.Balance.Amount) // printed with its full scale: "12.3450 $"
+	assert.Equal(t, "$", main.Balance.Currency, "the symbol, as printed")
+	assert.Equal(t, "USD", main.Currency)
+	payment := collect(t, e.c.Payments.All(e.ctx, acc, nil))[0]
+	assert.Equal(t, "5.00 $", payment.SubaccountAmount.String())
+
+	symbols, err := billmgr.CurrencySymbolsOf(subs)
+	require.NoError(t, err)
+	assert.Equal(t, billmgr.CurrencySymbols{"$": "USD", "₽": "RUB"}, symbols)
+	iso, err := symbols.ISO(payment.SubaccountAmount)
+	require.NoError(t, err)
+	assert.Equal(t, "USD", iso)
+
+	u, err := e.c.As("walt@example.com").Whoami(e.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "USD", u.Balance.Currency, "whoami names the code, whatever the symbol")
+}
+
+// testPlaceholders: the real server writes " - " for a missing payer, recipient or
+// payment method name; the raw text stays reachable through Call.
+func testPlaceholders(t *testing.T, e *env) {
+	acc := e.register(t, "xavi@example.com")
+	e.newPayment(t, acc, "1.00")
+	doc, err := e.c.Call(e.ctx, "account.payment", url.Values{"elid": {fmt.Sprint(acc)}})
+	require.NoError(t, err)
+	require.Len(t, doc.Elems(), 1)
+	row := doc.Elems()[0]
+	assert.Equal(t, " - ", row.Child("sender_name").Text)
+	assert.Equal(t, " - ", row.Child("recipient_name").Text)
+	assert.Nil(t, row.Child("pay_date"), "an unpaid payment has no pay_date at all")
+}
+
+// testListLimit: a fake that cuts lists as the real server's SQL does (LIMIT) reports the
+// cut in the total: the list's rows stop short of it.
+func testListLimit(t *testing.T, e *env) {
+	e = newEnv(t, e.lang, billmgrtest.WithListLimit(5))
+	acc := e.register(t, "yuri@example.com")
+	e.srv.AddPayments(acc, 8, decimal.RequireFromString("1.00"))
+	page, err := e.c.Payments.List(e.ctx, acc, &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{PerPage: 3, Page: 2}})
+	require.NoError(t, err)
+	assert.Equal(t, 6, page.Total, "more than the limit: the limit and one")
+	assert.Len(t, page.Items, 2, "rows 4 and 5 of at most 5")
+	page, err = e.c.Payments.List(e.ctx, acc, &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{PerPage: 3, Page: 3}})
+	require.NoError(t, err)
+	assert.Equal(t, 2, page.Number, "no page past the cut")
 }
 
 func testNotFound(t *testing.T, e *env) {
@@ -1520,7 +1714,7 @@ var services = []string{"Accounts", "Payments", "Subaccounts", "Discounts", "Exp
 
 // TestIntegrationCoversEveryMethod reads this file and requires a use of every exported
 // method of the seven services (as client.Service.Method) and of Client.Call, As and
-// NewLoginKey. A method added to the SDK fails this test until the suite runs it.
+// NewLoginKey, Whoami. A method added to the SDK fails this test until the suite runs it.
 func TestIntegrationCoversEveryMethod(t *testing.T) {
 	t.Parallel()
 	fset := token.NewFileSet()
@@ -1541,7 +1735,7 @@ func TestIntegrationCoversEveryMethod(t *testing.T) {
 
 	c, err := billmgr.NewClient("https://billing.example.com")
 	require.NoError(t, err)
-	want := []string{"Client.Call", "Client.As", "Client.NewLoginKey"}
+	want := []string{"Client.Call", "Client.As", "Client.NewLoginKey", "Client.Whoami"}
 	v := reflect.ValueOf(c).Elem()
 	for _, name := range services {
 		field := v.FieldByName(name)

@@ -17,6 +17,15 @@ import (
 // "49.99 руб." in localized ones, "1 234,50 RUB" with grouped digits and a decimal comma,
 // "500.00 RUB / Месяц" with a billing period. ParseMoney reads all of these; Currency keeps
 // the currency text as sent ("RUB", "$", "руб.") and is empty when the server sent none.
+//
+// Currency is not always an ISO code. The server builds the _iso columns (and the
+// balances of the client and personal account lists) as amount + ' ' +
+// IFNULL(currency.symbol, currency.iso): a currency the installation gave a symbol reads
+// "10.00 ₽" or "5.00 $", one without reads "10.00 RUB". Amounts keep their full scale
+// when they are not a whole number of cents ("12.3450 RUB"). To get the ISO code, use a
+// CurrencySymbols table (CurrencySymbolsOf builds one from a client's personal accounts).
+// Only documents that print the code in a field of its own carry it for sure: the
+// Currency column of a personal account, and the balance of whoami (User.Balance).
 type Money struct {
 	Amount   decimal.Decimal
 	Currency string
@@ -202,4 +211,61 @@ func shortDecimal(d decimal.Decimal) string {
 func formatAmount(d decimal.Decimal) string {
 	places, _ := decimalShape(d)
 	return d.StringFixed(int32(max(places, 2)))
+}
+
+// CurrencySymbols maps the currency texts an installation prints after amounts to ISO
+// 4217 codes: {"$": "USD", "₽": "RUB"}. Symbols are the installation's own settings (an
+// administrator sets them in the currency directory, and "$" may be the US, Canadian or
+// Australian dollar), so the SDK guesses none: build the table from the server
+// (CurrencySymbolsOf) or from what you know of the installation.
+type CurrencySymbols map[string]string
+
+// ISO returns the ISO code of the currency of m: the table's entry for m.Currency or, when
+// the table has none and m.Currency is three capital Latin letters, m.Currency itself (the
+// server prints the code of a currency without a symbol). It fails for an empty currency
+// and for a symbol the table does not know.
+func (s CurrencySymbols) ISO(m Money) (string, error) {
+	if iso, ok := s[m.Currency]; ok {
+		return iso, nil
+	}
+	switch {
+	case isISOCode(m.Currency):
+		return m.Currency, nil
+	case m.Currency == "":
+		return "", fmt.Errorf("billmgr: %s has no currency", m)
+	}
+	return "", fmt.Errorf("billmgr: currency %q of %s is a symbol the table does not know: add it, or build the table with CurrencySymbolsOf", m.Currency, m)
+}
+
+// isISOCode reports whether s looks like an ISO 4217 code: three capital Latin letters.
+func isISOCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// CurrencySymbolsOf learns the symbols of an installation from personal accounts
+// (Subaccounts.List of one or more clients): each row prints its balance with the
+// currency's symbol, or its code, next to the code in the Currency column. It fails when
+// one symbol stands for two codes in the rows; a table learned from one client knows only
+// that client's currencies.
+func CurrencySymbolsOf(subs []Subaccount) (CurrencySymbols, error) {
+	table := CurrencySymbols{}
+	for _, sa := range subs {
+		sign, iso := sa.Balance.Currency, sa.Currency
+		if sign == "" || iso == "" {
+			continue
+		}
+		if known, ok := table[sign]; ok && known != iso {
+			return nil, fmt.Errorf("billmgr: the currency sign %q stands for both %s and %s", sign, known, iso)
+		}
+		table[sign] = iso
+	}
+	return table, nil
 }

@@ -97,3 +97,70 @@ func TestMoneyAndDecimalEncode(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{"price": {"100.50"}, "amount": {"100.50"}, "rate": {"0.012345"}}, v)
 }
+
+// TestMoneyCurrencyAsPrinted: Currency is the text after the amount, as the server printed
+// it: the ISO code of a currency without a symbol, else the symbol.
+func TestMoneyCurrencyAsPrinted(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]Money{
+		"10.00 RUB":    {decimal.RequireFromString("10"), "RUB"},
+		"10.00 ₽":      {decimal.RequireFromString("10"), "₽"},
+		"5.00 $":       {decimal.RequireFromString("5"), "$"},
+		"12.3450 RUB":  {decimal.RequireFromString("12.345"), "RUB"},
+		"0.0774 EUR":   {decimal.RequireFromString("0.0774"), "EUR"},
+		"49.99 руб.":   {decimal.RequireFromString("49.99"), "руб."},
+		"12221243.00":  {decimal.RequireFromString("12221243"), ""},
+		"-30.00 $":     {decimal.RequireFromString("-30"), "$"},
+		"100.00 RUB ":  {decimal.RequireFromString("100"), "RUB"},
+		"1 234,50 RUB": {decimal.RequireFromString("1234.5"), "RUB"},
+	} {
+		got, err := ParseMoney(in)
+		require.NoError(t, err, in)
+		assert.True(t, want.Amount.Equal(got.Amount), "%q: %s", in, got.Amount)
+		assert.Equal(t, want.Currency, got.Currency, in)
+	}
+}
+
+func TestCurrencySymbolsISO(t *testing.T) {
+	t.Parallel()
+	table := CurrencySymbols{"$": "USD", "₽": "RUB", "руб.": "RUB", "USD": "USD"}
+	for _, tt := range []struct {
+		currency, want string
+		ok             bool
+	}{
+		{"$", "USD", true}, {"₽", "RUB", true}, {"руб.", "RUB", true},
+		{"RUB", "RUB", true}, // no symbol: the server printed the code
+		{"EUR", "EUR", true}, // a code the table does not list is still a code
+		{"€", "", false},     // a symbol it does not know
+		{"", "", false},      // no currency at all
+		{"Rub", "", false},   // not a code
+	} {
+		got, err := table.ISO(Money{Amount: decimal.NewFromInt(5), Currency: tt.currency})
+		if !tt.ok {
+			assert.Error(t, err, tt.currency)
+			continue
+		}
+		require.NoError(t, err, tt.currency)
+		assert.Equal(t, tt.want, got, tt.currency)
+	}
+	_, err := CurrencySymbols(nil).ISO(Money{Currency: "$"})
+	assert.ErrorContains(t, err, `currency "$"`)
+	iso, err := CurrencySymbols(nil).ISO(Money{Currency: "RUB"})
+	require.NoError(t, err)
+	assert.Equal(t, "RUB", iso)
+}
+
+func TestCurrencySymbolsOf(t *testing.T) {
+	t.Parallel()
+	sub := func(balance, iso string) Subaccount {
+		m, err := ParseMoney(balance)
+		require.NoError(t, err)
+		return Subaccount{Balance: m, Currency: iso}
+	}
+	table, err := CurrencySymbolsOf([]Subaccount{sub("10.00 ₽", "RUB"), sub("5.00 $", "USD"), sub("1.00 EUR", "EUR"), sub("", "")})
+	require.NoError(t, err)
+	assert.Equal(t, CurrencySymbols{"₽": "RUB", "$": "USD", "EUR": "EUR"}, table)
+
+	_, err = CurrencySymbolsOf([]Subaccount{sub("5.00 $", "USD"), sub("7.00 $", "CAD")})
+	assert.ErrorContains(t, err, `"$" stands for both USD and CAD`)
+}

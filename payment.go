@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -510,22 +511,110 @@ type PaymentAddParams struct {
 	Currency  *int64   `url:"payment_currency,omitempty"` // the currency id; the method's when nil
 }
 
-// Add creates a payment on behalf of the calling client, as the client does in the panel,
-// and returns its id. It acts for the user the call runs as: an administrator adds a
-// payment for a client through c.As(clientEmail).Payments.Add, the client's login being
-// its e-mail.
+// AddedPayment is what Add returns: the new payment, and the page where the client pays it.
+type AddedPayment struct {
+	ID int64
+	// PaymentURL is the page of the payment method's module that the panel sends the
+	// client to (<ok type="url">), made absolute against the client's base URL:
+	// "https://billing.example.com:1500/mancgi/sbpayment?elid=150". A signup or checkout
+	// flow redirects its user there. Empty when the reply sends the client nowhere.
+	PaymentURL string
+}
+
+// Add creates a payment on behalf of the calling client, as the client's payment wizard
+// does in the panel, and returns its id and the payment method's page where the client
+// pays. It acts for the user the call runs as: an administrator adds a payment for a
+// client through c.As(clientEmail).Payments.Add, the client's login being its e-mail.
+//
+// On BILLmanager 6 the new payment is at once PaymentInitiated: the client's own list
+// (ListOwn) leaves it out until the payment system reports it (payment.setinpay, by the
+// payment module: PaymentInPay), and the administrator's lists show it as initiated.
+//
+// When the payment was created but the page in the reply is not a URL, Add returns the
+// payment's id with an error wrapping ErrUnexpectedResponse.
 //
 // API: payment.add
-func (s *PaymentsService) Add(ctx context.Context, p *PaymentAddParams) (int64, error) {
+func (s *PaymentsService) Add(ctx context.Context, p *PaymentAddParams) (*AddedPayment, error) {
 	const fn = "payment.add"
 	if p != nil && (p.Amount == nil || !p.Amount.IsPositive() || p.Paymethod <= 0) {
-		return 0, argError(fn, "a positive amount and a payment method are required")
+		return nil, argError(fn, "a positive amount and a payment method are required")
 	}
 	params, err := encodeParams(fn, p)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return s.client.create(ctx, fn, params)
+	doc, err := s.client.submit(ctx, fn, params)
+	if err != nil {
+		return nil, err
+	}
+	added := &AddedPayment{}
+	if added.ID, err = replyID(fn, doc, "payment_id"); err != nil {
+		return nil, err
+	}
+	if added.ID == 0 {
+		if added.ID, err = createdID(fn, doc); err != nil {
+			return nil, err
+		}
+	}
+	if page := doc.Child("ok"); page.Attr("type") == "url" {
+		if added.PaymentURL, err = s.client.absoluteURL(strings.TrimSpace(page.Text)); err != nil {
+			return added, fmt.Errorf("billmgr: %s: payment %d was created, but %w", fn, added.ID, err)
+		}
+	}
+	return added, nil
+}
+
+// absoluteURL resolves a page the panel redirects to ("/mancgi/sbpayment?elid=150",
+// relative to the host) against the client's base URL.
+func (c *Client) absoluteURL(ref string) (string, error) {
+	base, err := url.Parse(c.BaseURL())
+	if err != nil {
+		return "", fmt.Errorf("%w: base URL: %v", ErrUnexpectedResponse, err)
+	}
+	u, err := url.Parse(ref)
+	if err != nil || ref == "" {
+		return "", fmt.Errorf("%w: the payment page %q is not a URL", ErrUnexpectedResponse, ref)
+	}
+	return base.ResolveReference(u).String(), nil
+}
+
+const fnOwnPayments = "payment"
+
+// ownPaymentParams encodes the options of the payment list of func=payment.
+func ownPaymentParams(opts *PaymentListOptions) (url.Values, error) {
+	params, err := listParams(fnOwnPayments, opts)
+	if err != nil {
+		return nil, err
+	}
+	setCreatePeriod(params, "")
+	return params, nil
+}
+
+// ListOwn returns one page of the payment list of the user the calls run as, as the panel
+// shows it: on c.As(client) or a client's own login, the client's payments, newest first,
+// without the ones its payment wizard initiated and the payment system has not reported
+// yet (PaymentInitiated; see Add). An administrator's own calls get every client's
+// payments. The filters of opts apply as with List.
+//
+// API: payment
+func (s *PaymentsService) ListOwn(ctx context.Context, opts *PaymentListOptions) (*Page[Payment], error) {
+	params, err := ownPaymentParams(opts)
+	if err != nil {
+		return nil, err
+	}
+	return listPage[Payment](ctx, s.client, fnOwnPayments, params)
+}
+
+// AllOwn yields every payment of ListOwn's list, page after page, each payment once, like
+// All.
+//
+// API: payment
+func (s *PaymentsService) AllOwn(ctx context.Context, opts *PaymentListOptions) iter.Seq2[Payment, error] {
+	params, err := ownPaymentParams(opts)
+	if err != nil {
+		return func(yield func(Payment, error) bool) { yield(Payment{}, err) }
+	}
+	return listAll(ctx, s.client, fnOwnPayments, params, func(p *Payment) string { return idText(p.ID) })
 }
 
 // OrderLine is a line of the contents of an invoice (payment.orderinfo).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -602,16 +603,77 @@ func TestPaymentsAdd(t *testing.T) {
 	t.Parallel()
 	c, s := newFixtureStub(t, "payment.add/ok.xml")
 
-	id, err := c.As("ivan@example.com").Payments.Add(context.Background(),
+	added, err := c.As("ivan@example.com").Payments.Add(context.Background(),
 		&PaymentAddParams{Amount: MustDecimal("100"), Paymethod: 2, Currency: Ptr[int64](126)})
 	require.NoError(t, err)
 
-	assert.Equal(t, int64(348), id)
+	assert.Equal(t, &AddedPayment{ID: 348, PaymentURL: s.srv.URL + "/mancgi/sbpayment?elid=348"}, added,
+		"the redirect, absolute against the base URL's host")
 	form := s.last(t)
 	assert.Equal(t, "ivan@example.com", form.Get("su"), "an administrator adds a payment as the client")
 	assert.Equal(t, url.Values{
 		"func": {"payment.add"}, "sok": {"ok"}, "amount": {"100.00"}, "paymethod": {"2"}, "payment_currency": {"126"},
 	}, functionParams(form))
+}
+
+func TestPaymentsAddReplies(t *testing.T) {
+	t.Parallel()
+	reply := func(body string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="payment.add">` + body + `<tparams><func>payment.add</func></tparams></doc>`
+	}
+	for _, tt := range []struct {
+		name, doc, base string
+		want            *AddedPayment
+		err             error
+	}{
+		{"the payment page under a base path", reply(`<id>7</id><ok type="url">/mancgi/tinkoffpayment?elid=7</ok><payment_id>7</payment_id>`),
+			"/manager/billmgr", &AddedPayment{ID: 7, PaymentURL: "/mancgi/tinkoffpayment?elid=7"}, nil},
+		{"an absolute page stays", reply(`<ok type="url">https://pay.example.com/form?order=7</ok><payment_id>7</payment_id>`),
+			"", &AddedPayment{ID: 7, PaymentURL: "https://pay.example.com/form?order=7"}, nil},
+		{"no redirect", reply(`<ok/><id>8</id>`), "", &AddedPayment{ID: 8}, nil},
+		{"a page that is no URL", reply(`<ok type="url">http://[::1</ok><payment_id>9</payment_id>`), "", &AddedPayment{ID: 9}, ErrUnexpectedResponse},
+		{"no id", reply(`<ok type="url">/mancgi/x?elid=1</ok>`), "", nil, errNoID},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := &stub{replies: []stubReply{xmlReply([]byte(tt.doc))}}
+			s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+			t.Cleanup(s.srv.Close)
+			c, err := NewClient(s.srv.URL+tt.base, WithAuthInfo(testUser, testPassword))
+			require.NoError(t, err)
+			added, err := c.Payments.Add(context.Background(), &PaymentAddParams{Amount: MustDecimal("1"), Paymethod: 2})
+			if tt.err != nil {
+				assert.ErrorIs(t, err, tt.err)
+			} else {
+				assert.NoError(t, err)
+			}
+			if tt.want != nil && strings.HasPrefix(tt.want.PaymentURL, "/") {
+				tt.want.PaymentURL = s.srv.URL + tt.want.PaymentURL
+			}
+			assert.Equal(t, tt.want, added)
+		})
+	}
+}
+
+func TestPaymentsListOwnRealDocument(t *testing.T) {
+	t.Parallel()
+	c, s := newFixtureStub(t, "payment/list_real_ru.xml")
+
+	page, err := c.As("admin2").Payments.ListOwn(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{"func": {"payment"}}, functionParams(s.last(t)))
+	assert.Equal(t, "admin2", s.last(t).Get("su"))
+	assert.Equal(t, 6, page.Total)
+	assertRealPayments(t, page.Items)
+
+	_, err = c.Payments.ListOwn(context.Background(), &PaymentListOptions{
+		ListOptions: ListOptions{Sort: "id", Order: "asc"}, Status: PaymentInPay, CreatedFrom: DateOf(utcTime(2024, 5, 1, 0, 0, 0))})
+	require.NoError(t, err)
+	assert.Equal(t, url.Values{"func": {"payment"}, "p_sort": {"id"}, "p_order": {"asc"}, "filter": {"on"}, "status": {"2"},
+		"createdate": {"other"}, "createdatestart": {"2024-05-01"}}, functionParams(s.last(t)))
+
+	assertRealPayments(t, collectPayments(t, c.Payments.AllOwn(context.Background(), nil)))
+	assert.Equal(t, "payment", s.last(t).Get("func"))
 }
 
 func TestPaymentsAddDefaultCurrency(t *testing.T) {

@@ -4,16 +4,35 @@ import (
 	"strings"
 )
 
-var accountList = listSpec{key: "id", cols: []column{
-	{name: "id", num: true},
-	{name: "name"},
-	{name: "project", msg: true},
-	{name: "balance", num: true},
-	{name: "account_status", msg: true},
-	{name: "tz_registration_date"},
-	{name: "status", msg: true},
-	{name: "email"},
-}}
+// accountList is the client list. Its columns are the vendor reference page's, their
+// Russian labels the page's; the rest is the fake's.
+var accountList = listSpec{key: "id", keyname: "name",
+	cols: []column{
+		{name: "id", num: true},
+		{name: "name"},
+		{name: "project", msg: true},
+		{name: "balance", num: true},
+		{name: "account_status", msg: true},
+		{name: "tz_registration_date"},
+		{name: "status", msg: true},
+		{name: "email"},
+	},
+	toolbar: append(editTools("account.edit", "account.delete"),
+		toolgrp{name: "su", btns: []toolbtn{btn("account.su", "su", "t-su", "edit")}},
+		toolgrp{name: "filter", btns: []toolbtn{
+			btn("account.filter", "filter", "t-filter", "new"),
+			btn("account.setfilter", "setfilter", "t-setfilter", "edit"),
+		}}),
+	messages: []message{
+		msg("title", "Clients", "Клиенты"),
+		msg("name", "Name", "Наименование"),
+		msg("balance", "Balance", "Баланс"),
+		msg("account_status", "Client status", "Статус клиента"),
+		msg("tz_registration_date", "Registration date", "Дата регистрации"),
+		msg("status", "Properties", "Свойства"),
+		msg("email", "E-mail", "E-mail"),
+	},
+}
 
 var accountFilter = filterSpec{list: "account", fields: []field{
 	{name: "name"},
@@ -53,7 +72,7 @@ func listAccounts(c *call) (*reply, error) {
 			idNode("id", a.id),
 			el("name", a.name),
 			providerNode("project", a.project, c.lang),
-			el("balance", money(main.balance, main.currency.iso)),
+			el("balance", c.st.money(main.balance, main.currency)),
 			intStatusNode("account_status", a.status, accountStatuses, c.lang),
 			el("tz_registration_date", c.st.formatTime(a.registered, dateTimeLayout)),
 			el("status", ""),

@@ -137,7 +137,7 @@ func TestAccountDelete(t *testing.T) {
 	assert.Equal(t, []string{"cat@example.com"}, mustOK(t, srv, "func", "account").column("email"))
 	mustFail(t, srv, "missed", "elid", "func", "account.payment", "elid", ann)
 	mustFail(t, srv, "missed", "elid", "func", "payment.history", "elid", payment)
-	mustFail(t, srv, "auth", "session", "func", "payment.add", "authinfo", "-", "auth", sid)
+	mustFail(t, srv, "auth", "", "func", "payment.add", "authinfo", "-", "auth", sid)
 	assert.Zero(t, srv.AccountID(annEmail))
 }
 

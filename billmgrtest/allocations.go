@@ -8,13 +8,26 @@ import (
 // (payment.expense). Neither a payment nor an expense can be allocated past
 // its amount. Allocations only book; they move no money.
 
-var allocationList = listSpec{key: "expense", cols: []column{
-	{name: "expense", num: true},
-	{name: "expense_locale_name"},
-	{name: "amount_iso", num: true},
-	{name: "invoice"},
-	{name: "invoice_number"},
-}}
+// allocationList is the distribution of a payment across expenses: the reference
+// page's columns and Russian labels.
+var allocationList = listSpec{key: "expense",
+	cols: []column{
+		{name: "expense", num: true},
+		{name: "expense_locale_name"},
+		{name: "amount_iso", num: true, stat: true},
+		{name: "invoice"},
+		{name: "invoice_number"},
+	},
+	toolbar: editTools("payment.expense.edit", "payment.expense.delete"),
+	messages: []message{
+		msg("title", "Expenses of the payment", "Расходы платежа"),
+		msg("expense", "Expense code", "Код расхода"),
+		msg("expense_locale_name", "Expense", "Расход"),
+		msg("amount_iso", "Amount", "Сумма"),
+		msg("invoice", "Act code", "Код акта"),
+		msg("invoice_number", "Act", "Акт"),
+	},
+}
 
 var allocationFields = []field{
 	{name: "expense", kind: kindInt, required: true},
@@ -27,13 +40,13 @@ func listAllocations(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	iso := c.st.subaccounts[p.subaccountID].currency.iso
+	cur := c.st.subaccounts[p.subaccountID].currency
 	rows := make([]row, len(p.spent))
 	for i, al := range p.spent {
 		rows[i] = row{
 			idNode("expense", al.expenseID),
 			el("expense_locale_name", c.st.expenses[al.expenseID].label(c.lang)),
-			el("amount_iso", money(al.amount, iso)),
+			el("amount_iso", c.st.money(al.amount, cur)),
 			el("invoice", ""),
 			el("invoice_number", ""),
 		}
@@ -120,7 +133,7 @@ func saveAllocation(c *call) (*reply, error) {
 		return ok(), nil
 	}
 	sum := dec(v)
-	iso := c.st.subaccounts[p.subaccountID].currency.iso
+	cur := c.st.subaccounts[p.subaccountID].currency
 	free := p.amount
 	for _, other := range p.spent {
 		if other != al {
@@ -128,11 +141,11 @@ func saveAllocation(c *call) (*reply, error) {
 		}
 	}
 	if sum.GreaterThan(free) {
-		return nil, invalid("amount", v, whyOverPayment, money(free, iso))
+		return nil, invalid("amount", v, whyOverPayment, c.st.money(free, cur))
 	}
 	e := c.st.expenses[al.expenseID]
 	if unpaid := e.amount.Sub(c.st.allocated()[e.id]).Add(al.amount); sum.GreaterThan(unpaid) {
-		return nil, invalid("amount", v, whyOverExpense, money(unpaid, iso))
+		return nil, invalid("amount", v, whyOverExpense, c.st.money(unpaid, cur))
 	}
 	al.amount = sum
 	if creating {

@@ -48,18 +48,18 @@ func (c *call) authenticate(public bool) error {
 	if info, ok := c.params["authinfo"]; ok {
 		user, password, _ := strings.Cut(info[0], ":")
 		if c.login = c.st.check(user, password); c.login == nil {
-			return unauthorized("badpassword", c.remote())
+			return badPassword(c)
 		}
 	} else if sid := c.params.Get("auth"); sid != "" {
 		if c.login = c.st.resume(sid, c.now); c.login == nil {
-			return unauthorized("session", "")
+			return noSession
 		}
 	}
 	if c.login == nil {
 		if public {
 			return nil
 		}
-		return unauthorized("session", "")
+		return noSession
 	}
 	c.user = c.login
 	if su := c.params.Get("su"); su != "" {
@@ -72,9 +72,6 @@ func (c *call) authenticate(public bool) error {
 	}
 	return nil
 }
-
-// remote is the value of an auth error, as the real server writes it.
-func (c *call) remote() string { return "remote_addr: [" + c.ip + "]" }
 
 // principal finds the user with this login.
 func (s *state) principal(login string) *principal {
@@ -148,11 +145,11 @@ func login(c *call) (*reply, error) {
 		p = c.st.check(user, c.params.Get("password"))
 	}
 	if p == nil {
-		return nil, unauthorized("badpassword", c.remote())
+		return nil, badPassword(c)
 	}
 	sid := secret(12)
 	c.st.sessions[sid] = &session{user: p.name, lastUsed: c.now}
-	return &reply{body: []*node{el("auth", sid).attr("id", sid).attr("level", strconv.Itoa(p.level))}}, nil
+	return &reply{head: []*node{el("auth", sid).attr("id", sid).attr("level", strconv.Itoa(p.level))}}, nil
 }
 
 // newKey serves session.newkey: it stores a one-time login key for username.
@@ -179,7 +176,7 @@ func suLink(c *call) (*reply, error) {
 	key := secret(16)
 	c.st.keys[key] = &loginKey{user: a.email, created: c.now}
 	link := "/billmgr?func=auth&username=" + url.QueryEscape(a.email) + "&key=" + key + "&checkcookie=no"
-	return &reply{body: []*node{el("ok", link).attr("type", "url")}}, nil
+	return &reply{head: []*node{el("ok", link).attr("type", "url")}}, nil
 }
 
 // ExpireSessions ends every current session: the next call with one of

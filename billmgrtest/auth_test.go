@@ -18,7 +18,7 @@ func TestAuthInfo(t *testing.T) {
 
 	mustFail(t, srv, "auth", "badpassword", "func", "account", "authinfo", "root:pa")
 	mustFail(t, srv, "auth", "badpassword", "func", "account", "authinfo", "nobody:pa:ss")
-	mustFail(t, srv, "auth", "session", "func", "account", "authinfo", "-")
+	mustFail(t, srv, "auth", "", "func", "account", "authinfo", "-")
 
 	// A client: the password is split at the first colon too.
 	mustFail(t, srv, "access", "account", "func", "account", "authinfo", annEmail+":"+annPassword)
@@ -47,7 +47,7 @@ func TestSessionLogin(t *testing.T) {
 	assert.NotEqual(t, sid, d.child("auth").attr("id"))
 
 	mustFail(t, srv, "auth", "badpassword", "func", "auth", "authinfo", "-", "username", annEmail, "password", "x")
-	e := mustFail(t, srv, "auth", "session", "func", "account", "authinfo", "-", "auth", "0123456789abcdef01234567")
+	e := mustFail(t, srv, "auth", "", "func", "account", "authinfo", "-", "auth", "0123456789abcdef01234567")
 	assert.Equal(t, "Authorization required", e.get("msg"))
 }
 
@@ -64,8 +64,8 @@ func TestSessionSlidingExpiry(t *testing.T) {
 		assert.False(t, use().has("error"))
 	}
 	clk.Add(time.Hour + time.Second)
-	assert.Equal(t, "session", use().child("error").attr("object"))
-	assert.Equal(t, "session", use().child("error").attr("object"), "an expired session stays expired")
+	assert.Equal(t, "auth", use().child("error").attr("type"))
+	assert.Equal(t, "auth", use().child("error").attr("type"), "an expired session stays expired")
 }
 
 func TestExpireSessions(t *testing.T) {
@@ -75,7 +75,7 @@ func TestExpireSessions(t *testing.T) {
 		child("auth").attr("id")
 	mustOK(t, srv, "func", "account", "authinfo", "-", "auth", sid)
 	srv.ExpireSessions()
-	mustFail(t, srv, "auth", "session", "func", "account", "authinfo", "-", "auth", sid)
+	mustFail(t, srv, "auth", "", "func", "account", "authinfo", "-", "auth", sid)
 }
 
 func TestSu(t *testing.T) {

@@ -2,7 +2,13 @@
 // that speaks the real wire protocol: requests are form-encoded POSTs (or
 // GETs) with func, out=xml, lang and credentials, and replies are the XML
 // documents the real server writes, errors included. The requests it
-// answers, and how, are fixed by docs/wire.md.
+// answers, and how, are fixed by docs/wire.md, which names the recorded
+// BILLmanager 6.94 document each reply follows (or says where none is
+// recorded): lists and forms carry the real furniture (metadata with toolbar
+// and columns, messages in English and Russian, tparams, branding, tips),
+// payment lists come newest first, a missing name reads " - ", an unpaid
+// payment has no pay_date, amounts read "10.00 RUB" or, in a currency the
+// seed gives a symbol, "10.00 ₽".
 //
 // It keeps real state with exact decimal money: registering makes a client
 // with a personal account, crediting a payment raises the balance, an
@@ -31,22 +37,35 @@
 //
 // The administrator (WithAdmin, default "admin" / "admin-secret") may call
 // every function, and act as a client with su=EMAIL. Clients log in with
-// their e-mail and password (level 16) and may call only payment.add.
+// their e-mail and password (level 16) and may call payment.add, whoami and
+// payment (their own payments).
 //
-// Errors come as the real server sends them, with HTTP 200:
+// A client's own payment follows the recorded flow: payment.add makes it new
+// and at once initiated (status 8) and answers <ok type="url"> with the page
+// of the payment method's module; the client's list (payment) hides it until
+// payment.setinpay, the payment module's call, puts it in payment (status 2);
+// payment.setpaid credits it.
+//
+// Errors come as the real server sends them, with HTTP 200 and code="1":
 //
 //	type    object                    when
 //	auth    badpassword               wrong credentials (authinfo, func=auth, a spent key)
-//	auth    session                   unknown or expired session id, or no credentials
+//	auth    (none)                    unknown or expired session id, or no credentials
 //	access  the function, or su       a client calls an administrator's function
 //	missed  func                      unknown function
 //	missed  elid, plid, su, username  no such object (or it belongs to another client)
 //	exists  email, expense            the value is taken
 //	value   the field                 a bad value, or a rule of the state refuses it
 //
+// A value error names its reason's key in <param name="desc"> and its text in
+// <msg>; it has no <detail>.
+//
 // Every id (clients, users, payments, expenses, ...) comes from one
 // increasing sequence, so an id of one kind never names an object of
-// another. Directories are fixed: providers 1 and 2; client groups 1 to 3;
-// payment methods 1 (bank transfer), 2 (bank card), 3 (test payment);
-// currencies 126 RUB, 153 USD, 46 EUR; countries 182, 233, 81.
+// another (the administrator's user id, 1, which whoami reports and no
+// request takes, is the exception). Payments are numbered
+// "pfx/ID". Directories are fixed: providers 1 and 2; client groups 1 to 3;
+// payment methods 1 (bank transfer, module pmruwire), 2 (bank card,
+// pmtinkoff), 3 (test payment, pmtestpayment); currencies 126 RUB, 153 USD,
+// 46 EUR, without symbols unless the seed sets them; countries 182, 233, 81.
 package billmgrtest

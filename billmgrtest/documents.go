@@ -3,14 +3,12 @@ package billmgrtest
 import (
 	"bytes"
 	"encoding/xml"
-	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/shopspring/decimal"
 )
 
-// features is the constant value of the features attribute of every <doc>.
+// features is the constant value of the features attribute of every <doc> and of the
+// checked attribute of <messages>.
 const features = "5be884bc592ba9fba23fea3cef9cb5b7"
 
 // node is one element of a reply document.
@@ -35,6 +33,11 @@ func (n *node) add(children ...*node) *node {
 	n.children = append(n.children, children...)
 	return n
 }
+
+// empty reports whether n has no text, attributes or children: a list writes no element
+// for such a value (a NULL column), as the real server leaves out <pay_date> of an unpaid
+// payment.
+func (n *node) empty() bool { return n.text == "" && len(n.attrs) == 0 && len(n.children) == 0 }
 
 // write serializes n; text and attribute values are escaped by encoding/xml,
 // and an element without content is written as <name/>.
@@ -62,17 +65,64 @@ func (n *node) write(b *bytes.Buffer) {
 	b.WriteByte('>')
 }
 
-// reply is what a function answers: the children of <doc>, or, for printable
-// documents, a raw body with its content type.
+// docKind is the shape of a reply document: which root attributes it has and what
+// follows <tparams>. Each follows a recorded BILLmanager 6.94 document of its kind.
+type docKind int
+
+const (
+	// plainDoc is an action's <ok/>, whoami, func=auth and errors: the wire replies to
+	// payment.setinpay and whoami. After <tparams>, only <saved_filters/>.
+	plainDoc docKind = iota
+	// listDoc is a list: the recorded payment list. Its head (metadata, messages) comes
+	// before <tparams>; <links/>, <branding>, <addon> and <tips> follow <saved_filters/>;
+	// then the paging and the rows.
+	listDoc
+	// formDoc is a form: the recorded payment.filter form, with the same furniture as a
+	// list but a form's root attributes and tips.
+	formDoc
+	// wizardDoc is the reply of a payment wizard (payment.add): a form's root attributes,
+	// then only <saved_filters/> and <tips> after <tparams>, as the recorded reply has.
+	wizardDoc
+)
+
+// rootAttrs are the attributes of <doc> by kind, in the recorded order.
+var rootAttrs = map[docKind][]string{
+	plainDoc:  {"lang", "func", "binary", "host", "themename", "features", "notify", "theme"},
+	listDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "favorite", "pin", "theme", "css", "logolink", "favicon", "localdir", "logo"},
+	formDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
+	wizardDoc: {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
+}
+
+// rootValue is the value of a root attribute; lang, func and host depend on the call.
+func (c *call) rootValue(name string) string {
+	switch name {
+	case "lang":
+		return c.lang
+	case "func":
+		return c.fn
+	case "host":
+		return c.host
+	}
+	return map[string]string{
+		"binary": "/billmgr", "themename": "dragon", "features": features, "notify": "0",
+		"favorite": "no", "pin": "no", "theme": "/manimg/dragon/", "css": "main.css", "logolink": "",
+		"favicon": "favicon-billmgr.ico", "localdir": "default/", "logo": "logo-billmgr.svg",
+	}[name]
+}
+
+// reply is what a function answers: the children of <doc> before <tparams> (head) and
+// after the furniture (body), or, for printable documents, a raw body with its content
+// type.
 type reply struct {
-	body        []*node
+	kind        docKind
+	head, body  []*node
 	contentType string
 	raw         []byte
 }
 
 // ok is the reply of a successful action: <ok/> plus extra elements.
 func ok(extra ...*node) *reply {
-	return &reply{body: append([]*node{el("ok", "")}, extra...)}
+	return &reply{head: append([]*node{el("ok", "")}, extra...)}
 }
 
 // created is the reply of a create: <ok/><id>id</id>.
@@ -83,208 +133,111 @@ func idNode(name string, id int64) *node { return el(name, strconv.FormatInt(id,
 // secretParams are never echoed in <tparams>.
 var secretParams = map[string]bool{"authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true}
 
-// document wraps body into the <doc> root every reply has, followed by the
-// echo of the request (<tparams>) and <saved_filters/>.
-func (c *call) document(body ...*node) []byte {
-	root := el("doc", "").
-		attr("lang", c.lang).
-		attr("func", c.fn).
-		attr("binary", "/billmgr").
-		attr("host", c.host).
-		attr("themename", "dragon").
-		attr("features", features).
-		attr("notify", "0")
-	root.add(body...)
-	tparams := el("tparams", "")
-	names := make([]string, 0, len(c.params))
-	for name := range c.params {
-		if !secretParams[name] {
-			names = append(names, name)
-		}
+// document renders a reply: the <doc> root, the head, the echo of the request
+// (<tparams>), <saved_filters/>, the furniture of the kind, and the body.
+func (c *call) document(rep *reply) []byte {
+	root := el("doc", "")
+	for _, name := range rootAttrs[rep.kind] {
+		root.attr(name, c.rootValue(name))
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		for _, v := range c.params[name] {
-			tparams.add(el(name, v))
-		}
+	root.add(rep.head...)
+	root.add(c.tparams(), el("saved_filters", ""))
+	switch rep.kind {
+	case listDoc:
+		root.add(el("links", ""), branding(), addon(), tips("mbar_pin"))
+	case formDoc:
+		root.add(el("links", ""), branding(), addon(), tips("help_links"))
+	case wizardDoc:
+		root.add(tips("help_links"))
 	}
-	root.add(tparams, el("saved_filters", ""))
+	root.add(rep.body...)
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	root.write(&b)
 	return b.Bytes()
 }
 
-// errorDocument renders e in the shape of the real server's errors.
-func (c *call) errorDocument(e *apiError) []byte {
-	label := fieldLabel(e.object, c.lang)
-	desc := ""
-	if e.reason != (text{}) {
-		desc = e.reason.in(c.lang, e.args...)
-	}
-	group := e.headline().in(c.lang)
-	msg := strings.TrimSpace(strings.NewReplacer("__object__", label, "__value__", e.value, "__desc__", desc).Replace(group))
-	detail := desc
-	if detail == "" {
-		detail = msg
-	}
-	level, user := "0", ""
-	if p := c.actor(); p != nil {
-		level, user = strconv.Itoa(p.level), p.name
-	}
-	n := el("error", "").attr("type", e.typ).attr("object", e.object).attr("lang", c.lang)
-	n.add(el("param", e.object).attr("name", "object").attr("type", "msg").attr("msg", label))
-	n.add(el("param", e.value).attr("name", "value"))
-	if desc != "" {
-		n.add(el("param", desc).attr("name", "desc").attr("type", "msg"))
-	}
-	n.add(el("stack", "").add(el("action", c.fn).attr("level", level).attr("user", user)))
-	n.add(el("group", group), el("msg", msg), el("detail", detail))
-	return c.document(n)
-}
-
-// column describes one column of a list.
-type column struct {
-	name string
-	msg  bool // a localized column: type="msg"
-	num  bool // sorted as a number: sort="digit"
-}
-
-// listSpec describes a list: its key column and its columns.
-type listSpec struct {
-	key  string
-	cols []column
-}
-
-func (s listSpec) column(name string) (column, bool) {
-	for _, col := range s.cols {
-		if col.name == name {
-			return col, true
+// tparams echoes the request: its parameters in the order they came, func last, as
+// the recorded replies do (secrets never).
+func (c *call) tparams() *node {
+	n := el("tparams", "")
+	for _, name := range c.order {
+		if name == "func" || secretParams[name] {
+			continue
+		}
+		for _, v := range c.params[name] {
+			n.add(el(name, v))
 		}
 	}
-	return column{}, false
+	return n.add(el("func", c.fn))
 }
 
-// row is one <elem> of a list: its fields in order.
-type row []*node
+func tips(tip string) *node { return el("tips", "").add(el("tip", tip)) }
 
-func (r row) value(name string) string {
-	for _, n := range r {
-		if n.name == name {
-			return n.text
-		}
-	}
-	return ""
+// addon is the script the panel adds to its pages, as recorded.
+func addon() *node {
+	return el("addon", "").add(el("body", `<script type="text/javascript">pageInfo.version = '5.389.1-2024.04.12_08:22';</script>`))
 }
 
-// list answers a list function: it sorts rows by p_sort/p_order (an unknown
-// column is ignored, as the real server does), cuts the page p_num of p_cnt
-// rows (a page past the end repeats the last page), and writes the metadata.
-func (c *call) list(spec listSpec, rows []row) (*reply, error) {
-	size, err := c.positiveInt("p_cnt", c.st.cfg.pageSize)
-	if err != nil {
-		return nil, err
-	}
-	num, err := c.positiveInt("p_num", 1)
-	if err != nil {
-		return nil, err
-	}
-	order := c.params.Get("p_order")
-	switch order {
-	case "":
-		order = "asc"
-	case "asc", "desc":
-	default:
-		return nil, invalid("p_order", order, whyChoice)
-	}
-	by := spec.key
-	if col, ok := spec.column(c.params.Get("p_sort")); ok {
-		by = col.name
-	}
-	if col, ok := spec.column(by); ok {
-		sortRows(rows, col, order == "desc")
-	} else {
-		by = ""
-	}
-
-	pages := (len(rows) + size - 1) / size
-	num = min(num, max(pages, 1))
-	page := rows[min((num-1)*size, len(rows)):min(num*size, len(rows))]
-
-	coldata := el("coldata", "")
-	for _, col := range spec.cols {
-		n := el("col", "").attr("name", col.name).attr("type", "data").attr("sort", "alpha")
-		if col.msg {
-			n.attrs[1].value = "msg"
-		}
-		if col.num {
-			n.attrs[2].value = "digit"
-		}
-		if col.name == by {
-			n.attr("sorted", map[string]string{"asc": "+1", "desc": "-1"}[order])
-		}
-		coldata.add(n)
-	}
-	body := []*node{
-		el("metadata", "").attr("name", c.fn).attr("type", "list").attr("key", spec.key).attr("mgr", "billmgr").add(coldata),
-		el("p_sort", by),
-		el("p_order", order),
-	}
-	for _, r := range page {
-		body = append(body, el("elem", "").add(r...))
-	}
-	body = append(body,
-		el("p_cnt", strconv.Itoa(size)),
-		el("p_num", strconv.Itoa(num)),
-		el("p_elems", strconv.Itoa(len(rows))))
-	return &reply{body: body}, nil
+// brandingAttrs are the colours of the panel's theme, as recorded.
+var brandingAttrs = []attr{
+	{"orientation", "right"}, {"shadow", "off"}, {"background_type", "image"}, {"background_img", "background-billmgr.svg"},
+	{"background_img_tiling", "on"}, {"background_img_vertical_stretch", "on"}, {"background_img_horizontal_stretch", "off"},
+	{"color_main_color", "#1a76e2"}, {"color_main_color_hover", "#075bbe"}, {"color_main_color_active", "#1b88fe"},
+	{"color_main_text", "#1f364a"}, {"color_second_text", "#727272"}, {"color_accordion_text", "#1f364a"},
+	{"color_progressbar_1", "#c4e9ff"}, {"color_progressbar_2", "#58bdf9"}, {"color_table_rows_hover_color", "#dbe8ff"},
+	{"color_table_rows_hover_color_n1", "#c1daff"}, {"color_table_rows_hover_color_n2", "#aeceff"},
+	{"color_header_background", "#202e3b"}, {"color_header_global_search_background", "#585858"},
+	{"color_header_text_and_icons_main", "#ffffff"}, {"color_header_text_and_icons_secondary", "#979797"},
+	{"color_header_text_and_icons_warn", "#ff7a1a"}, {"color_header_text_and_icons_action", "#ffe03a"},
+	{"color_header_global_search_inactive", "#d9d9d9"}, {"color_header_global_search", "#ffffff"},
+	{"color_accordion", "#e9f2ff"}, {"color_accordion_hover", "#daebff"}, {"color_form_text_button", "#ffffff"},
+	{"color_menu_background", "#ffffff"}, {"color_menu_design_element", "#eeeeee"},
+	{"color_menu_design_element_active", "#1a76e2"}, {"color_menu_hover_item", "#e9f2ff"},
+	{"color_menu_hover_text", "#1f364a"}, {"color_menu_text", "#1f364a"}, {"color_tabs_active_text", "#1373dd"},
+	{"color_tabs_design_element", "#979797"}, {"color_tabs_icon_hover", "#e9f2ff"},
+	{"color_tabs_icon_hover_color", "#1f364a"}, {"color_tabs_panel", "#ffffff"},
+	{"color_tabs_tab_background_active", "#f4f4f466"}, {"color_tabs_tab_background_hover", "#f4f4f426"},
+	{"color_tabs_text", "#1f364a"},
 }
 
-// sortRows sorts rows by col, stably: numbers by value (the first word of the
-// text, so "100.00 RUB" sorts as 100.00), everything else by text.
-func sortRows(rows []row, col column, desc bool) {
-	type keyed struct {
-		r   row
-		s   string
-		d   decimal.Decimal
-		num bool
-	}
-	ks := make([]keyed, len(rows))
-	for i, r := range rows {
-		k := keyed{r: r, s: r.value(col.name)}
-		if f := strings.Fields(k.s); col.num && len(f) > 0 {
-			if d, err := decimal.NewFromString(f[0]); err == nil {
-				k.d, k.num = d, true
+func branding() *node { return &node{name: "branding", attrs: brandingAttrs} }
+
+// message is an entry of <messages>: <msg name="name">text</msg>, with the added
+// attribute the recording has on some ("lang", "common").
+type message struct {
+	name  string
+	text  text
+	added string
+}
+
+// messages renders <messages name="FUNC"> with the groups of messages in order.
+func (c *call) messages(groups ...[]message) *node {
+	n := el("messages", "").attr("name", c.fn).attr("checked", features)
+	for _, g := range groups {
+		for _, m := range g {
+			msg := el("msg", m.text.in(c.lang)).attr("name", m.name)
+			if m.added != "" {
+				msg.attr("added", m.added)
 			}
+			n.add(msg)
 		}
-		ks[i] = k
 	}
-	less := func(a, b keyed) int {
-		if a.num && b.num {
-			return a.d.Cmp(b.d)
-		}
-		return strings.Compare(a.s, b.s)
-	}
-	sort.SliceStable(ks, func(i, j int) bool {
-		if desc {
-			return less(ks[i], ks[j]) > 0
-		}
-		return less(ks[i], ks[j]) < 0
-	})
-	for i := range ks {
-		rows[i] = ks[i].r
-	}
+	return n
 }
 
-// form answers the view of a form: <elid> and <plid> as sent, each field
-// with its value as a direct child of <doc>, an <slist> per select, and the
-// form's metadata. Secret fields (passwords) are never shown.
-func (c *call) form(fields []field, values map[string]string) *reply {
+// form answers the view of a form, in the order of the recorded payment.filter form:
+// <metadata> with the fields, <messages> (the form's own, then a label per field), an
+// <slist> per select, <elid> and <plid> as sent, and each field with its value as a
+// direct child of <doc>, empty ones included. Secret fields (passwords) are never shown.
+func (c *call) form(fields []field, values map[string]string, own ...message) *reply {
 	form := el("form", "")
-	var body, slists []*node
+	labels := []message{{name: "title", text: formTitle(c.fn)}}
+	labels = append(labels, own...)
+	var slists, vals []*node
 	for _, name := range []string{"elid", "plid"} {
 		if v := c.params.Get(name); v != "" {
-			body = append(body, el(name, v))
+			vals = append(vals, el(name, v))
 		}
 	}
 	for _, f := range fields {
@@ -295,6 +248,8 @@ func (c *call) form(fields []field, values map[string]string) *reply {
 		switch f.kind {
 		case kindFlag:
 			input.attrs[0].value = "checkbox"
+		case kindDate:
+			input.attr("check", "date").attr("date", "yes").attr("mask", "9999-99-99")
 		case kindSelect, kindMulti:
 			input = el("select", "").attr("name", f.name)
 			if f.kind == kindMulti {
@@ -313,11 +268,54 @@ func (c *call) form(fields []field, values map[string]string) *reply {
 			input.attr("required", "yes")
 		}
 		form.add(el("field", "").attr("name", f.name).add(input))
-		body = append(body, el(f.name, values[f.name]))
+		labels = append(labels, message{name: f.name, text: fieldText(f.name)})
+		vals = append(vals, el(f.name, values[f.name]))
 	}
 	form.add(el("buttons", "").add(
 		el("button", "").attr("name", "ok").attr("type", "ok"),
 		el("button", "").attr("name", "cancel").attr("type", "cancel")))
-	meta := el("metadata", "").attr("name", c.fn).attr("type", "form").attr("mgr", "billmgr").add(form)
-	return &reply{body: append(append([]*node{meta}, body...), slists...)}
+	meta := el("metadata", "").attr("name", c.fn).attr("type", "form").attr("mgr", "billmgr").
+		attr("decorated", "yes").add(form)
+	head := append([]*node{meta, c.messages(formMessages, labels)}, slists...)
+	return &reply{kind: formDoc, head: append(head, vals...)}
+}
+
+// errorDocument renders e in the shape of the real server's errors: code="1" on every
+// one; a bad password carries <detail> and no <group> (as recorded for BILLmanager 5 and
+// ISPmanager 6); an expired or missing session is type auth without an object, with
+// only its message (as the recorded BILLmanager 6 fixture); every other error is the
+// recorded value error: params object, value and (with a reason) desc, the stack,
+// <group> and <msg>, no <detail>.
+func (c *call) errorDocument(e *apiError) []byte {
+	n := el("error", "").attr("type", e.typ)
+	if e.object != "" {
+		n.attr("object", e.object)
+	}
+	n.attr("lang", c.lang).attr("code", "1")
+	group := e.headline().in(c.lang)
+	if e.typ == "auth" && e.object == "" {
+		return c.document(&reply{head: []*node{n.add(el("msg", group))}})
+	}
+	label := fieldLabel(e.object, c.lang)
+	desc := ""
+	if e.reason.key != "" {
+		desc = e.reason.text.in(c.lang, e.args...)
+	}
+	msg := strings.TrimSpace(strings.NewReplacer("__object__", label, "__value__", e.value, "__desc__", desc).Replace(group))
+	level, user := "0", ""
+	if p := c.actor(); p != nil {
+		level, user = strconv.Itoa(p.level), p.name
+	}
+	n.add(el("param", e.object).attr("name", "object").attr("type", "msg").attr("msg", label))
+	n.add(el("param", e.value).attr("name", "value"))
+	if e.reason.key != "" {
+		n.add(el("param", e.reason.key).attr("name", "desc").attr("type", "msg"))
+	}
+	n.add(el("stack", "").add(el("action", c.fn).attr("level", level).attr("user", user)))
+	if e.typ == "auth" {
+		n.add(el("detail", msg), el("msg", msg))
+	} else {
+		n.add(el("group", group), el("msg", msg))
+	}
+	return c.document(&reply{head: []*node{n}})
 }

@@ -3,7 +3,6 @@ package billmgrtest
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -47,100 +46,6 @@ func (n *xnode) attrValue(name string) (string, bool) {
 	return "", false
 }
 
-// sameShape checks that the real sample and the fake's document both have
-// every path; "path=v" also wants the value v, "path=#" an integer.
-func sameShape(t *testing.T, sample string, fake *xnode, paths ...string) {
-	t.Helper()
-	body, err := os.ReadFile(filepath.Join("testdata", sample))
-	require.NoError(t, err)
-	real := parseDoc(t, body)
-	for _, doc := range []struct {
-		name string
-		n    *xnode
-	}{{sample, real}, {"fake", fake}} {
-		for _, p := range paths {
-			path, want, _ := strings.Cut(p, "=")
-			vals := doc.n.values(path)
-			if !assert.NotEmpty(t, vals, "%s: no %s", doc.name, path) {
-				continue
-			}
-			switch want {
-			case "":
-			case "#":
-				_, err := strconv.Atoi(vals[0])
-				assert.NoError(t, err, "%s: %s=%q", doc.name, path, vals[0])
-			default:
-				assert.Contains(t, vals, want, "%s: %s", doc.name, path)
-			}
-		}
-	}
-}
-
-var rootAttrs = []string{"@lang", "@func", "@binary", "@host", "@themename", "@features", "@notify"}
-
-func TestFidelity(t *testing.T) {
-	t.Parallel()
-	srv := newFake(t, WithSeed(Seed{Accounts: []SeedAccount{{Email: annEmail, Password: annPassword,
-		Payments: []SeedPayment{{Amount: decimal.NewFromInt(1), Status: 4, Number: "pfx/6"}}}}}))
-	ann := itoa(srv.AccountID(annEmail))
-	payment := mustOK(t, srv, "func", "account.payment", "elid", ann).elems()[0].get("id")
-
-	t.Run("list", func(t *testing.T) {
-		d := mustOK(t, srv, "func", "account.payment", "elid", ann, "lang", "ru")
-		sameShape(t, "billmgr6_list_payment_client_full_internal.xml", d, append(rootAttrs,
-			"@lang=ru", "@binary=/billmgr", "@themename=dragon",
-			"metadata@type=list", "metadata@key=id", "metadata@mgr=billmgr", "metadata@name",
-			"metadata/coldata/col@name=subaccountamount_iso", "metadata/coldata/col@type=msg",
-			"metadata/coldata/col@sort=digit", "metadata/coldata/col@sorted",
-			"elem/id=#", "elem/number=pfx/6", "elem/subaccountamount_iso=1.00 RUB",
-			"elem/status=Зачислен", "elem/status@orig=4", "elem/status@color=green", "elem/real_status=4",
-			"elem/create_date", "elem/pay_date", "elem/sender_name", "elem/paymethod_name",
-			"p_cnt=#", "p_num=1", "p_elems=#", "p_sort", "p_order",
-			"tparams/func", "tparams/out", "saved_filters")...)
-	})
-	t.Run("form", func(t *testing.T) {
-		d := mustOK(t, srv, "func", "account.payment.filter", "elid", ann, "lang", "ru")
-		sameShape(t, "billmgr6_form_payment_filter_internal.xml", d, append(rootAttrs,
-			"metadata@type=form", "metadata@mgr=billmgr",
-			"metadata/form/field@name=createdate", "metadata/form/field/input@name=number",
-			"metadata/form/field/select@name=status", "metadata/form/buttons/button@type=ok",
-			"createdate=nodate", "number", "slist@name=status", "slist/val@key=4", "slist/val=Зачислен")...)
-	})
-	t.Run("ok", func(t *testing.T) {
-		d := mustOK(t, srv, "func", "payment.send", "elid", payment)
-		sameShape(t, "billmgr6_ok_payment_setinpay_wire.xml", d, append(rootAttrs,
-			"ok", "tparams/elid", "tparams/out=xml", "saved_filters")...)
-		assert.Equal(t, []string{payment}, d.values("tparams/elid"))
-		assert.Equal(t, []string{"payment.send"}, d.values("tparams/func"))
-	})
-	t.Run("auth", func(t *testing.T) {
-		d := mustOK(t, srv, "func", "auth", "authinfo", "-", "username", annEmail, "password", annPassword)
-		sameShape(t, "billmgr5_auth_session_ok.xml", d, append(rootAttrs,
-			"auth@id", "auth@level=16", "tparams/username", "tparams/func=auth", "saved_filters")...)
-		assert.Equal(t, d.values("auth@id"), d.values("auth"))
-	})
-	t.Run("error", func(t *testing.T) {
-		d := request(t, srv, "func", "payment.edit", "plid", ann, "elid", "abc", "lang", "ru")
-		sameShape(t, "billmgr5_error_value_elid_user_edit.xml", d,
-			"error@type=value", "error@object=elid", "error@lang=ru",
-			"error/param@name=object", "error/param@type=msg", "error/param@msg=Идентификатор элемента",
-			"error/param=elid", "error/param@name=value", "error/param@name=desc",
-			"error/stack/action@level", "error/stack/action@user",
-			"error/group", "error/msg")
-		e := d.child("error")
-		assert.Equal(t, "29", e.child("stack").child("action").attr("level"))
-		assert.Equal(t, "admin", e.child("stack").child("action").attr("user"))
-		assert.Equal(t, "payment.edit", e.child("stack").get("action"))
-		assert.Contains(t, e.values("param"), "abc", "the value")
-		assert.Equal(t, "Поле '__object__' имеет недопустимое значение. __desc__", e.get("group"))
-		assert.True(t, strings.HasPrefix(e.get("msg"), "Поле 'Идентификатор элемента' имеет недопустимое значение."), e.get("msg"))
-		assert.NotEmpty(t, e.get("detail"))
-		for _, a := range rootAttrs { // unlike the old sample, the fake's error documents have the full root
-			assert.NotEmpty(t, d.values(a), a)
-		}
-	})
-}
-
 func TestEscaping(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
@@ -156,16 +61,31 @@ func TestEscaping(t *testing.T) {
 
 func TestMoneyFormat(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
-		"100": "100.00 RUB", "100.5": "100.50 RUB", "-3.1": "-3.10 RUB", "0.0125": "0.0125 RUB", "1234567.891": "1234567.891 RUB",
+	st := newState(newConfig([]Option{WithSeed(Seed{Currencies: []SeedCurrency{{ISO: "RUB", Symbol: "₽"}}})}))
+	st.load(st.cfg.seed)
+	rub, _ := currencyByISO("RUB")
+	usd, _ := currencyByISO("USD")
+	eur, _ := currencyByISO("EUR")
+	for _, c := range []struct {
+		in   string
+		cur  currency
+		want string
+	}{
+		{"100", eur, "100.00 EUR"}, {"100.5", eur, "100.50 EUR"}, {"-3.1", eur, "-3.10 EUR"},
+		{"0.0125", eur, "0.0125 EUR"}, {"12.345", eur, "12.3450 EUR"}, {"1234567.891", eur, "1234567.8910 EUR"},
+		{"10", rub, "10.00 ₽"}, {"0.0774", rub, "0.0774 ₽"}, {"5", usd, "5.00 USD"}, {"0.5", usd, "0.50 USD"},
 	} {
-		assert.Equal(t, want, money(decimal.RequireFromString(in), "RUB"), in)
+		assert.Equal(t, c.want, st.money(decimal.RequireFromString(c.in), c.cur), c.in)
 	}
 }
 
+// beyondSeed are the functions the fake serves besides the 51 of the account API:
+// authentication and the client's payment flow.
+var beyondSeed = map[string]bool{"auth": true, "session.newkey": true, "whoami": true, "payment": true, "payment.setinpay": true}
+
 // TestRoutesMatchWireContract keeps the served functions and docs/wire.md
 // in step: every function of its table is served, and nothing else but the
-// authentication functions.
+// functions beyond the account API.
 func TestRoutesMatchWireContract(t *testing.T) {
 	t.Parallel()
 	wire, err := os.ReadFile(filepath.Join("..", "docs", "wire.md"))
@@ -182,7 +102,7 @@ func TestRoutesMatchWireContract(t *testing.T) {
 	assert.Len(t, documented, 51)
 	var served []string
 	for name := range routes {
-		if name != "auth" && name != "session.newkey" {
+		if !beyondSeed[name] {
 			served = append(served, name)
 		}
 	}

@@ -1,11 +1,11 @@
 package billmgrtest
 
 // apiError is an error the fake answers with an <error> document (HTTP 200).
-// typ and object are what clients match on; value is the offending value;
-// reason, formatted with args, becomes the localized <detail>.
+// typ and object are what clients match on; value is the offending value; reason, its
+// text formatted with args, explains a value error.
 type apiError struct {
 	typ, object, value string
-	reason             text
+	reason             reason
 	args               []any
 }
 
@@ -32,8 +32,8 @@ func (e *apiError) headline() text {
 }
 
 // invalid is a value(object) error: a field has a bad value.
-func invalid(object, value string, reason text, args ...any) *apiError {
-	return &apiError{typ: "value", object: object, value: value, reason: reason, args: args}
+func invalid(object, value string, why reason, args ...any) *apiError {
+	return &apiError{typ: "value", object: object, value: value, reason: why, args: args}
 }
 
 // notFound is a missed(object) error: no object has that id, or no function that name.
@@ -51,7 +51,11 @@ func forbidden(object string) *apiError {
 	return &apiError{typ: "access", object: object}
 }
 
-// unauthorized is an auth(object) error: object is "badpassword" or "session".
-func unauthorized(object, value string) *apiError {
-	return &apiError{typ: "auth", object: object, value: value}
+// badPassword is the auth(badpassword) error of wrong credentials.
+func badPassword(c *call) *apiError {
+	return &apiError{typ: "auth", object: "badpassword", value: "remote_addr: [" + c.ip + "]"}
 }
+
+// noSession is the auth error, without an object, of an unknown or expired session or
+// of a call without credentials.
+var noSession = &apiError{typ: "auth"}

@@ -4,18 +4,35 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-var expenseList = listSpec{key: "id", cols: []column{
-	{name: "id", num: true},
-	{name: "locale_name"},
-	{name: "realdate"},
-	{name: "cdate"},
-	{name: "amount", num: true},
-	{name: "notpayd", num: true},
-	{name: "discountamount", num: true},
-	{name: "payments", num: true},
-	{name: "discount"},
-	{name: "taxamount", num: true},
-}}
+// expenseList is a client's expenses: the reference page's columns and Russian labels.
+var expenseList = listSpec{key: "id",
+	cols: []column{
+		{name: "id", num: true},
+		{name: "locale_name"},
+		{name: "realdate"},
+		{name: "cdate"},
+		{name: "amount", num: true, stat: true},
+		{name: "notpayd", num: true},
+		{name: "discountamount", num: true},
+		{name: "payments", num: true},
+		{name: "discount"},
+		{name: "taxamount", num: true},
+	},
+	toolbar: append(editTools("subaccount.expense.edit", "subaccount.expense.delete"),
+		toolgrp{name: "filter", btns: []toolbtn{btn("subaccount.expense.filter", "filter", "t-filter", "new")}}),
+	messages: []message{
+		msg("title", "Expenses", "Расходы"),
+		msg("locale_name", "Name", "Наименование"),
+		msg("realdate", "Date", "Дата"),
+		msg("cdate", "Service start date", "Дата"),
+		msg("amount", "Amount", "Сумма"),
+		msg("notpayd", "Not paid", "Не оплачено"),
+		msg("discountamount", "Discount amount", "Сумма скидки"),
+		msg("payments", "Paid by payments", "Оплачено платежами"),
+		msg("discount", "Discount code", "Код скидки"),
+		msg("taxamount", "Tax", "Налог"),
+	},
+}
 
 var expenseFilter = filterSpec{list: "subaccount.expense", byClient: true, period: "realdate",
 	fields: append(periodFields("realdate"), field{name: "operation"})}
@@ -57,19 +74,19 @@ func listExpenses(c *call) (*reply, error) {
 		}) {
 			continue
 		}
-		iso := c.st.subaccounts[e.subaccountID].currency.iso
+		cur := c.st.subaccounts[e.subaccountID].currency
 		paid := allocated[e.id]
 		rows = append(rows, row{
 			idNode("id", e.id),
 			el("locale_name", e.label(c.lang)),
 			el("realdate", c.st.formatTime(e.realDate, dateTimeLayout)),
 			el("cdate", e.props["cdate"]),
-			el("amount", money(e.amount, iso)),
-			el("notpayd", money(e.amount.Sub(paid), iso)),
-			el("discountamount", money(decimal.Zero, iso)),
-			el("payments", money(paid, iso)),
+			el("amount", c.st.money(e.amount, cur)),
+			el("notpayd", c.st.money(e.amount.Sub(paid), cur)),
+			el("discountamount", c.st.money(decimal.Zero, cur)),
+			el("payments", c.st.money(paid, cur)),
 			el("discount", ""),
-			el("taxamount", money(e.tax(), iso)),
+			el("taxamount", c.st.money(e.tax(), cur)),
 		})
 	}
 	return c.list(expenseList, rows)
@@ -182,7 +199,7 @@ func (s *state) charge(e *expense, saID int64, sum decimal.Decimal, postpaid boo
 	after := available.Sub(sum)
 	if !postpaid && after.LessThan(sa.creditLimit.Neg()) && after.LessThan(sa.balance) {
 		return invalid("amount", amount(sum), whyNoFunds,
-			money(available, sa.currency.iso), money(sa.creditLimit, sa.currency.iso))
+			s.money(available, sa.currency), s.money(sa.creditLimit, sa.currency))
 	}
 	if old := s.subaccounts[e.subaccountID]; old != nil {
 		old.balance = old.balance.Add(e.amount)

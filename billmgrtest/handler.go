@@ -1,12 +1,16 @@
 package billmgrtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -45,6 +49,9 @@ type route struct {
 var routes = map[string]route{
 	"auth":                        {serve: login, public: true},
 	"session.newkey":              {serve: newKey},
+	"whoami":                      {serve: whoami, client: true},
+	"payment":                     {serve: listOwnPayments, client: true},
+	"payment.setinpay":            {serve: setInPay},
 	"account":                     {serve: listAccounts},
 	"register":                    {serve: formOrSubmit(registerForm, register), public: true},
 	"ticket.write.account":        {serve: writeAccountTicket},
@@ -115,6 +122,7 @@ type call struct {
 	st     *state
 	fn     string
 	params url.Values
+	order  []string // the names of the parameters in the order they came
 	lang   string
 	host   string
 	ip     string
@@ -158,7 +166,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	order, err := paramOrder(r)
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err != nil {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
@@ -185,17 +197,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
-	body, contentType := h.serve(r)
+	body, contentType := h.serve(r, order)
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
 
 // serve runs the call with the state locked and renders its reply.
-func (h *Handler) serve(r *http.Request) (body []byte, contentType string) {
+func (h *Handler) serve(r *http.Request, order []string) (body []byte, contentType string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	c := h.st.newCall(r)
+	c.order = order
 	rep, err := c.run()
 	if err != nil {
 		var e *apiError
@@ -207,7 +220,7 @@ func (h *Handler) serve(r *http.Request) (body []byte, contentType string) {
 	if rep.contentType != "" {
 		return rep.raw, rep.contentType
 	}
-	return c.document(rep.body...), xmlContentType
+	return c.document(rep), xmlContentType
 }
 
 func (s *state) newCall(r *http.Request) *call {
@@ -225,6 +238,40 @@ func (s *state) newCall(r *http.Request) *call {
 	}
 	return &call{st: s, fn: r.Form.Get("func"), params: r.Form, lang: lang,
 		host: scheme + "://" + r.Host, ip: ip, now: s.cfg.now()}
+}
+
+// maxFormBytes bounds a request body, as net/http's ParseForm does.
+const maxFormBytes = 10 << 20
+
+// paramOrder returns the names of the request's parameters in the order they came, the
+// query's first; it leaves the body readable for ParseForm.
+func paramOrder(r *http.Request) ([]string, error) {
+	raw := []string{r.URL.RawQuery}
+	if r.Method == http.MethodPost && r.Body != nil {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(body) > maxFormBytes {
+			return nil, errors.New("the form is too large")
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+			raw = append(raw, string(body))
+		}
+	}
+	var order []string
+	seen := map[string]bool{}
+	for _, s := range raw {
+		for _, pair := range strings.Split(s, "&") {
+			key, _, _ := strings.Cut(pair, "=")
+			if name, err := url.QueryUnescape(key); err == nil && name != "" && !seen[name] {
+				seen[name] = true
+				order = append(order, name)
+			}
+		}
+	}
+	return order, nil
 }
 
 // wait sleeps d, or less when ctx ends first; it reports whether to go on.

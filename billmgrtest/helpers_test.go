@@ -47,6 +47,9 @@ func (n *xnode) child(name string) *xnode {
 }
 
 func (n *xnode) all(name string) []*xnode {
+	if n == nil {
+		return nil
+	}
 	var out []*xnode
 	for _, c := range n.Nodes {
 		if c.XMLName.Local == name {

@@ -21,6 +21,7 @@ type config struct {
 	loc           *time.Location
 	seed          Seed
 	pageSize      int
+	listLimit     int
 }
 
 func newConfig(opts []Option) *config {
@@ -78,4 +79,14 @@ func WithPageSize(n int) Option {
 			c.pageSize = n
 		}
 	}
+}
+
+// WithListLimit makes every list stop at n rows, as the real server's SQL does for the
+// client's payment list (LIMIT 5001, so WithListLimit(5000)); n <= 0, the default, serves
+// whole lists. What the real server then reports is not recorded: the fake's choice is
+// that a cut list says so in its total, p_elems = n+1 (the rows a LIMIT n+1 query finds),
+// while no page reaches past row n. A client that walks the list sees fewer rows than the
+// total and can report the cut.
+func WithListLimit(n int) Option {
+	return func(c *config) { c.listLimit = max(n, 0) }
 }

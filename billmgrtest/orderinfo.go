@@ -3,11 +3,21 @@ package billmgrtest
 // Every payment has one invoice line (payment.orderinfo): its subject, which
 // payment.orderinfo.edit renames, and the payment's amount as its cost.
 
-var orderLineList = listSpec{key: "id", cols: []column{
-	{name: "id", num: true},
-	{name: "info"},
-	{name: "cost", num: true},
-}}
+// orderLineList is the contents of an invoice: the reference page's columns and Russian
+// labels.
+var orderLineList = listSpec{key: "id",
+	cols: []column{
+		{name: "id", num: true},
+		{name: "info"},
+		{name: "cost", num: true, stat: true},
+	},
+	toolbar: []toolgrp{{name: "edit", btns: []toolbtn{btn("payment.orderinfo.edit", "edit", "t-edit", "edit", attr{"default", "yes"})}}},
+	messages: []message{
+		msg("title", "Invoice contents", "Содержание счета"),
+		msg("info", "Subject", "Предмет счета"),
+		msg("cost", "Cost", "Стоимость"),
+	},
+}
 
 var orderLineFields = []field{{name: "name"}}
 
@@ -25,11 +35,11 @@ func listOrderLines(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	iso := c.st.subaccounts[p.subaccountID].currency.iso
+	cur := c.st.subaccounts[p.subaccountID].currency
 	return c.list(orderLineList, []row{{
 		idNode("id", p.lineID),
 		el("info", p.lineText(c.lang)),
-		el("cost", money(p.amount, iso)),
+		el("cost", c.st.money(p.amount, cur)),
 	}})
 }
 

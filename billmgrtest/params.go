@@ -1,6 +1,7 @@
 package billmgrtest
 
 import (
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -85,7 +86,7 @@ func (f field) normalize(c *call, v string) (string, error) {
 	if f.kind == kindSecret {
 		shown = ""
 	}
-	bad := func(why text) error { return invalid(f.name, shown, why) }
+	bad := func(why reason) error { return invalid(f.name, shown, why) }
 	switch f.kind {
 	case kindFlag:
 		if v != "on" && v != "off" {
@@ -257,18 +258,45 @@ func (s *state) formatTime(t time.Time, layout string) string {
 	return t.In(s.cfg.loc).Format(layout)
 }
 
-// money writes an amount as the real server does: "100.00 RUB". Amounts with
-// more than two significant decimals keep them all ("0.0125 RUB").
-func money(d decimal.Decimal, iso string) string {
-	return amount(d) + " " + iso
+// Russian month names: in the long form of a date (genitive, "7 мая 2024 г.") and the
+// short one ("7 май 2024 г."); "мая", "апреля", "май" and "апр" are recorded.
+var (
+	ruMonthsLong  = [12]string{"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"}
+	ruMonthsShort = [12]string{"янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"}
+)
+
+// localDate returns the localized forms the real server writes after a date column col:
+// col_l ("7 мая 2024 г."), col_s ("7 май 2024 г.") and col_locale_time, the time of the
+// date ("00:00"). The English forms ("May 7, 2024", "May 7, 2024") are the fake's. A zero
+// date has none.
+func (c *call) localDate(col string, t time.Time) []*node {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.In(c.st.cfg.loc)
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+	long, short := day.Format("January 2, 2006"), day.Format("Jan 2, 2006")
+	if c.lang == "ru" {
+		m := day.Month() - 1
+		long = fmt.Sprintf("%d %s %d г.", day.Day(), ruMonthsLong[m], day.Year())
+		short = fmt.Sprintf("%d %s %d г.", day.Day(), ruMonthsShort[m], day.Year())
+	}
+	return []*node{el(col+"_l", long), el(col+"_s", short), el(col+"_locale_time", day.Format("15:04"))}
 }
 
-// amount writes an amount with two decimals, or more when they are significant.
+// money writes an amount in cur as the _iso columns of the real server do:
+// amount + ' ' + IFNULL(currency.symbol, currency.iso), "100.00 RUB" or "5.00 $".
+func (s *state) money(d decimal.Decimal, cur currency) string {
+	return amount(d) + " " + s.currencySign(cur)
+}
+
+// amount writes an amount as the server's columns hold it: two decimals when it is a
+// whole number of cents ("100.00"), else the full scale of four ("12.3450", "0.0774").
 func amount(d decimal.Decimal) string {
 	if d.Equal(d.Round(2)) {
 		return d.StringFixed(2)
 	}
-	return d.String()
+	return d.StringFixed(4)
 }
 
 // merge returns a copy of base overwritten by the values in over.

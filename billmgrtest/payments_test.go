@@ -64,7 +64,8 @@ func TestPaymentLifecycle(t *testing.T) {
 	e := refund("70.26").child("error")
 	assert.Equal(t, "value", e.attr("type"))
 	assert.Equal(t, "amount", e.attr("object"))
-	assert.Equal(t, "At most 70.25 RUB can be refunded from this payment", e.get("detail"))
+	assert.Equal(t, "Field 'Amount' has an invalid value. At most 70.25 RUB can be refunded from this payment", e.get("msg"))
+	assert.False(t, e.has("detail"), "a value error has no detail")
 	assert.Equal(t, "70.25", balance())
 	assert.False(t, refund("70.25").has("error"))
 	assert.Equal(t, "0", balance())
@@ -113,7 +114,7 @@ func TestPaymentStatusLabels(t *testing.T) {
 		code   int
 		en, ru string
 	}{
-		{1, "New", "Новый"}, {2, "Paid", "Оплачивается"}, {3, "Promised", "Обещанный платеж"},
+		{1, "New", "Новый"}, {2, "Payment in progress", "Оплачивается"}, {3, "Promised", "Обещанный платеж"},
 		{4, "Credited", "Зачислен"}, {5, "Awaiting refund", "Ожидает возврата"}, {6, "Refunded", "Возвращен"},
 		{7, "Fraudulent", "Мошеннический"}, {8, "Initiated", "Инициирован"}, {9, "Cancelled", "Отменен"},
 		{100, "Being deleted", "Удаляется"},
@@ -124,8 +125,8 @@ func TestPaymentStatusLabels(t *testing.T) {
 	}
 	srv := newFake(t, WithSeed(Seed{Accounts: []SeedAccount{seed}}))
 	ann := itoa(srv.AccountID(annEmail))
-	en := mustOK(t, srv, "func", "account.payment", "elid", ann, "lang", "en").elems()
-	ru := mustOK(t, srv, "func", "account.payment", "elid", ann, "lang", "ru").elems()
+	en := mustOK(t, srv, "func", "account.payment", "elid", ann, "lang", "en", "p_order", "asc").elems()
+	ru := mustOK(t, srv, "func", "account.payment", "elid", ann, "lang", "ru", "p_order", "asc").elems()
 	require.Len(t, en, len(want))
 	for i, w := range want {
 		code := strconv.Itoa(w.code)
@@ -135,6 +136,8 @@ func TestPaymentStatusLabels(t *testing.T) {
 		assert.Equal(t, code, ru[i].child("status").attr("orig"))
 		assert.Equal(t, w.ru, ru[i].get("status"))
 	}
+	assert.Equal(t, "cyan", en[1].child("status").attr("color"), "status 2, as recorded")
+	assert.Equal(t, "green", en[3].child("status").attr("color"), "status 4, as recorded")
 }
 
 func TestPaymentValidation(t *testing.T) {
@@ -214,7 +217,7 @@ func TestPaymentFilters(t *testing.T) {
 	}}, {Email: "bob@example.com"}}}))
 	ann, bob := itoa(srv.AccountID(annEmail)), itoa(srv.AccountID("bob@example.com"))
 	numbers := func(kv ...string) []string {
-		return mustOK(t, srv, append([]string{"func", "account.payment", "elid", ann}, kv...)...).column("number")
+		return mustOK(t, srv, append([]string{"func", "account.payment", "elid", ann, "p_order", "asc"}, kv...)...).column("number")
 	}
 	assert.Equal(t, []string{"A-1", "A-2", "B-3"}, numbers())
 	assert.Equal(t, []string{"A-1", "A-2"}, numbers("filter", "on", "number", "a-"))
@@ -366,6 +369,122 @@ func TestPaymentTicketsAndInvoices(t *testing.T) {
 	mustOK(t, srv, "func", "payment.send", "elid", itoa(pid))
 	assert.Equal(t, []Message{
 		{Kind: "ticket", ID: tid, AccountID: annID, PaymentID: pid, Subject: "Your payment", Text: "Thanks"},
-		{Kind: "invoice", AccountID: annID, PaymentID: pid, Subject: "Invoice " + itoa(pid)},
+		{Kind: "invoice", AccountID: annID, PaymentID: pid, Subject: "Invoice pfx/" + itoa(pid)},
 	}, srv.Outbox(annID))
+}
+
+// TestClientPaymentLifecycle follows the recorded flow of a client's own payment:
+// payment.add makes it new and at once initiated and sends the client to the payment
+// page; the client's list hides it until payment.setinpay; payment.setpaid credits it.
+func TestClientPaymentLifecycle(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, WithSeed(annSeed()), WithClock(newClock().Now))
+	ann := itoa(srv.AccountID(annEmail))
+	own := func(kv ...string) *xnode {
+		return mustOK(t, srv, append([]string{"authinfo", annEmail + ":" + annPassword, "func", "payment"}, kv...)...)
+	}
+
+	add := mustOK(t, srv, "func", "payment.add", "authinfo", annEmail+":"+annPassword, "sok", "ok", "amount", "10", "paymethod", "2")
+	id := add.get("payment_id")
+	assert.Equal(t, "/mancgi/tinkoffpayment?elid="+id, add.get("ok"))
+	assert.Equal(t, "url", add.child("ok").attr("type"))
+	row := mustOK(t, srv, "func", "account.payment", "elid", ann).row(t, "id", id)
+	assert.Equal(t, "8", row.child("status").attr("orig"), "initiated")
+	assert.Equal(t, "pfx/"+id, row.get("number"))
+	assert.Equal(t, []string{"Payment created"}, mustOK(t, srv, "func", "payment.history", "elid", id).column("desc"))
+	assert.Empty(t, own().elems(), "the client's list hides initiated payments")
+	assert.Empty(t, mustOK(t, srv, "func", "payment", "su", annEmail).elems())
+	assert.Len(t, mustOK(t, srv, "func", "payment").elems(), 1, "the administrator's list does not")
+
+	mustFail(t, srv, "access", "payment.setinpay", "func", "payment.setinpay", "authinfo", annEmail+":"+annPassword, "elid", id)
+	mustOK(t, srv, "func", "payment.setinpay", "elid", id, "externalid", "4373191790", "info", `{"Status": "NEW"}`)
+	mustOK(t, srv, "func", "payment.setinpay", "elid", id) // the callback again changes nothing
+	row = own("lang", "ru").row(t, "id", id)
+	assert.Equal(t, "Оплачивается", row.get("status"))
+	assert.Equal(t, "cyan", row.child("status").attr("color"))
+	assert.False(t, row.has("pay_date"), "an unpaid payment has no pay_date")
+	assert.False(t, row.has("pay_date_l"))
+	assert.Equal(t, " - ", row.get("sender_name"))
+	assert.Equal(t, "7 мая 2024 г.", row.get("create_date_l"))
+	assert.Equal(t, "7 май 2024 г.", row.get("create_date_s"))
+	assert.Equal(t, `{"Status": "NEW"}`, mustOK(t, srv, "func", "payment.edit", "plid", ann, "elid", id).get("info"))
+	assert.Equal(t, []string{"Payment created", "Payment in progress"}, mustOK(t, srv, "func", "payment.history", "elid", id).column("desc"))
+
+	mustOK(t, srv, "func", "payment.setpaid", "elid", id)
+	row = own().row(t, "id", id)
+	assert.Equal(t, "2024-05-07", row.get("pay_date"))
+	assert.Equal(t, "May 7, 2024", row.get("pay_date_l"))
+	assert.Equal(t, "10.00", srv.Balance(srv.AccountID(annEmail)).StringFixed(2))
+	mustFail(t, srv, "value", "status", "func", "payment.setinpay", "elid", id)
+	mustFail(t, srv, "missed", "elid", "func", "payment.setinpay", "elid", "999999")
+}
+
+func TestWhoami(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, WithSeed(Seed{Accounts: []SeedAccount{{Email: annEmail, Password: annPassword, Name: "Ann",
+		Balance: decimal.RequireFromString("12.5")}}}), WithClock(newClock().Now))
+
+	d := mustOK(t, srv, "func", "whoami", "su", annEmail)
+	u := d.child("user")
+	assert.Equal(t, "16", u.attr("level"))
+	assert.Equal(t, annEmail, u.attr("name"))
+	assert.Equal(t, itoa(srv.AccountID(annEmail)), u.attr("account"))
+	assert.Equal(t, "12.50", u.attr("balance"))
+	assert.Equal(t, "RUB", u.attr("currency"))
+	assert.Equal(t, "126", u.attr("currency_id"))
+	assert.Equal(t, "2024-05-07 14:12:03", u.attr("account_regdate"))
+	assert.Equal(t, []string{"29", "16"}, d.values("path@level"), "the administrator, then the client")
+	assert.Equal(t, []string{srv.AdminUser, annEmail}, d.values("path@name"))
+
+	own := mustOK(t, srv, "func", "whoami", "authinfo", annEmail+":"+annPassword)
+	assert.Equal(t, []string{"16"}, own.values("path@level"))
+	admin := mustOK(t, srv, "func", "whoami").child("user")
+	assert.Equal(t, "29", admin.attr("level"))
+	assert.Empty(t, admin.attr("account"))
+	assert.Empty(t, admin.attr("balance"))
+	mustFail(t, srv, "auth", "", "func", "whoami", "authinfo", "-")
+}
+
+func TestListOrderAndLimit(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, WithSeed(annSeed()), WithListLimit(5))
+	ann := srv.AccountID(annEmail)
+	ids := srv.AddPayments(ann, 7, decimal.NewFromInt(1))
+	list := func(kv ...string) *xnode {
+		return mustOK(t, srv, append([]string{"func", "account.payment", "elid", itoa(ann)}, kv...)...)
+	}
+	d := list()
+	assert.Equal(t, []string{itoa(ids[6]), itoa(ids[5]), itoa(ids[4]), itoa(ids[3]), itoa(ids[2])}, d.column("id"),
+		"newest first, and no further than the limit")
+	assert.Equal(t, "6", d.get("p_elems"), "a cut list: the limit and one")
+	assert.Equal(t, []string{"-1"}, d.child("metadata").values("coldata/col@sorted"))
+	assert.Equal(t, itoa(ids[6])+" - "+itoa(ids[2]), d.get("page"))
+	d = list("p_order", "asc", "p_cnt", "2", "p_num", "9")
+	assert.Equal(t, []string{itoa(ids[4])}, d.column("id"), "the last page of the cut list")
+	assert.Equal(t, "3", d.get("p_num"))
+	assert.Equal(t, "asc", d.get("p_order"))
+	assert.Equal(t, "id", list("p_sort", "real_status").get("p_sort"), "not a column: ignored")
+	assert.Equal(t, "number", list("p_sort", "number").get("p_sort"))
+	assert.Equal(t, "asc", list("p_sort", "number").get("p_order"))
+
+	accounts := mustOK(t, srv, "func", "account")
+	assert.Equal(t, "asc", accounts.get("p_order"), "the fake's choice for lists without a recorded order")
+	assert.Equal(t, []string{"+1"}, accounts.child("metadata").values("coldata/col@sorted"))
+}
+
+func TestSeedCurrencies(t *testing.T) {
+	t.Parallel()
+	assert.NoError(t, Seed{Currencies: []SeedCurrency{{ISO: "rub", Symbol: "₽"}, {ISO: "USD", Symbol: ""}}}.Validate())
+	for _, bad := range []Seed{
+		{Currencies: []SeedCurrency{{ISO: "GBP", Symbol: "£"}}},
+		{Currencies: []SeedCurrency{{ISO: "USD", Symbol: "$"}, {ISO: "usd", Symbol: "US$"}}},
+		{Currencies: []SeedCurrency{{ISO: "RUB", Symbol: "руб 1"}}},
+	} {
+		assert.Error(t, bad.Validate(), "%+v", bad)
+	}
+	srv := newFake(t, WithSeed(Seed{Currencies: []SeedCurrency{{ISO: "RUB", Symbol: "₽"}},
+		Accounts: []SeedAccount{{Email: annEmail, Balance: decimal.RequireFromString("0.0125")}}}))
+	sub := mustOK(t, srv, "func", "subaccount", "elid", itoa(srv.AccountID(annEmail))).elems()[0]
+	assert.Equal(t, "0.0125 ₽", sub.get("balance"))
+	assert.Equal(t, "RUB", sub.get("currency"))
 }

@@ -21,7 +21,7 @@ func (c *call) invoice(lang string) (title string, lines [][2]string, err error)
 		{text{"Client", "Клиент"}.in(lang), a.name},
 		{text{"Date", "Дата"}.in(lang), c.st.formatTime(p.created, dateLayout)},
 		{text{"Purpose", "Назначение"}.in(lang), p.lineText(lang)},
-		{text{"Amount", "Сумма"}.in(lang), money(p.amount, sa.currency.iso)},
+		{text{"Amount", "Сумма"}.in(lang), c.st.money(p.amount, sa.currency)},
 		{text{"Status", "Статус"}.in(lang), paymentStatuses[p.status].label.in(lang)},
 	}
 	return title, lines, nil

@@ -110,10 +110,25 @@ func dateOrder(from, to string) func(map[string]string) error {
 
 var discounts = recordKind{
 	name: "account.discount",
-	spec: listSpec{key: "id", cols: []column{
-		{name: "id", num: true}, {name: "idname"}, {name: "name"}, {name: "actiontype"},
-		{name: "project", msg: true}, {name: "discount_type"}, {name: "period"}, {name: "percentage", num: true},
-	}},
+	spec: listSpec{key: "id", keyname: "name",
+		cols: []column{
+			{name: "id", num: true}, {name: "idname"}, {name: "name"}, {name: "actiontype"},
+			{name: "project", msg: true}, {name: "discount_type"}, {name: "period"}, {name: "percentage", num: true},
+		},
+		toolbar: []toolgrp{{name: "new", btns: []toolbtn{
+			btn("account.discount.add", "new", "t-new", "new"),
+			btn("account.discount.edit", "edit", "t-edit", "edit", attr{"default", "yes"}),
+			btn("account.discount.delete", "delete", "t-delete", "group", attr{"warning", "yes"}),
+		}}, {name: "new_sep"}},
+		messages: []message{
+			msg("title", "Discounts", "Скидки"),
+			msg("name", "Name", "Наименование"),
+			msg("actiontype", "Applies to", "Действует на"),
+			msg("discount_type", "Discount type", "Тип скидки"),
+			msg("period", "Validity", "Срок действия"),
+			msg("percentage", "Discount, %", "Скидка, %"),
+		},
+	},
 	fields: []field{
 		{name: "name"},
 		{name: "fromdate", kind: kindDate},
@@ -142,10 +157,21 @@ var discounts = recordKind{
 
 var taxRules = recordKind{
 	name: "account.taxrule",
-	spec: listSpec{key: "id", cols: []column{
-		{name: "id", num: true}, {name: "type", msg: true}, {name: "project", msg: true}, {name: "company"},
-		{name: "country", msg: true}, {name: "taxrate", num: true}, {name: "itemtype"},
-	}},
+	spec: listSpec{key: "id",
+		cols: []column{
+			{name: "id", num: true}, {name: "type", msg: true}, {name: "project", msg: true}, {name: "company"},
+			{name: "country", msg: true}, {name: "taxrate", num: true}, {name: "itemtype"},
+		},
+		toolbar: editTools("account.taxrule.edit", "account.taxrule.delete"),
+		messages: []message{
+			msg("title", "Tax rules", "Налоговые правила"),
+			msg("type", "Type", "Тип"),
+			msg("company", "Company", "Компания"),
+			msg("country", "Payer's country", "Страна плательщика"),
+			msg("taxrate", "Tax rate", "Ставка налога"),
+			msg("itemtype", "Product type", "Тип продукта"),
+		},
+	},
 	fields: []field{
 		{name: "project", kind: kindSelect, options: providerOptions},
 		{name: "country", kind: kindSelect, options: countryOptions},
@@ -172,10 +198,21 @@ var taxRules = recordKind{
 
 var currencyRates = recordKind{
 	name: "account.currencyrate",
-	spec: listSpec{key: "id", cols: []column{
-		{name: "id", num: true}, {name: "currency_base"}, {name: "currency_relate"},
-		{name: "rate", num: true}, {name: "amount", num: true}, {name: "ratedate"},
-	}},
+	spec: listSpec{key: "id",
+		cols: []column{
+			{name: "id", num: true}, {name: "currency_base"}, {name: "currency_relate"},
+			{name: "rate", num: true}, {name: "amount", num: true}, {name: "ratedate"},
+		},
+		toolbar: editTools("account.currencyrate.edit", "account.currencyrate.delete"),
+		messages: []message{
+			msg("title", "Currency rates", "Курсы валют"),
+			msg("currency_base", "Currency", "Валюта"),
+			msg("currency_relate", "Converted currency", "Конвертируемая валюта"),
+			msg("rate", "Rate", "Курс"),
+			msg("amount", "Units", "Количество единиц"),
+			msg("ratedate", "Rate date", "Дата курса"),
+		},
+	},
 	fields: []field{
 		{name: "currency_base", kind: kindSelect, options: currencyOptions, required: true},
 		{name: "currency_relate", kind: kindSelect, options: currencyOptions, required: true},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 )
@@ -12,12 +13,25 @@ import (
 // Seed is the initial data of a fake (WithSeed). Its JSON form is what
 // cmd/billmgr-fake reads with -seed:
 //
-//	{"accounts": [{"email": "ann@example.com", "password": "pw", "name": "Ann",
+//	{"currencies": [{"iso": "RUB", "symbol": "₽"}],
+//	 "accounts": [{"email": "ann@example.com", "password": "pw", "name": "Ann",
 //	  "currency": "RUB", "balance": "100.00", "credit_limit": "0",
 //	  "payments": [{"amount": "100.00", "status": 4}],
 //	  "expenses": [{"name": "Hosting", "operation": "prolong", "amount": "10.00"}]}]}
 type Seed struct {
-	Accounts []SeedAccount `json:"accounts"`
+	Currencies []SeedCurrency `json:"currencies,omitempty"`
+	Accounts   []SeedAccount  `json:"accounts"`
+}
+
+// SeedCurrency sets the symbol of a currency of the directory, as an administrator does
+// in the panel. Amounts in a currency with a symbol read "10.00 ₽"; in one without,
+// "10.00 RUB" (the server writes IFNULL(symbol, iso)). Without a seed entry a currency
+// has no symbol, as in the recorded installation (its rubles read "10.00 RUB" and its
+// currency directory has an empty <symbol/>; the recorded euros read "20.00 EUR"). Seed
+// the symbols your installation has, so that your tests read amounts as it prints them.
+type SeedCurrency struct {
+	ISO    string `json:"iso"`    // RUB, USD or EUR
+	Symbol string `json:"symbol"` // "" for none; no spaces or digits
 }
 
 // SeedAccount is a client with one personal account. Its balance is
@@ -38,7 +52,7 @@ type SeedAccount struct {
 type SeedPayment struct {
 	Amount      decimal.Decimal `json:"amount"`              // > 0
 	Status      int             `json:"status,omitempty"`    // payment status code; default 1 (new)
-	Number      string          `json:"number,omitempty"`    // default the id
+	Number      string          `json:"number,omitempty"`    // default "pfx/ID"
 	Paymethod   int64           `json:"paymethod,omitempty"` // 1 bank transfer (default), 2 bank card, 3 test payment
 	Description string          `json:"description,omitempty"`
 	Created     time.Time       `json:"created,omitzero"` // default the clock's now; also the pay date of a credited one
@@ -55,6 +69,16 @@ type SeedExpense struct {
 // Validate reports what is wrong with the seed, if anything.
 func (s Seed) Validate() error {
 	var errs []error
+	isos := map[string]bool{}
+	for i, c := range s.Currencies {
+		if _, ok := currencyByISO(c.ISO); !ok || isos[strings.ToUpper(c.ISO)] {
+			errs = append(errs, fmt.Errorf("seed currency %d: unknown or repeated currency %q (want RUB, USD or EUR, once each)", i, c.ISO))
+		}
+		isos[strings.ToUpper(c.ISO)] = true
+		if strings.IndexFunc(c.Symbol, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsDigit(r) }) >= 0 {
+			errs = append(errs, fmt.Errorf("seed currency %s: symbol %q has a space or a digit, which would run into the amount", c.ISO, c.Symbol))
+		}
+	}
 	emails := map[string]bool{}
 	for i, a := range s.Accounts {
 		bad := func(format string, args ...any) {
@@ -101,6 +125,10 @@ func (s *state) load(seed Seed) {
 			return now
 		}
 		return t
+	}
+	for _, sc := range seed.Currencies {
+		cur, _ := currencyByISO(sc.ISO)
+		s.symbols[cur.iso] = sc.Symbol
 	}
 	for _, sa := range seed.Accounts {
 		cur, ok := currencyByISO(sa.Currency)

@@ -22,6 +22,7 @@ type state struct {
 	sessions    map[string]*session
 	keys        map[string]*loginKey
 	filters     map[string]map[string]string // saved filters by user and list
+	symbols     map[string]string            // currency symbols by ISO code
 }
 
 func newState(cfg *config) *state {
@@ -34,6 +35,7 @@ func newState(cfg *config) *state {
 		sessions:    make(map[string]*session),
 		keys:        make(map[string]*loginKey),
 		filters:     make(map[string]map[string]string),
+		symbols:     make(map[string]string),
 	}
 }
 
@@ -132,6 +134,15 @@ var currencies = []currency{
 	{46, "EUR", text{"Euro", "Евро"}},
 }
 
+// currencySign is what amounts in cur end with: its symbol, or its ISO code when it has
+// none (IFNULL(currency.symbol, currency.iso)).
+func (s *state) currencySign(cur currency) string {
+	if sym := s.symbols[cur.iso]; sym != "" {
+		return sym
+	}
+	return cur.iso
+}
+
 func currencyByISO(iso string) (currency, bool) {
 	for _, cur := range currencies {
 		if strings.EqualFold(cur.iso, iso) {
@@ -177,6 +188,15 @@ var (
 		{3, text{"Test payment", "Тестовый платеж"}},
 	}
 )
+
+// paymethodModules are the payment module of each payment method and the page of the
+// module a client is sent to (/mancgi/PAGE?elid=ID). The modules pmtinkoff and
+// pmtestpayment and the page tinkoffpayment are recorded; the rest are the fake's.
+var paymethodModules = map[int64]struct{ module, page string }{
+	1: {"pmruwire", "ruwirepayment"},
+	2: {"pmtinkoff", "tinkoffpayment"},
+	3: {"pmtestpayment", "testpayment"},
+}
 
 // name returns the localized name of the directory entry id ("" if none).
 func name(dir []entry, id int64, lang string) string {
@@ -260,6 +280,10 @@ func (s *state) accountByEmail(email string) *account {
 	return nil
 }
 
+// paymentNumberPrefix starts the number of every payment: payments are numbered by a
+// template, "pfx/7" as in the recorded installation, not by their bare id.
+const paymentNumberPrefix = "pfx/"
+
 // createPayment makes a new (status 1) payment of amount into sa.
 func (s *state) createPayment(sa *subaccount, amount decimal.Decimal, now time.Time) *payment {
 	p := &payment{
@@ -274,7 +298,7 @@ func (s *state) createPayment(sa *subaccount, amount decimal.Decimal, now time.T
 		paymethod:    paymethods[0].id,
 		props:        make(map[string]string),
 	}
-	p.number = strconv.FormatInt(p.id, 10)
+	p.number = paymentNumberPrefix + strconv.FormatInt(p.id, 10)
 	s.payments[p.id] = p
 	return p
 }

@@ -2,14 +2,33 @@ package billmgrtest
 
 import "github.com/shopspring/decimal"
 
-var subaccountList = listSpec{key: "id", cols: []column{
-	{name: "id", num: true},
-	{name: "project", msg: true},
-	{name: "balance", num: true},
-	{name: "creditlimit", num: true},
-	{name: "status", msg: true},
-	{name: "currency"},
-}}
+// subaccountList is a client's personal accounts: the reference page's columns and
+// Russian labels, and the currency's ISO code.
+var subaccountList = listSpec{key: "id",
+	cols: []column{
+		{name: "id", num: true},
+		{name: "project", msg: true},
+		{name: "balance", num: true},
+		{name: "creditlimit", num: true},
+		{name: "status", msg: true},
+		{name: "currency"},
+	},
+	toolbar: append(editTools("subaccount.edit", ""), toolgrp{name: "suspend", btns: []toolbtn{
+		btn("subaccount.suspend", "suspend", "t-suspend", "group"),
+		btn("subaccount.resume", "resume", "t-resume", "group"),
+		btn("subaccount.refund", "refund", "t-refund", "edit"),
+	}}),
+	messages: []message{
+		msg("title", "Personal accounts", "Лицевые счета"),
+		msg("balance", "Balance", "Баланс"),
+		msg("creditlimit", "Credit limit", "Кредитный лимит"),
+		msg("status", "State", "Состояние"),
+		msg("currency", "Currency", "Валюта"),
+		msg("short_suspend", "Suspend", "Остановить"),
+		msg("short_resume", "Resume", "Включить"),
+		msg("short_refund", "Withdraw", "Списать"),
+	},
+}
 
 // listSubaccounts serves subaccount: the personal accounts of the client in elid.
 func listSubaccounts(c *call) (*reply, error) {
@@ -22,8 +41,8 @@ func listSubaccounts(c *call) (*reply, error) {
 		rows = append(rows, row{
 			idNode("id", sa.id),
 			providerNode("project", sa.project, c.lang),
-			el("balance", money(sa.balance, sa.currency.iso)),
-			el("creditlimit", money(sa.creditLimit, sa.currency.iso)),
+			el("balance", c.st.money(sa.balance, sa.currency)),
+			el("creditlimit", c.st.money(sa.creditLimit, sa.currency)),
 			intStatusNode("status", sa.status, subaccountStatuses, c.lang),
 			el("currency", sa.currency.iso),
 		})
@@ -154,7 +173,7 @@ func withdraw(c *call) (*reply, error) {
 	}
 	sum := dec(vals["amount"])
 	if sum.GreaterThan(sa.balance) {
-		return nil, invalid("amount", vals["amount"], whyOverBalance, money(sa.balance, sa.currency.iso))
+		return nil, invalid("amount", vals["amount"], whyOverBalance, c.st.money(sa.balance, sa.currency))
 	}
 	sa.balance = sa.balance.Sub(sum)
 	return ok(), nil

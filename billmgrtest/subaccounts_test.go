@@ -54,7 +54,7 @@ func TestSubaccounts(t *testing.T) {
 	mustOK(t, srv, "func", "subaccount.refund", "plid", ann, "elid", sa, "sok", "ok", "amount", "20.25", "description", "back")
 	assert.Equal(t, "29.75", srv.Balance(annID).String())
 	e := mustFail(t, srv, "value", "amount", "func", "subaccount.refund", "plid", ann, "elid", sa, "sok", "ok", "amount", "29.76")
-	assert.Equal(t, "At most the balance, 29.75 RUB, can be withdrawn", e.get("detail"))
+	assert.Equal(t, "Field 'Amount' has an invalid value. At most the balance, 29.75 RUB, can be withdrawn", e.get("msg"))
 	mustFail(t, srv, "value", "amount", "func", "subaccount.refund", "plid", ann, "elid", sa, "sok", "ok", "amount", "-1")
 	mustFail(t, srv, "value", "elid", "func", "subaccount.refund", "plid", ann, "sok", "ok", "amount", "1")
 	assert.Equal(t, "29.75", srv.Balance(annID).String())

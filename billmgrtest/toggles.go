@@ -3,20 +3,40 @@ package billmgrtest
 // A toggleKind is a list of directory entries a client has switched on or
 // off: client groups (account.group) and providers (account.project).
 type toggleKind struct {
-	dir []entry
-	of  func(a *account) map[int64]bool
+	dir  []entry
+	of   func(a *account) map[int64]bool
+	spec listSpec
 }
 
 var (
-	groups   = toggleKind{dir: clientGroups, of: func(a *account) map[int64]bool { return a.groups }}
-	projects = toggleKind{dir: providers, of: func(a *account) map[int64]bool { return a.projects }}
+	groups = toggleKind{dir: clientGroups, of: func(a *account) map[int64]bool { return a.groups },
+		spec: toggleList("account.group", text{"Client groups", "Группы клиентов"})}
+	projects = toggleKind{dir: providers, of: func(a *account) map[int64]bool { return a.projects },
+		spec: toggleList("account.project", text{"Providers", "Провайдеры"})}
 )
 
-var toggleList = listSpec{key: "id", cols: []column{
-	{name: "id", num: true},
-	{name: "name"},
-	{name: "status", msg: true},
-}}
+// toggleList makes the list of a client's groups (fn "account.group") or providers
+// ("account.project"): the reference page's columns and Russian labels.
+func toggleList(fn string, title text) listSpec {
+	return listSpec{key: "id", keyname: "name",
+		cols: []column{
+			{name: "id", num: true},
+			{name: "name"},
+			{name: "status", msg: true},
+		},
+		toolbar: []toolgrp{{name: "resume", btns: []toolbtn{
+			btn(fn+".resume", "resume", "t-resume", "group"),
+			btn(fn+".suspend", "suspend", "t-suspend", "group"),
+		}}},
+		messages: []message{
+			{name: "title", text: title},
+			msg("name", "Name", "Наименование"),
+			msg("status", "Status", "Статус"),
+			msg("short_resume", "Turn on", "Включить"),
+			msg("short_suspend", "Turn off", "Выключить"),
+		},
+	}
+}
 
 // list serves the list of the client in elid: every entry, on or off.
 func (k toggleKind) list(c *call) (*reply, error) {
@@ -28,7 +48,7 @@ func (k toggleKind) list(c *call) (*reply, error) {
 	for i, e := range k.dir {
 		rows[i] = row{idNode("id", e.id), el("name", e.name.in(c.lang)), switchNode("status", k.of(a)[e.id], c.lang)}
 	}
-	return c.list(toggleList, rows)
+	return c.list(k.spec, rows)
 }
 
 // turn serves resume (on) and suspend (off): the entries in elid of the client in plid.

@@ -148,15 +148,15 @@ func TestCallPrintsTheReply(t *testing.T) {
 	f := newFake(t, seedAnn())
 	ann := idText(f.AccountID("ann@example.com"))
 
-	tree := f.run(t, "call", "account.payment", "elid="+ann, "p_cnt=2", "-o", "table")
+	tree := f.run(t, "call", "account.payment", "elid="+ann, "p_cnt=2", "p_order=asc", "-o", "table")
 	require.Equal(t, exitOK, tree.code, tree.stderr)
 	assert.Contains(t, tree.stdout, `<doc lang="en" func="account.payment"`)
-	assert.Contains(t, tree.stdout, "\n  <elem>\n    <id>")
-	assert.Contains(t, tree.stdout, `<status orig="4" color="green">Credited</status>`)
+	assert.Contains(t, tree.stdout, "\n  <elem>\n    <docflow_pdf_status>")
+	assert.Contains(t, tree.stdout, `<status color="green" orig="4">Credited</status>`)
 
 	jsonl := f.run(t, "call", "account.payment", "elid="+ann, "-o", "jsonl")
 	require.Len(t, lines(jsonl.stdout), 4)
-	assert.Regexp(t, `^\{"id":"\d+","number":`, lines(jsonl.stdout)[0])
+	assert.Regexp(t, `^\{"docflow_pdf_status":"4","store_payment":"off",`, lines(jsonl.stdout)[0])
 
 	doc := f.run(t, "call", "account.payment", "elid="+ann, "-o", "json")
 	assert.True(t, strings.HasPrefix(doc.stdout, `{"name":"doc","attrs":{`))

@@ -15,7 +15,7 @@ func TestGoldenOutput(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, seedAnn())
 	ann := idText(f.AccountID("ann@example.com"))
-	list := f.run(t, "payments", "list", "--account", ann, "-o", "ids")
+	list := f.run(t, "payments", "list", "--account", ann, "--order", "asc", "-o", "ids")
 	require.Equal(t, 0, list.code, list.stderr)
 	payment := lines(list.stdout)[1]
 
@@ -44,7 +44,7 @@ func TestJSONIsOneStableDocument(t *testing.T) {
 	f := newFake(t, seedAnn())
 	ann := idText(f.AccountID("ann@example.com"))
 
-	r := f.run(t, "payments", "list", "--account", ann) // not a terminal: json by default
+	r := f.run(t, "payments", "list", "--account", ann, "--order", "asc") // not a terminal: json by default
 	require.Equal(t, 0, r.code, r.stderr)
 	var rows []map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rows))
@@ -57,7 +57,7 @@ func TestJSONIsOneStableDocument(t *testing.T) {
 	assert.Nil(t, rows[1]["pay_date"], "an unpaid payment has no pay date")
 	assert.Equal(t, false, first["restrictrefund"])
 
-	ru := f.run(t, "--lang", "ru", "--tz", "Europe/Moscow", "payments", "list", "--account", ann, "-o", "jsonl")
+	ru := f.run(t, "--lang", "ru", "--tz", "Europe/Moscow", "payments", "list", "--account", ann, "--order", "asc", "-o", "jsonl")
 	require.Equal(t, 0, ru.code, ru.stderr)
 	var row map[string]any
 	require.NoError(t, json.Unmarshal([]byte(lines(ru.stdout)[0]), &row))

@@ -55,7 +55,11 @@ func (a *app) paymentsCommand() *cobra.Command {
 		formCommand(a, formSpec[billmgr.PaymentAddParams]{
 			use: "add", short: "Make a payment as a client does (run it as the client: --as EMAIL)", fn: "payment.add",
 			submit: func(ctx context.Context, c *billmgr.Client, _, _ int64, p *billmgr.PaymentAddParams) (any, error) {
-				return newID(c.Payments.Add(ctx, p))
+				added, err := c.Payments.Add(ctx, p)
+				if err != nil {
+					return nil, err
+				}
+				return added, nil
 			},
 		}),
 		filterCommand(a, filterSpec[billmgr.PaymentFilter, billmgr.PaymentFilter]{

@@ -72,12 +72,13 @@ func connect(w io.Writer, lang string) (*billmgr.Client, func(), error) {
 	return c, srv.Close, err
 }
 
-// demoSeed is a few clients in rubles and dollars with payments in various states.
+// demoSeed is a few clients in rubles and dollars with payments in various states, on an
+// installation that gave the dollar its symbol: dollar amounts read "1.10 $".
 func demoSeed() billmgrtest.Seed {
 	pay := func(amount string, status int) billmgrtest.SeedPayment {
 		return billmgrtest.SeedPayment{Amount: decimal.RequireFromString(amount), Status: status}
 	}
-	return billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{
+	return billmgrtest.Seed{Currencies: []billmgrtest.SeedCurrency{{ISO: "USD", Symbol: "$"}}, Accounts: []billmgrtest.SeedAccount{
 		{Email: "ann@example.com", Name: "Ann", Payments: []billmgrtest.SeedPayment{
 			pay("100.10", 4), pay("0.20", 4), pay("0.10", 4), pay("250.00", 1), pay("75.50", 6),
 		}},

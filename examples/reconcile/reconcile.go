@@ -19,7 +19,7 @@ import (
 // client's personal account.
 type Key struct {
 	Status   string // a payment status code, billmgr.PaymentNew …
-	Currency string // as the server prints it, "RUB"
+	Currency string // the ISO code, "USD", even where the server prints a symbol ("5.00 $")
 }
 
 // Total is the number and the exact sum of the payments of a Key.
@@ -45,6 +45,9 @@ var errSavedFilter = errors.New("a filter saved on the server would hide rows")
 // It first lists the clients (Accounts.All, keeping only their ids), then streams each
 // client's payments (Payments.All), one page in memory at a time; the client list is read
 // to the end before the payments so that no list response is held open across other calls.
+// An installation may print a currency's symbol instead of its code ("5.00 $"), so each
+// client's personal accounts, which name the code beside the balance, tell which code a
+// payment's currency stands for.
 // A saved filter of the client list or the payment list would silently leave rows out, so
 // Reconcile refuses to run while one is set (reset them in the panel or with ResetFilter).
 func Reconcile(ctx context.Context, c *billmgr.Client) (*Report, error) {
@@ -63,14 +66,34 @@ func Reconcile(ctx context.Context, c *billmgr.Client) (*Report, error) {
 		}
 	}
 	for _, id := range accounts {
+		symbols, err := currencySymbols(ctx, c, id)
+		if err != nil {
+			return nil, err
+		}
 		for p, err := range c.Payments.All(ctx, id, nil) {
 			if err != nil {
 				return nil, fmt.Errorf("payments of client %d: %w", id, err)
 			}
-			r.add(p)
+			iso, err := symbols.ISO(p.SubaccountAmount)
+			if err != nil {
+				return nil, fmt.Errorf("payment %d of client %d: %w", p.ID, id, err)
+			}
+			r.add(p, iso)
 		}
 	}
 	return r, nil
+}
+
+// currencySymbols learns the currency symbols of a client from its personal accounts.
+func currencySymbols(ctx context.Context, c *billmgr.Client, account int64) (billmgr.CurrencySymbols, error) {
+	var subs []billmgr.Subaccount
+	for sa, err := range c.Subaccounts.All(ctx, account, nil) {
+		if err != nil {
+			return nil, fmt.Errorf("personal accounts of client %d: %w", account, err)
+		}
+		subs = append(subs, sa)
+	}
+	return billmgr.CurrencySymbolsOf(subs)
 }
 
 // accountIDs returns the ids of every client, after checking that no saved filter cuts
@@ -93,8 +116,8 @@ func accountIDs(ctx context.Context, c *billmgr.Client) ([]int64, error) {
 	return ids, nil
 }
 
-func (r *Report) add(p billmgr.Payment) {
-	k := Key{Status: p.Status.Code, Currency: p.SubaccountAmount.Currency}
+func (r *Report) add(p billmgr.Payment, currency string) {
+	k := Key{Status: p.Status.Code, Currency: currency}
 	t := r.Totals[k]
 	t.Count++
 	t.Amount = t.Amount.Add(p.SubaccountAmount.Amount)

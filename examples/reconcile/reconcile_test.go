@@ -49,13 +49,16 @@ func TestReconcileDemo(t *testing.T) {
 		{billmgr.PaymentCancelled, "USD"}: total(1, "5.01"),
 	}
 	labels := map[string]map[string]string{
-		"en": {"1": "New", "2": "Paid", "4": "Credited", "6": "Refunded", "9": "Cancelled"},
+		"en": {"1": "New", "2": "Payment in progress", "4": "Credited", "6": "Refunded", "9": "Cancelled"},
 		"ru": {"1": "Новый", "2": "Оплачивается", "4": "Зачислен", "6": "Возвращен", "9": "Отменен"},
 	}
 	for _, lang := range []string{"en", "ru"} {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
-			_, c := demoClient(t, lang)
+			srv, c := demoClient(t, lang)
+			page, err := c.Payments.List(context.Background(), srv.AccountID("bob@example.com"), nil)
+			require.NoError(t, err)
+			assert.Equal(t, "$", page.Items[0].SubaccountAmount.Currency, "the demo prints the dollar's symbol")
 			r, err := Reconcile(context.Background(), c)
 			require.NoError(t, err)
 			assert.Equal(t, 6, r.Clients)
@@ -83,16 +86,16 @@ func TestRun(t *testing.T) {
 	require.NoError(t, run(context.Background(), &out, "en"))
 	assert.Equal(t, `Reading the built-in fake BILLmanager with demo data (set BILLMGR_URL to read a real one).
 
-STATUS       CURRENCY  PAYMENTS          AMOUNT
-1 New        RUB           2501          305.00
-1 New        USD           1500         1650.00
-2 Paid       RUB              1         1000.00
-4 Credited   RUB              4          133.73
-4 Credited   USD              2           20.00
-6 Refunded   RUB              1           75.50
-9 Cancelled  USD              1            5.01
-all          RUB           2507         1514.23
-all          USD           1503         1675.01
+STATUS                 CURRENCY  PAYMENTS          AMOUNT
+1 New                  RUB           2501          305.00
+1 New                  USD           1500         1650.00
+2 Payment in progress  RUB              1         1000.00
+4 Credited             RUB              4          133.73
+4 Credited             USD              2           20.00
+6 Refunded             RUB              1           75.50
+9 Cancelled            USD              1            5.01
+all                    RUB           2507         1514.23
+all                    USD           1503         1675.01
 
 4010 payments of 6 clients
 `, out.String())
