@@ -274,6 +274,8 @@ func TestWriteIsSentExactlyOnce(t *testing.T) {
 		var he *HTTPError
 		require.ErrorAs(t, err, &he, status)
 		assert.Len(t, s.requests(), 1, "status %d", status)
+		// A proxy's 5xx may come after the panel ran the call; a 4xx is a refusal.
+		assert.Equal(t, status >= 500, errors.Is(err, ErrOutcomeUnknown), "status %d", status)
 	}
 }
 
@@ -586,4 +588,174 @@ func TestDryRunSendsNoWrite(t *testing.T) {
 		{"payment.send", url.Values{"func": {"payment.send"}, "elid": {"3"}}},
 	}, got)
 	assertNoSecret(t, fmt.Sprint(got))
+}
+
+// TestRetryPolicyBoundsTheLoginsOfACall: with a login answering 503, one read makes as many
+// tries as the policy allows, logins included, instead of a full policy of logins for each
+// of its tries (16 for 4). So does a write, whose login may be tried again since nothing of
+// the write went out; it says it was not sent.
+func TestRetryPolicyBoundsTheLoginsOfACall(t *testing.T) {
+	t.Parallel()
+	var logins, calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("func") == "auth" {
+			logins.Add(1)
+			http.Error(w, "<html><body><h1>503 Service Unavailable</h1></body></html>", http.StatusServiceUnavailable)
+			return
+		}
+		calls.Add(1)
+		fmt.Fprint(w, okDoc)
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithSession(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: 4, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+
+	_, err = listPage[pagedRow](context.Background(), c, "account", nil)
+	var he *HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, http.StatusServiceUnavailable, he.StatusCode)
+	assert.EqualValues(t, 4, logins.Load(), "one login per try, four tries")
+	assert.Zero(t, calls.Load())
+
+	logins.Store(0)
+	err = c.act(context.Background(), "payment.setpaid", 0, []int64{7})
+	require.ErrorAs(t, err, &he)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the write was not sent")
+	assert.ErrorContains(t, err, "billmgr: payment.setpaid: not sent, the login failed: billmgr: auth: HTTP 503")
+	assert.EqualValues(t, 4, logins.Load(), "one login per try, four tries")
+	assert.Zero(t, calls.Load())
+}
+
+// TestRetryPolicyCountsAGoodLoginOnce: once logged in, the tries of a read are its own
+// requests: one login, then four tries of a read answered with 503.
+func TestRetryPolicyCountsAGoodLoginOnce(t *testing.T) {
+	t.Parallel()
+	var logins, calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("func") == "auth" {
+			logins.Add(1)
+			fmt.Fprint(w, `<doc><auth id="s1">s1</auth></doc>`)
+			return
+		}
+		calls.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithSession(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: 4, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	_, err = listPage[pagedRow](context.Background(), c, "account", nil)
+	require.Error(t, err)
+	assert.EqualValues(t, 1, logins.Load())
+	assert.EqualValues(t, 4, calls.Load())
+}
+
+// stallingServer answers with the start of a document and then stalls until the client
+// leaves; it counts the requests.
+func stallingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="account"><elem><id>1</id>`)
+		w.(http.Flusher).Flush()
+		select { // one byte a minute: the next would come after the client gave up
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &requests
+}
+
+// TestStalledReplyFailsAfterTheIdleTimeout: on the SDK's own transport, a reply whose next
+// byte does not come within the idle timeout fails the call, even with no deadline: a
+// write with ErrOutcomeUnknown, a read after its tries.
+func TestStalledReplyFailsAfterTheIdleTimeout(t *testing.T) {
+	t.Parallel()
+	srv, requests := stallingServer(t)
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: 2, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	assert.Equal(t, defaultIdleTimeout, c.idle, "the documented default")
+	c.idle = 200 * time.Millisecond
+
+	start := time.Now()
+	_, err = c.Call(context.Background(), "payment.setpaid", url.Values{"elid": {"7"}})
+	assert.ErrorIs(t, err, errStalled)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.ErrorContains(t, err, "no byte came for 200ms")
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	start = time.Now()
+	_, err = listPage[pagedRow](context.Background(), c, "account", nil)
+	assert.ErrorIs(t, err, errStalled)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	assert.EqualValues(t, 3, requests.Load(), "the write once, the read twice")
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+// TestIdleTimeoutIsNotTheCallersTransport: with WithHTTPClient the caller's transport
+// decides; the SDK adds no idle timeout, and the context's deadline ends the call.
+func TestIdleTimeoutIsNotTheCallersTransport(t *testing.T) {
+	t.Parallel()
+	srv, _ := stallingServer(t)
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithHTTPClient(srv.Client()))
+	require.NoError(t, err)
+	assert.Zero(t, c.idle)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = c.Call(ctx, "account", nil)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, errStalled)
+}
+
+// TestIdleTimeoutDoesNotCountTheLoopBody: the time the caller spends in its loop over All
+// is not a stall of the reply.
+func TestIdleTimeoutDoesNotCountTheLoopBody(t *testing.T) {
+	t.Parallel()
+	var page strings.Builder
+	page.WriteString(`<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="account">`)
+	for i := 1; i <= 2000; i++ {
+		fmt.Fprintf(&page, "<elem><id>%d</id><name>Client number %d with a long enough name</name></elem>", i, i)
+	}
+	page.WriteString("<p_cnt>2000</p_cnt><p_elems>2000</p_elems><p_num>1</p_num></doc>")
+	c, _ := newStub(t, []stubReply{xmlReply([]byte(page.String()))}) // the SDK's own transport
+	c.idle = 100 * time.Millisecond
+	n := 0
+	for _, err := range listAll(context.Background(), c, "account", url.Values{"p_cnt": {"2000"}}, pagedRowKey) {
+		require.NoError(t, err)
+		if n++; n == 1 {
+			time.Sleep(3 * c.idle) // the rest of the page is read after this
+		}
+	}
+	assert.Equal(t, 2000, n)
+}
+
+// TestOwnTransportLimits: the SDK's own transport waits a minute for a reply to start,
+// keeps 64 idle connections per host and caps none.
+func TestOwnTransportLimits(t *testing.T) {
+	t.Parallel()
+	tr := tlsOptions{}.transport()
+	assert.Equal(t, time.Minute, tr.ResponseHeaderTimeout)
+	assert.Equal(t, 64, tr.MaxIdleConnsPerHost)
+	assert.Zero(t, tr.MaxConnsPerHost, "a cap deadlocks callers nesting calls in All")
+
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_ = r.ParseForm()    // with the body read, the server notices the client leaving
+		<-r.Context().Done() // no reply at all
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
+	require.NoError(t, err)
+	c.hc.Transport.(*http.Transport).ResponseHeaderTimeout = 100 * time.Millisecond
+	_, err = c.Call(context.Background(), "payment.setpaid", url.Values{"elid": {"7"}})
+	assert.ErrorContains(t, err, "timeout awaiting response headers")
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 }
