@@ -142,6 +142,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	// Redirects are never followed: a 3xx is the panel sending us to a login page.
 	hc := *c.hc
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	hc.Transport = redirectsAsReplies{rt}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &hc
 	c.initServices()
@@ -227,7 +232,9 @@ func checkUserPassword(user, password string) error {
 }
 
 // WithHTTPClient sends requests through hc. The client is used as given and never
-// modified; the SDK only refuses to follow redirects on its own copy. Its transport's time
+// modified; the SDK only refuses to follow redirects on its own copy (whose transport
+// wraps hc's to keep a redirect's Location, which may carry credentials, out of
+// http.Client's errors). Its transport's time
 // limits apply instead of the SDK's (see NewClient): set a deadline on the context, or
 // ResponseHeaderTimeout and the like on the transport. Whatever the transport, a request
 // body cannot be sent twice: the body's GetBody refuses once any of it was read, so
@@ -1087,12 +1094,39 @@ func (c *Client) checkStatus(r *request, resp *http.Response) error {
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return fmt.Errorf("billmgr: %s: %w: HTTP %s redirect to %s (a login page or a proxy); check the base URL and credentials",
-			r.fn, ErrUnexpectedResponse, resp.Status, c.creds.redact(showLocation(resp.Header.Get("Location")), r.secrets...))
+			r.fn, ErrUnexpectedResponse, resp.Status, c.creds.redact(showLocation(resp.Header.Get(locationHeader)), r.secrets...))
 	}
 	head, _ := io.ReadAll(io.LimitReader(resp.Body, httpErrorRead))
 	body := c.creds.redact(strings.ToValidUTF8(string(head), "?"), r.secrets...)
 	return &HTTPError{Func: r.fn, StatusCode: resp.StatusCode, Status: resp.Status, Body: cutUTF8(body, httpErrorKeep),
 		retryAfter: resp.Header.Get("Retry-After")}
+}
+
+// redirectsAsReplies wraps the transport of the SDK's copy of the HTTP client: it hides the
+// Location of a redirect from http.Client, which would otherwise try to follow it, and quote
+// it whole, user information included, in its error when it does not parse. checkStatus
+// reports the redirect instead, without the secrets.
+type redirectsAsReplies struct{ rt http.RoundTripper }
+
+// locationHeader holds the Location of a redirect, out of http.Client's sight.
+const locationHeader = "X-Billmgr-Location"
+
+func (t redirectsAsReplies) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(req)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		if loc := resp.Header.Values("Location"); loc != nil {
+			resp.Header[locationHeader] = loc
+			resp.Header.Del("Location")
+		}
+	}
+	return resp, err
+}
+
+// CloseIdleConnections closes the idle connections of the transport, if it keeps any.
+func (t redirectsAsReplies) CloseIdleConnections() {
+	if ci, ok := t.rt.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
 }
 
 // cutUTF8 cuts s to at most n bytes, at the start of a character.
@@ -1118,10 +1152,7 @@ func showLocation(loc string) string {
 	case err != nil || u.Opaque != "":
 		return "a location that is not a URL"
 	}
-	host := u.Host
-	if unescaped, err := url.PathUnescape(host); err != nil || strings.Contains(unescaped, "@") {
-		host = "…" // user information encoded into the host
-	}
+	// url.Parse refuses an encoded '@' in the host; in the path it is taken as it comes.
 	segments := strings.Split(u.EscapedPath(), "/")
 	for i, seg := range segments {
 		if unescaped, err := url.PathUnescape(seg); err != nil || strings.Contains(unescaped, "@") {
@@ -1132,8 +1163,8 @@ func showLocation(loc string) string {
 	if u.Scheme != "" {
 		b.WriteString(u.Scheme + ":")
 	}
-	if host != "" {
-		b.WriteString("//" + host)
+	if u.Host != "" {
+		b.WriteString("//" + u.Host)
 	}
 	b.WriteString(strings.Join(segments, "/"))
 	return strconv.Quote(b.String())

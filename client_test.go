@@ -754,8 +754,191 @@ func TestOwnTransportLimits(t *testing.T) {
 	defer srv.Close()
 	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
 	require.NoError(t, err)
-	c.hc.Transport.(*http.Transport).ResponseHeaderTimeout = 100 * time.Millisecond
+	c.hc.Transport.(redirectsAsReplies).rt.(*http.Transport).ResponseHeaderTimeout = 100 * time.Millisecond
 	_, err = c.Call(context.Background(), "payment.setpaid", url.Values{"elid": {"7"}})
 	assert.ErrorContains(t, err, "timeout awaiting response headers")
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+}
+
+func TestRedactValueFindsEveryEncoding(t *testing.T) {
+	t.Parallel()
+	const secret = "pa ss/wörd!%1"
+	for _, form := range []string{
+		secret,
+		url.QueryEscape(secret), // pa+ss%2Fw%C3%B6rd%21%251
+		strings.ReplaceAll(url.QueryEscape(secret), "+", "%20"),                 // %20 for the space
+		strings.ToLower(url.QueryEscape(secret)),                                // lower-case hex
+		"pa%20ss/w%c3%b6rd!%251",                                                // some bytes encoded, some not
+		"%70%61%20%73%73%2F%77%C3%B6%72%64%21%25%31",                            // every byte encoded
+		strings.ReplaceAll(strings.ToLower(url.PathEscape(secret)), "%2f", "/"), // a path
+	} {
+		got := redactValue("<p>before "+form+" after</p>", secret)
+		assert.Equal(t, "<p>before "+redacted+" after</p>", got, form)
+	}
+	assert.Equal(t, "a %25 b", redactValue("a %25 b", "%%"), "no match, no change")
+	assert.Equal(t, redacted, redactValue("%25", "%"), "a percent sign, encoded")
+	assert.Equal(t, "x"+redacted+redacted, redactValue("x%41A", "A"))
+	assert.Equal(t, "plain text", redactValue("plain text", ""))
+}
+
+// TestHTTPErrorBodyIsRedactedBeforeItIsCut: a proxy page echoing the password across the
+// 512-byte cut leaves nothing of it in HTTPError.Body, in any URL encoding.
+func TestHTTPErrorBodyIsRedactedBeforeItIsCut(t *testing.T) {
+	t.Parallel()
+	const password = "pa ss/wörd!42"
+	for _, echo := range []string{password, url.QueryEscape(password), strings.ReplaceAll(url.QueryEscape(password), "+", "%20"), strings.ToLower(url.QueryEscape(password))} {
+		for _, at := range []int{0, 500, 505, 510, 511} {
+			page := "<html><body>" + strings.Repeat("x", at) + echo + " and more " + strings.Repeat("y", 600) + "</body></html>"
+			var logs bytes.Buffer
+			c, _ := newStub(t, []stubReply{{status: 502, body: []byte(page), header: http.Header{"Content-Type": {"text/html"}}}},
+				WithAuthInfo(testUser, password), WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			_, err := c.Call(context.Background(), "account", nil)
+			var he *HTTPError
+			require.ErrorAs(t, err, &he)
+			assert.LessOrEqual(t, len(he.Body), httpErrorKeep)
+			for _, text := range []string{he.Body, err.Error(), logs.String()} {
+				for _, prefix := range []string{"pa s", "pa+s", "pa%2", "ss/w", "ss%2", "rd!4", "rd%21", "wörd", "w%C3", "w%c3"} {
+					assert.NotContains(t, text, prefix, "echo %q at %d", echo, at)
+				}
+			}
+		}
+	}
+}
+
+// errorEchoing is an <error> that echoes value in every field the SDK hands back.
+func errorEchoing(value string) []byte {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", `"`, "&quot;").Replace(value)
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<doc lang="en" func="register"><error type="value" object="passwd" value="` + esc + `" lang="en"><param name="object" type="msg" msg="Password">passwd</param><param name="value">` + esc + `</param><stack><action level="30" user="admin">register</action></stack><group>Weak password</group><msg>The password '` + esc + `' is too weak</msg><detail>Rejected: ` + url.QueryEscape(value) + `</detail></error><tparams><passwd>` + esc + `</passwd><confirm>` + esc + `</confirm><new_password>` + esc + `</new_password></tparams></doc>`)
+}
+
+// TestPasswordsACallSendsAreRedacted: every password the caller sends, not only the
+// client's own (a new client's passwd, passwd and confirm of an account, any parameter
+// whose name says password), is redacted when the server echoes it: in the error, the
+// fields of *Error, the log and an HTTP error page.
+func TestPasswordsACallSendsAreRedacted(t *testing.T) {
+	t.Parallel()
+	const theirs = "N3w client pw!"
+	calls := map[string]func(c *Client) error{
+		"Register": func(c *Client) error {
+			_, err := c.Accounts.Register(context.Background(), &RegisterParams{Email: "a@example.com", Password: theirs})
+			return err
+		},
+		"Accounts.Create": func(c *Client) error {
+			_, err := c.Accounts.Create(context.Background(), &AccountParams{Email: Ptr("a@example.com"), Password: Ptr(theirs), Confirm: Ptr(theirs)})
+			return err
+		},
+		"Accounts.Update": func(c *Client) error {
+			return c.Accounts.Update(context.Background(), 5, &AccountParams{Password: Ptr(theirs), Confirm: Ptr(theirs)})
+		},
+		"Call new_password": func(c *Client) error {
+			_, err := c.Call(context.Background(), "usrparam", url.Values{"new_password": {theirs}, "sok": {"ok"}})
+			return err
+		},
+	}
+	replies := map[string]stubReply{
+		"an <error>":   xmlReply(errorEchoing(theirs)),
+		"a proxy page": {status: 502, body: []byte("<html><body>" + strings.Repeat("x", 500) + url.QueryEscape(theirs) + "</body></html>")},
+	}
+	for name, call := range calls {
+		for replyName, reply := range replies {
+			var logs bytes.Buffer
+			c, _ := newStub(t, []stubReply{reply}, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			err := call(c)
+			require.Error(t, err, name)
+			texts := []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), logs.String()}
+			var apiErr *Error
+			if errors.As(err, &apiErr) {
+				assert.Equal(t, redacted, apiErr.Value, name)
+				texts = append(texts, fmt.Sprintf("%#v", *apiErr))
+			}
+			var he *HTTPError
+			if errors.As(err, &he) {
+				texts = append(texts, he.Body)
+			}
+			for _, text := range texts {
+				for _, leak := range []string{theirs, url.QueryEscape(theirs), "N3w"} {
+					assert.NotContains(t, text, leak, "%s, %s", name, replyName)
+				}
+			}
+		}
+	}
+
+	// The echo in <tparams> of a reply Call returns.
+	c, _ := newStub(t, []stubReply{xmlReply([]byte(`<doc><ok/><tparams><func>usrparam</func><new_password>` + theirs + `</new_password><old_pwd>` + theirs + `</old_pwd></tparams></doc>`))})
+	doc, err := c.Call(context.Background(), "usrparam", url.Values{"new_password": {theirs}})
+	require.NoError(t, err)
+	assert.Equal(t, redacted, doc.Child("tparams").Value("new_password"))
+	assert.Equal(t, redacted, doc.Child("tparams").Value("old_pwd"))
+}
+
+// TestRedirectLocationShowsNoUserInformation: a redirect is shown with where it points, but
+// without the user information of its Location, however it is encoded, nor its query.
+func TestRedirectLocationShowsNoUserInformation(t *testing.T) {
+	t.Parallel()
+	for loc, shown := range map[string]string{
+		"https://admin:s3cr3t@panel.example.com/billmgr?func=logon": `"https://panel.example.com/billmgr"`,
+		"https://admin:s3%20cr3t@panel.example.com/login":           `"https://panel.example.com/login"`,
+		"https://admin%40corp:s3cr3t@panel.example.com/":            `"https://panel.example.com/"`,
+		"//admin:s3cr3t@panel.example.com/login":                    `"//panel.example.com/login"`,
+		"https://admin:s3 cr3t@panel.example.com/":                  "a location that is not a URL",
+		"https://admin:s3%zzcr3t@panel.example.com/":                "a location that is not a URL",
+		"https://panel.example.com/admin%3As3cr3t%40x/login":        `"https://panel.example.com/…/login"`,
+		"https:%2F%2Fadmin:s3cr3t@panel.example.com":                "a location that is not a URL",
+		"http://admin%3As3cr3t%40panel.example.com/":                "a location that is not a URL",
+		"http://admin%40s3cr3t.example.com/":                        "a location that is not a URL",
+		"/billmgr?func=logon&authinfo=admin:s3cr3t":                 `"/billmgr"`,
+		"": "nowhere (no Location)",
+	} {
+		c, _ := newStub(t, []stubReply{{status: http.StatusFound, header: http.Header{"Location": {loc}}}})
+		_, err := c.Call(context.Background(), "account", nil)
+		require.ErrorIs(t, err, ErrUnexpectedResponse, loc)
+		assert.Contains(t, err.Error(), "HTTP 302 Found redirect to "+shown, loc)
+		for _, leak := range []string{"s3cr3t", "s3%20cr3t", "s3 cr3t", "s3%zz", "admin"} {
+			assert.NotContains(t, err.Error(), leak, loc)
+		}
+	}
+}
+
+func TestBaseURLWithCredentialsIsRefusedWithoutRepeatingIt(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{
+		"https://admin:s3cr3t@billing.example.com",
+		"https://admin:s3%20cr3t@billing.example.com/billmgr",
+		"https://admin:s3 cr3t@billing.example.com",
+		"https://admin:s3%zzcr3t@billing.example.com",
+		"https://admin%40corp:s3cr3t@billing.example.com",
+		"https://admin:s3cr3t%40billing.example.com",
+		"admin:s3cr3t@billing.example.com",
+		"ftp://admin:s3cr3t@billing.example.com",
+		"https://admin:s3/cr3t@billing.example.com",
+		"https://admin:s3?cr3t@billing.example.com",
+		"https://billing.example.com/billmgr?authinfo=admin:s3cr3t",
+		"ftp://billing.example.com/billmgr?authinfo=admin:s3cr3t",
+		"https://billing.example.com:s3cr3t/billmgr",
+		"s3cr3t",
+	} {
+		_, err := NewClient(raw)
+		require.Error(t, err, raw)
+		for _, leak := range []string{"s3cr3t", "s3%20", "s3 ", "s3%zz", "s3/", "s3?", "admin"} {
+			assert.NotContains(t, err.Error(), leak, raw)
+		}
+	}
+}
+
+// TestDryRunRedactsEveryPassword: WithDryRun hands over a request with every parameter
+// whose name says password redacted, whatever function it goes to.
+func TestDryRunRedactsEveryPassword(t *testing.T) {
+	t.Parallel()
+	var got url.Values
+	c, s := newStub(t, []stubReply{xmlReply([]byte(okDoc))}, WithDryRun(func(_ string, p url.Values) { got = p }))
+	_, err := c.Call(context.Background(), "usrparam", url.Values{
+		"new_password": {"n3w-pw"}, "old_pwd": {"0ld-pw"}, "client_secret": {"s3cr3t"}, "PassWord2": {"pw2"}, "name": {"kept"},
+	})
+	require.ErrorIs(t, err, ErrDryRun)
+	assert.Empty(t, s.requests())
+	assert.Equal(t, url.Values{
+		"func": {"usrparam"}, "new_password": {redacted}, "old_pwd": {redacted}, "client_secret": {redacted},
+		"PassWord2": {redacted}, "name": {"kept"},
+	}, got)
 }

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -309,4 +310,46 @@ func TestTLSVerificationFailureIsNotRetried(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Call(context.Background(), "whoami", nil)
 	require.NoError(t, err)
+}
+
+// TestEchoedSecretsAreRedactedInNestedDocuments: a form that called another one carries
+// the inner reply as a nested <doc> with a <tparams> of its own (the recorded
+// payment.add.method reply); the credentials and passwords echoed there are redacted too.
+func TestEchoedSecretsAreRedactedInNestedDocuments(t *testing.T) {
+	sample, err := os.ReadFile("testdata/samples/billmgr6_form_payment_add_method_submitted_extok_internal.xml")
+	require.NoError(t, err)
+	echo := "<tparams>\n      <auth>SESSION-99ff</auth>\n      <authinfo>admin:nested-secret</authinfo>\n      <passwd>nested-secret</passwd>\n      <deeper><tparams><key>login-key-1</key></tparams></deeper>"
+	body := strings.Replace(string(sample), "<tparams>", echo, 1) // the first is the nested document's
+	require.Contains(t, body, "<doc lang=\"ru\" func=\"payment.add.method\" binary=\"/billmgr\" host=\"https://192.168.40.4\" themename=\"dragon\" features")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo("admin", "client-secret"))
+	require.NoError(t, err)
+	doc, err := c.Call(context.Background(), "payment.add.method", url.Values{"amount": {"10.00"}, "sok": {"ok"}})
+	require.NoError(t, err)
+	assert.True(t, doc.OK())
+	nested := doc.Child("doc").Child("tparams")
+	require.NotNil(t, nested)
+	for _, name := range []string{"auth", "authinfo", "passwd"} {
+		assert.Equal(t, "[REDACTED]", nested.Value(name), name)
+	}
+	assert.Equal(t, "10.00", nested.Value("amount"), "the rest of the echo stays")
+	assert.Equal(t, "[REDACTED]", nested.Child("deeper").Child("tparams").Value("key"))
+	assert.Empty(t, secretsLeak([]string{"SESSION-99ff", "nested-secret", "login-key-1"}, fmt.Sprintf("%#v", treeText(&doc.Node))))
+}
+
+// treeText is every name, attribute and text of the tree under n.
+func treeText(n *billmgr.Node) string {
+	var b strings.Builder
+	b.WriteString(n.Name + " " + n.Text)
+	for _, a := range n.Attrs {
+		b.WriteString(" " + a.Name + "=" + a.Value)
+	}
+	for _, c := range n.Children {
+		b.WriteString("\n" + treeText(c))
+	}
+	return b.String()
 }
