@@ -942,3 +942,38 @@ func TestDryRunRedactsEveryPassword(t *testing.T) {
 		"PassWord2": {redacted}, "name": {"kept"},
 	}, got)
 }
+
+// TestRetryPolicyBoundsSharedLogins: concurrent calls share each login; a call counts the
+// logins it waited for as its own tries, so however many calls wait, none makes more than
+// the policy's tries, and the logins stay far below one policy per call.
+func TestRetryPolicyBoundsSharedLogins(t *testing.T) {
+	t.Parallel()
+	const callers, attempts = 20, 3
+	var logins atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("func") == "auth" {
+			logins.Add(1)
+			time.Sleep(20 * time.Millisecond) // let the callers pile up on one login
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithSession(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: attempts, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := listPage[pagedRow](context.Background(), c, "account", nil)
+			var he *HTTPError
+			assert.ErrorAs(t, err, &he)
+		}()
+	}
+	wg.Wait()
+	assert.GreaterOrEqual(t, logins.Load(), int32(attempts))
+	assert.LessOrEqual(t, logins.Load(), int32(callers*attempts))
+	t.Logf("%d callers, %d tries each: %d logins", callers, attempts, logins.Load())
+}
