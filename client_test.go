@@ -395,6 +395,45 @@ func (s *sessionServer) hits(fn string) int {
 	return int(n.(*atomic.Int32).Load())
 }
 
+// countingServer answers func=auth with login and every other call with call, and counts
+// both.
+func countingServer(t *testing.T, login, call http.HandlerFunc) (srv *httptest.Server, logins, calls *atomic.Int32) {
+	logins, calls = new(atomic.Int32), new(atomic.Int32)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("func") == "auth" {
+			logins.Add(1)
+			login(w, r)
+			return
+		}
+		calls.Add(1)
+		call(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, logins, calls
+}
+
+// replyWith answers body with HTTP status.
+func replyWith(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}
+}
+
+// sessionClient is a client of url with a session login and quick retries, attempts tries.
+func sessionClient(t *testing.T, url string, attempts int) *Client {
+	c, err := NewClient(url, WithSession(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: attempts, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	return c
+}
+
+const (
+	sessionReply = `<doc><auth id="s1">s1</auth></doc>`
+	proxy503     = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+)
+
 func TestSessionConcurrentCallersShareOneLogin(t *testing.T) {
 	t.Parallel()
 	s := newSessionServer(t)
@@ -457,18 +496,8 @@ func TestAuthErrorOnAWriteLogsInOnceAndSendsOnceMore(t *testing.T) {
 
 func TestAuthErrorAfterRenewalIsReturned(t *testing.T) {
 	t.Parallel()
-	var logins, sends atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if r.PostForm.Get("func") == "auth" {
-			logins.Add(1)
-			fmt.Fprint(w, `<doc><auth id="s1">s1</auth></doc>`)
-			return
-		}
-		sends.Add(1)
-		fmt.Fprint(w, `<doc><error type="auth" object="session"><msg>no</msg></error></doc>`)
-	}))
-	defer srv.Close()
+	srv, logins, sends := countingServer(t, replyWith(http.StatusOK, sessionReply),
+		replyWith(http.StatusOK, `<doc><error type="auth" object="session"><msg>no</msg></error></doc>`))
 	c, err := NewClient(srv.URL, WithSession(testUser, testPassword))
 	require.NoError(t, err)
 	err = c.act(context.Background(), "payment.setpaid", 0, []int64{5})
@@ -596,23 +625,10 @@ func TestDryRunSendsNoWrite(t *testing.T) {
 // the write went out; it says it was not sent.
 func TestRetryPolicyBoundsTheLoginsOfACall(t *testing.T) {
 	t.Parallel()
-	var logins, calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if r.PostForm.Get("func") == "auth" {
-			logins.Add(1)
-			http.Error(w, "<html><body><h1>503 Service Unavailable</h1></body></html>", http.StatusServiceUnavailable)
-			return
-		}
-		calls.Add(1)
-		fmt.Fprint(w, okDoc)
-	}))
-	defer srv.Close()
-	c, err := NewClient(srv.URL, WithSession(testUser, testPassword),
-		WithRetry(RetryPolicy{MaxAttempts: 4, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
-	require.NoError(t, err)
+	srv, logins, calls := countingServer(t, replyWith(http.StatusServiceUnavailable, proxy503), replyWith(http.StatusOK, okDoc))
+	c := sessionClient(t, srv.URL, 4)
 
-	_, err = listPage[pagedRow](context.Background(), c, "account", nil)
+	_, err := listPage[pagedRow](context.Background(), c, "account", nil)
 	var he *HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, http.StatusServiceUnavailable, he.StatusCode)
@@ -632,22 +648,9 @@ func TestRetryPolicyBoundsTheLoginsOfACall(t *testing.T) {
 // requests: one login, then four tries of a read answered with 503.
 func TestRetryPolicyCountsAGoodLoginOnce(t *testing.T) {
 	t.Parallel()
-	var logins, calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if r.PostForm.Get("func") == "auth" {
-			logins.Add(1)
-			fmt.Fprint(w, `<doc><auth id="s1">s1</auth></doc>`)
-			return
-		}
-		calls.Add(1)
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
-	c, err := NewClient(srv.URL, WithSession(testUser, testPassword),
-		WithRetry(RetryPolicy{MaxAttempts: 4, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
-	require.NoError(t, err)
-	_, err = listPage[pagedRow](context.Background(), c, "account", nil)
+	srv, logins, calls := countingServer(t, replyWith(http.StatusOK, sessionReply), replyWith(http.StatusServiceUnavailable, proxy503))
+	c := sessionClient(t, srv.URL, 4)
+	_, err := listPage[pagedRow](context.Background(), c, "account", nil)
 	require.Error(t, err)
 	assert.EqualValues(t, 1, logins.Load())
 	assert.EqualValues(t, 4, calls.Load())
@@ -949,19 +952,12 @@ func TestDryRunRedactsEveryPassword(t *testing.T) {
 func TestRetryPolicyBoundsSharedLogins(t *testing.T) {
 	t.Parallel()
 	const callers, attempts = 20, 3
-	var logins atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if r.PostForm.Get("func") == "auth" {
-			logins.Add(1)
-			time.Sleep(20 * time.Millisecond) // let the callers pile up on one login
-		}
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
-	c, err := NewClient(srv.URL, WithSession(testUser, testPassword),
-		WithRetry(RetryPolicy{MaxAttempts: attempts, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
-	require.NoError(t, err)
+	slow503 := func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond) // let the callers pile up on one login
+		replyWith(http.StatusServiceUnavailable, proxy503)(w, r)
+	}
+	srv, logins, _ := countingServer(t, slow503, replyWith(http.StatusServiceUnavailable, proxy503))
+	c := sessionClient(t, srv.URL, attempts)
 	var wg sync.WaitGroup
 	for range callers {
 		wg.Add(1)
