@@ -232,13 +232,13 @@ func checkUserPassword(user, password string) error {
 }
 
 // WithHTTPClient sends requests through hc. The client is used as given and never
-// modified; the SDK only refuses to follow redirects on its own copy (whose transport
-// wraps hc's to keep a redirect's Location, which may carry credentials, out of
-// http.Client's errors). Its transport's time
-// limits apply instead of the SDK's (see NewClient): set a deadline on the context, or
-// ResponseHeaderTimeout and the like on the transport. Whatever the transport, a request
-// body cannot be sent twice: the body's GetBody refuses once any of it was read, so
-// neither net/http nor HTTP/2 replays a call after a stream reset or a GOAWAY.
+// modified; the SDK only refuses to follow redirects on its own copy (whose transport wraps
+// hc's to keep a redirect's Location, which may carry credentials, out of http.Client's
+// errors). The time limits of hc's transport apply instead of the SDK's (see NewClient):
+// set a deadline on the context, or ResponseHeaderTimeout and the like on the transport.
+// Whatever the transport, a request body cannot be sent twice: its GetBody refuses once any
+// of it was read, so neither net/http nor HTTP/2 replays a call after a stream reset or a
+// GOAWAY.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -1198,7 +1198,7 @@ type onceBody struct {
 }
 
 // errReplay is what a transport gets when it asks for a body it already read.
-var errReplay = errors.New("the transport asked to send the request body again after it went out (an HTTP/2 stream reset or GOAWAY?); a request is never sent twice")
+var errReplay = errors.New("the transport asked to send the request again after reading its body (an HTTP/2 stream reset or GOAWAY, a dead connection); a request is never sent twice")
 
 // reader returns a reader of the whole body, while none of it was read.
 func (b *onceBody) reader() (io.ReadCloser, error) {
