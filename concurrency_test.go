@@ -122,11 +122,13 @@ func TestConcurrentClientUnderFaults(t *testing.T) {
 		tr.CloseIdleConnections()
 	})
 	logs := &syncBuffer{}
+	// Ten tries: a failed login is a failed try of every call waiting for it, and after an
+	// expiry only logins are in flight, so the faults of the next 100 ms all land on them.
 	c, err := billmgr.NewClient(srv.URL,
 		billmgr.WithHTTPClient(&http.Client{Transport: tr}),
 		billmgr.WithSession(billmgrtest.DefaultAdminUser, billmgrtest.DefaultAdminPassword),
 		billmgr.WithLogger(debugLogger(logs)),
-		billmgr.WithRetry(billmgr.RetryPolicy{MaxAttempts: 6, MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
+		billmgr.WithRetry(billmgr.RetryPolicy{MaxAttempts: 10, MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 	require.NoError(t, err)
 	accounts := fake.AddAccounts(soakAccounts)
 
