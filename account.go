@@ -129,7 +129,8 @@ type Registration struct {
 }
 
 // Register signs a new client up, as the site registration form does, and returns the ids
-// of the new client and its user.
+// of the new client and its user. After an error that wraps ErrOutcomeUnknown the client
+// may exist: look for its e-mail (List) before registering again.
 //
 // API: register
 func (s *AccountsService) Register(ctx context.Context, p *RegisterParams) (*Registration, error) {
@@ -163,7 +164,7 @@ func replyID(fn string, doc *Doc, name string) (int64, error) {
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("billmgr: %s: %w: %s %q is not a number", fn, ErrUnexpectedResponse, name, raw)
+		return 0, badID(fn, name, raw)
 	}
 	return id, nil
 }
@@ -302,7 +303,8 @@ func (s *AccountsService) Get(ctx context.Context, id int64) (*AccountDetails, e
 	return d, nil
 }
 
-// Create adds a client and returns its id.
+// Create adds a client and returns its id. After an error that wraps ErrOutcomeUnknown the
+// client may exist: look for it (List) before creating another.
 //
 // API: account.edit
 func (s *AccountsService) Create(ctx context.Context, p *AccountParams) (int64, error) {
@@ -321,7 +323,8 @@ func (s *AccountsService) Update(ctx context.Context, id int64, p *AccountParams
 	return err
 }
 
-// Delete deletes the clients ids.
+// Delete deletes the clients ids. After an error that wraps ErrOutcomeUnknown they may be
+// gone: list them before trying again.
 //
 // API: account.delete
 func (s *AccountsService) Delete(ctx context.Context, ids ...int64) error {

@@ -166,10 +166,11 @@ func BenchmarkSessions(b *testing.B) {
 }
 
 // BenchmarkParallelCalls runs SetPaid from 64 goroutines and counts the connections the
-// server accepted. Kept alive, they stay within the client's pool (64 per host) however
+// server accepted. Kept alive, they stay near the client's idle pool (64 per host) however
 // many calls are made; closed after each call, there would be one per call. The SDK's own
-// transport caps the connections per host at the idle pool's size, so a caller quicker than
-// net/http's return of a connection to the pool waits for it instead of dialling another.
+// transport does not cap connections per host (a cap deadlocks callers that nest calls in
+// All), so a caller quicker than net/http's return of a connection to the pool now and then
+// dials one more; the benchmark fails above twice the pool.
 func BenchmarkParallelCalls(b *testing.B) {
 	const goroutines, idlePool = 64, 64
 	for _, tt := range []struct {
@@ -177,7 +178,7 @@ func BenchmarkParallelCalls(b *testing.B) {
 		opts     []Option
 		maxConns int64
 	}{
-		{"transport=sdk", nil, idlePool},
+		{"transport=sdk", nil, 2 * idlePool},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
 			srv := newCallServer(b)

@@ -12,8 +12,11 @@
 // Every call is a form POST with the credentials in the body, never in a URL. Every reply is
 // checked for an <error> document, which comes back as *Error whatever the HTTP status. Calls
 // that change nothing are retried after transient failures; calls that change state are sent
-// once. Amounts are exact (Money, Decimal), dates are read in the server's location
-// (WithLocation), and secrets never appear in errors or logs.
+// once, by the SDK and by the transport (HTTP/2 included), and succeed only on <ok/>. A call
+// that changes state and fails either was not applied (nothing went out, or the server
+// refused it) or may have been: then its error wraps ErrOutcomeUnknown, and the caller looks
+// the object up before sending it again. Amounts are exact (Money, Decimal), dates are read
+// in the server's location (WithLocation), and secrets never appear in errors or logs.
 //
 // Package billmgrtest runs an in-memory BILLmanager for tests.
 package billmgr
@@ -31,8 +34,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -44,6 +50,14 @@ const (
 	defaultLang             = "en"
 	defaultMaxResponseBytes = 64 << 20
 	defaultUserAgent        = "billmgr-go/" + Version
+
+	// The time limits of the SDK's own transport (not of a transport given with
+	// WithHTTPClient). A reply must start (its headers) within defaultHeaderTimeout of the
+	// request going out, and each later read of it must bring a byte within
+	// defaultIdleTimeout. Connecting is bounded by net/http's defaults: 30 s to dial and
+	// 10 s for the TLS handshake.
+	defaultHeaderTimeout = time.Minute
+	defaultIdleTimeout   = 30 * time.Second
 )
 
 // Client calls the BILLmanager API. It is safe for concurrent use; make one per server and
@@ -57,6 +71,7 @@ type Client struct {
 	retry    RetryPolicy
 	ua       string
 	maxBytes int64
+	idle     time.Duration // the idle-read timeout of a reply; 0 with WithHTTPClient
 	su       string
 	creds    *credentials
 	dryRun   func(fn string, params url.Values)
@@ -92,6 +107,13 @@ type Option func(*Client) error
 // NewClient returns a client for the BILLmanager at baseURL, such as
 // "https://billing.example.com:1500/billmgr". A bare host ("https://billing.example.com")
 // gets "/billmgr" appended. It validates its arguments and does no I/O.
+//
+// Unless WithHTTPClient gives another, the client has a transport of its own, which keeps
+// up to 64 idle connections per host for reuse and limits time: 30 s to connect, 10 s for
+// the TLS handshake, 1 minute for the reply to start after the request went out, and
+// 30 s between two reads of a reply (a reply that stalls fails even when the context has
+// no deadline). A call with no deadline is therefore bounded until its reply starts; see
+// RetryPolicy for the tries. Set a deadline on the context to bound the whole call.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	base, err := normalizeBaseURL(baseURL)
 	if err != nil {
@@ -114,31 +136,42 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	if c.hc == nil {
 		c.hc = &http.Client{Transport: c.tls.transport()}
+		c.idle = defaultIdleTimeout
 	} else if c.tls.set() {
 		return nil, errors.New("billmgr: the TLS options configure the SDK's own transport; with WithHTTPClient, set TLS on that client's transport instead")
 	}
 	// Redirects are never followed: a 3xx is the panel sending us to a login page.
 	hc := *c.hc
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	hc.Transport = redirectsAsReplies{rt}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = &hc
 	c.initServices()
 	return c, nil
 }
 
+// normalizeBaseURL checks baseURL and appends /billmgr to a bare host. Its errors never
+// repeat the URL: it may carry a password (in its user information or its query), even one
+// so mangled that the URL does not parse.
 func normalizeBaseURL(raw string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return "", fmt.Errorf("billmgr: base URL: %w", err)
+	const want = "want an http or https URL such as https://billing.example.com:1500/billmgr"
+	raw = strings.TrimSpace(raw)
+	if strings.Contains(raw, "@") || strings.Contains(strings.ToLower(raw), "%40") {
+		return "", errors.New("billmgr: the base URL must not carry credentials (user information); pass them with WithAuthInfo or WithSession")
 	}
+	u, err := url.Parse(raw)
 	switch {
+	case err != nil:
+		return "", errors.New("billmgr: the base URL does not parse; " + want)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("billmgr: base URL %q: want an http or https URL such as https://billing.example.com:1500/billmgr", raw)
+		return "", errors.New("billmgr: the base URL is not an http or https URL; " + want)
 	case u.Host == "":
-		return "", fmt.Errorf("billmgr: base URL %q has no host", raw)
+		return "", errors.New("billmgr: the base URL has no host; " + want)
 	case u.RawQuery != "" || u.ForceQuery:
 		return "", errors.New("billmgr: the base URL must not carry a query string; pass credentials with WithAuthInfo or WithSession")
-	case u.User != nil:
-		return "", errors.New("billmgr: the base URL must not carry credentials; pass them with WithAuthInfo or WithSession")
 	case u.Fragment != "":
 		return "", errors.New("billmgr: the base URL must not carry a fragment")
 	}
@@ -199,7 +232,13 @@ func checkUserPassword(user, password string) error {
 }
 
 // WithHTTPClient sends requests through hc. The client is used as given and never
-// modified; the SDK only refuses to follow redirects on its own copy.
+// modified; the SDK only refuses to follow redirects on its own copy (whose transport wraps
+// hc's to keep a redirect's Location, which may carry credentials, out of http.Client's
+// errors). The time limits of hc's transport apply instead of the SDK's (see NewClient):
+// set a deadline on the context, or ResponseHeaderTimeout and the like on the transport.
+// Whatever the transport, a request body cannot be sent twice: its GetBody refuses once any
+// of it was read, so neither net/http nor HTTP/2 replays a call after a stream reset or a
+// GOAWAY.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -291,7 +330,7 @@ func (c *Client) dryRunParams(r *request) url.Values {
 	form := url.Values{}
 	for k, v := range r.params {
 		form[k] = append([]string(nil), v...)
-		if echoedSecrets[k] {
+		if secretParam(k) {
 			form[k] = []string{redacted}
 		}
 	}
@@ -327,11 +366,11 @@ func (o tlsOptions) set() bool { return o.roots != nil || o.pin != nil || o.inse
 
 func (o tlsOptions) transport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	// As many connections as the idle pool keeps: callers beyond that wait for one instead
-	// of dialling connections that the pool would then close.
+	// Connections are kept for reuse, 64 per host; they are not capped. A cap deadlocks:
+	// each All holds its connection while the caller's loop body runs, so callers walking
+	// lists that call the API inside their loops would wait for one another forever.
 	t.MaxIdleConnsPerHost = 64
-	t.MaxConnsPerHost = 64
-	t.ResponseHeaderTimeout = 2 * time.Minute
+	t.ResponseHeaderTimeout = defaultHeaderTimeout
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: o.roots, InsecureSkipVerify: o.insecure} //nolint:gosec // opt-in, see WithInsecureSkipVerify
 	if o.pin != nil {
 		// The pin replaces chain verification: it names the one certificate to trust.
@@ -343,13 +382,35 @@ func (o tlsOptions) transport() *http.Transport {
 			}
 			sum := sha256.Sum256(cs.PeerCertificates[0].RawSubjectPublicKeyInfo)
 			if string(sum[:]) != string(pin) {
-				return fmt.Errorf("billmgr: the server's certificate key does not match the pinned SHA-256 (got %x)", sum)
+				return &pinMismatchError{got: sum}
 			}
 			return nil
 		}
 	}
 	t.TLSClientConfig = cfg
 	return t
+}
+
+// pinMismatchError is a server whose certificate key is not the pinned one.
+type pinMismatchError struct{ got [sha256.Size]byte }
+
+func (e *pinMismatchError) Error() string {
+	return fmt.Sprintf("billmgr: the server's certificate key does not match the pinned SHA-256 (got %x)", e.got)
+}
+
+// certificateError reports whether err is a failed verification of the server's
+// certificate: an unknown authority, a wrong name, an expired certificate, a pin mismatch.
+// Trying again cannot help, so such a failure is not retried.
+func certificateError(err error) bool {
+	var (
+		verify    *tls.CertificateVerificationError
+		authority x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		pin       *pinMismatchError
+	)
+	return errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || errors.As(err, &pin)
 }
 
 // WithRootCAs trusts the certificates in pool (for example the panel's self-signed one)
@@ -410,6 +471,13 @@ var reservedParams = []string{"func", "out", "auth", "authinfo", "su"}
 // the escape hatch for functions the typed services do not cover. Call sends the request
 // once and never retries it, because it cannot know whether fn changes state; only after
 // an auth error with WithSession does it log in again and send it once more.
+//
+// For the same reason Call treats every call as one that may change state. A failure after
+// the request went out (the connection lost, the reply cut short or not a document, an
+// HTTP status other than 4xx) wraps ErrOutcomeUnknown: for a function that changes state,
+// look the object up before calling again; for one that changes nothing, ignore it. A reply
+// without <ok/> is not an error here: Call returns the document as it came, so after a
+// call that changes state check doc.OK() (the typed services do).
 //
 // Before sending, Call refuses parameters that are not valid UTF-8 and an elid or plid
 // list with an empty item ("1, , 2"). It cannot know whether fn takes one id or a list, so
@@ -491,8 +559,12 @@ func (c *Client) NewLoginKey(ctx context.Context, user string) (string, error) {
 		return "", err
 	}
 	c.creds.addSecret(key)
-	params := url.Values{"username": {user}, "key": {key}}
-	if _, err := c.document(ctx, &request{fn: "session.newkey", params: params}); err != nil {
+	const fn = "session.newkey"
+	doc, err := c.document(ctx, &request{fn: fn, params: url.Values{"username": {user}, "key": {key}}})
+	if err != nil {
+		return "", err
+	}
+	if err := applied(fn, doc); err != nil {
 		return "", err
 	}
 	q := url.Values{"func": {"auth"}, "username": {user}, "key": {key}, "checkcookie": {"no"}}
@@ -544,49 +616,143 @@ func (cr *credentials) addSecret(s string) {
 	}
 }
 
-// redact removes every configured secret from s, as is and URL-encoded.
-func (cr *credentials) redact(s string) string {
+// redact removes from s every configured secret and every value of extra (the passwords a
+// call sends), as they are and in any URL encoding.
+func (cr *credentials) redact(s string, extra ...string) string {
 	cr.mu.Lock()
 	values := append([]string{cr.password, cr.sessionID}, cr.secrets...)
 	cr.mu.Unlock()
 	if cr.password != "" {
 		values = append(values, cr.user+":"+cr.password)
 	}
-	for _, v := range values {
-		if v == "" {
-			continue
-		}
-		s = strings.ReplaceAll(s, v, redacted)
-		if esc := url.QueryEscape(v); esc != v {
-			s = strings.ReplaceAll(s, esc, redacted)
-		}
+	for _, v := range append(values, extra...) {
+		s = redactValue(s, v)
 	}
 	return s
 }
 
-// redactError returns err with the secrets removed from its text; errors.Is and errors.As
-// still reach the original.
-func (cr *credentials) redactError(err error) error {
+// redactValue replaces every occurrence of secret in s with [REDACTED]: as it is, and
+// URL-encoded in any form, with each byte literal or percent-encoded in upper or lower
+// hex, and a space as "+" or "%20".
+func redactValue(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		end := encodedMatch(s, i, secret)
+		if end < 0 {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(redacted)
+		last, i = end, end-1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// encodedMatch returns where secret, in any URL encoding, ends in s if it starts at i, or
+// -1. A '%' of secret may match itself or "%25", so several ends may be alive at once;
+// the longest one wins.
+func encodedMatch(s string, i int, secret string) int {
+	if c := s[i]; c != secret[0] && c != '%' && c != '+' {
+		return -1 // the common case, without allocating
+	}
+	ends := []int{i}
+	for k := 0; k < len(secret) && len(ends) > 0; k++ {
+		c := secret[k]
+		var next []int
+		for _, p := range ends {
+			if p < len(s) && (s[p] == c || c == ' ' && s[p] == '+') {
+				next = appendOnce(next, p+1)
+			}
+			if p+2 < len(s) && s[p] == '%' && unhex(s[p+1])<<4|unhex(s[p+2]) == int(c) {
+				next = appendOnce(next, p+3)
+			}
+		}
+		ends = next
+	}
+	if len(ends) == 0 {
+		return -1
+	}
+	return slices.Max(ends)
+}
+
+func appendOnce(list []int, v int) []int {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+// unhex is the value of a hex digit, or a value that matches no byte.
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return 1 << 10
+}
+
+// redactError returns err with the secrets (and extra) removed from its text; errors.Is
+// and errors.As still reach the original.
+func (cr *credentials) redactError(err error, extra ...string) error {
 	if err == nil {
 		return nil
 	}
 	msg := err.Error()
-	if clean := cr.redact(msg); clean != msg {
+	if clean := cr.redact(msg, extra...); clean != msg {
 		return &secretError{msg: clean, err: err}
 	}
 	return err
 }
 
-// redactAPIError removes the secrets from the texts of an <error> the server sent (it may
-// echo the password or the session id in a param or the message), so that a caller who
-// unwraps it with errors.As and logs its fields leaks nothing. Type and Func stay as they
-// are: errors.Is matches on Type.
-func (cr *credentials) redactAPIError(e *Error) {
-	e.Object, e.Value = cr.redact(e.Object), cr.redact(e.Value)
-	e.Msg, e.Detail = cr.redact(e.Msg), cr.redact(e.Detail)
+// redactAPIError removes the secrets (and extra) from the texts of an <error> the server
+// sent (it may echo a password or the session id in a param or the message), so that a
+// caller who unwraps it with errors.As and logs its fields leaks nothing. Type and Func
+// stay as they are: errors.Is matches on Type.
+func (cr *credentials) redactAPIError(e *Error, extra ...string) {
+	e.Object, e.Value = cr.redact(e.Object, extra...), cr.redact(e.Value, extra...)
+	e.Msg, e.Detail = cr.redact(e.Msg, extra...), cr.redact(e.Detail, extra...)
 	for k, v := range e.Params {
-		e.Params[k] = cr.redact(v)
+		e.Params[k] = cr.redact(v, extra...)
 	}
+}
+
+// secretParam reports whether a parameter carries a secret by its name: the credentials,
+// a login key, and any parameter whose name says password (passwd, confirm, new_password,
+// old_pwd, …). Their values are redacted wherever the server echoes them.
+func secretParam(name string) bool {
+	if echoedSecrets[name] {
+		return true
+	}
+	name = strings.ToLower(name)
+	return strings.Contains(name, "passw") || strings.Contains(name, "pwd") || strings.Contains(name, "secret")
+}
+
+// secretValues returns the values of the secret parameters of params.
+func secretValues(params url.Values) []string {
+	var out []string
+	for k, vals := range params {
+		if !secretParam(k) {
+			continue
+		}
+		for _, v := range vals {
+			if v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // authenticate adds the credentials to form and returns the session generation used
@@ -690,11 +856,23 @@ type request struct {
 	// readOnly calls change nothing on the server (lists, views, history) and may be
 	// retried; every other call is sent once.
 	readOnly bool
-	login    bool // func=auth itself: no credentials, no renewal
+	login    bool // func=auth itself: no credentials, no renewal, one try
 	// decode reads the reply; it owns resp.Body and must close it. Nil means a whole
 	// document, kept in doc.
 	decode func(resp *http.Response) error
 	doc    *Doc
+	// secrets are the values of the secret parameters the call sends (see secretParam),
+	// redacted with the client's own from everything the call returns and logs.
+	secrets []string
+}
+
+// mayBeApplied marks err, a failure after r went out, with ErrOutcomeUnknown when r may
+// change state: every call but reads and logins (Call included, since it cannot know).
+func (r *request) mayBeApplied(err error) error {
+	if r.readOnly || r.login || errors.Is(err, ErrOutcomeUnknown) {
+		return err
+	}
+	return fmt.Errorf("%w (%w)", err, ErrOutcomeUnknown)
 }
 
 // document sends r and returns the reply document, or its <error> as *Error.
@@ -727,15 +905,18 @@ func (c *Client) send(ctx context.Context, r *request) error {
 		c.dryRun(r.fn, c.dryRunParams(r))
 		return fmt.Errorf("billmgr: %s: %w", r.fn, ErrDryRun)
 	}
+	r.secrets = secretValues(r.params)
 	err := c.sendChecked(ctx, r)
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
-		c.creds.redactAPIError(apiErr)
+		c.creds.redactAPIError(apiErr, r.secrets...)
 	}
 	return err
 }
 
-// sendChecked is send for a request whose parameters are valid.
+// sendChecked is send for a request whose parameters are valid. The retry policy bounds
+// the tries of the call, logins included: a try is the request, preceded by a login when
+// there is no session, and a failed login is a failed try.
 func (c *Client) sendChecked(ctx context.Context, r *request) error {
 	renewed := false
 	for attempt := 1; ; attempt++ {
@@ -744,7 +925,7 @@ func (c *Client) sendChecked(ctx context.Context, r *request) error {
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("billmgr: %s: %w", r.fn, ctx.Err())
+			return c.contextError(ctx, r, err)
 		}
 		var apiErr *Error
 		if errors.As(err, &apiErr) && apiErr.Type == "auth" && gen > 0 && !renewed {
@@ -755,24 +936,55 @@ func (c *Client) sendChecked(ctx context.Context, r *request) error {
 			attempt--
 			continue
 		}
-		if !r.readOnly || !retryable(err) || attempt >= c.retry.MaxAttempts {
-			return c.creds.redactError(err)
+		if !c.retries(r, err, attempt) {
+			return c.creds.redactError(err, r.secrets...)
 		}
 		wait := c.retry.backoff(attempt, err)
 		c.log.LogAttrs(ctx, slog.LevelWarn, "billmgr: retrying",
 			slog.String("func", r.fn), slog.Int("attempt", attempt), slog.Duration("wait", wait),
-			slog.String("error", c.creds.redact(err.Error())))
+			slog.String("error", c.creds.redact(err.Error(), r.secrets...)))
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return fmt.Errorf("billmgr: %s: %w", r.fn, ctx.Err())
+			return c.contextError(ctx, r, err)
 		case <-timer.C:
 		}
 	}
 }
 
+// errLoginFailed is wrapped by the error of a call whose login failed: nothing of the
+// call itself went out.
+var errLoginFailed = errors.New("not sent, the login failed")
+
+// retries reports whether r is tried again after its try attempt failed with err, within
+// the policy, after a transient failure: a call that changes nothing, and a call that
+// changes state whose login failed (nothing of it went out). A login itself is tried
+// once: the call waiting for it tries again, so the policy bounds the logins of a call.
+func (c *Client) retries(r *request, err error, attempt int) bool {
+	if r.login || attempt >= c.retry.MaxAttempts || !retryable(err) {
+		return false
+	}
+	return r.readOnly || errors.Is(err, errLoginFailed)
+}
+
+// contextError is the error of r once ctx is done: ctx.Err() wins, marked with
+// ErrOutcomeUnknown when the failed try err may have been applied.
+func (c *Client) contextError(ctx context.Context, r *request, err error) error {
+	cerr := fmt.Errorf("billmgr: %s: %w", r.fn, ctx.Err())
+	if errors.Is(err, ErrOutcomeUnknown) {
+		return r.mayBeApplied(cerr)
+	}
+	return cerr
+}
+
 // attempt makes one HTTP exchange and returns the session generation it used.
+//
+// Its error says whether the request may have been applied (see ErrOutcomeUnknown): not
+// when the login or the connection failed before the transport read the request body,
+// nor when the server or a proxy refused it (an <error> document, an HTTP 4xx); else,
+// once the transport read the body, whatever went wrong may have happened after the
+// server applied the call.
 func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 	start := time.Now()
 	form := url.Values{}
@@ -791,30 +1003,68 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 	if !r.login {
 		var err error
 		if gen, err = c.authenticate(ctx, form); err != nil {
-			return 0, err
+			return 0, fmt.Errorf("billmgr: %s: %w: %w", r.fn, errLoginFailed, err)
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL, strings.NewReader(form.Encode()))
+	reqCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	body := &onceBody{data: form.Encode()}
+	req, err := c.newRequest(reqCtx, body)
 	if err != nil {
 		return gen, fmt.Errorf("billmgr: %s: %w", r.fn, err)
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	req.Header.Set("Accept", "application/xml, text/xml")
-	req.Header.Set("User-Agent", c.ua)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		c.logCall(ctx, r.fn, n, 0, start, err)
-		return gen, &transportError{fmt.Errorf("billmgr: %s: %w", r.fn, err)}
+		err = transportFailure(r.fn, err)
+		if body.sent() {
+			err = r.mayBeApplied(err)
+		}
+		c.logCall(ctx, r, n, 0, start, err)
+		return gen, err
 	}
-	err = c.checkStatus(r.fn, resp)
+	if c.idle > 0 {
+		resp.Body = newIdleBody(resp.Body, c.idle, cancel)
+	}
+	err = c.checkStatus(r, resp)
 	if err == nil {
 		err = r.decode(resp)
 		if err != nil && !isAPIError(err) {
 			err = fmt.Errorf("billmgr: %s: %w", r.fn, err)
 		}
 	}
-	c.logCall(ctx, r.fn, n, resp.StatusCode, start, err)
+	if err != nil && !refused(err) {
+		err = r.mayBeApplied(err)
+	}
+	c.logCall(ctx, r, n, resp.StatusCode, start, err)
 	return gen, err
+}
+
+// newRequest is the POST of the encoded form in body.
+func (c *Client) newRequest(ctx context.Context, body *onceBody) (*http.Request, error) {
+	first, err := body.reader()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL, first)
+	if err != nil {
+		return nil, err
+	}
+	req.ContentLength = int64(len(body.data))
+	req.GetBody = body.reader
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	req.Header.Set("Accept", "application/xml, text/xml")
+	req.Header.Set("User-Agent", c.ua)
+	return req, nil
+}
+
+// transportFailure wraps an error of the HTTP client: a failure of the connection, which
+// a read may retry, or a certificate that failed verification, which no retry can fix.
+func transportFailure(fn string, err error) error {
+	if certificateError(err) {
+		return fmt.Errorf("billmgr: %s: %w (%w: trust it with WithRootCAs or WithPinnedCertificate, or, with WithHTTPClient, in that client's TLS configuration)",
+			fn, err, ErrUntrustedCertificate)
+	}
+	return &transportError{fmt.Errorf("billmgr: %s: %w", fn, err)}
 }
 
 func isAPIError(err error) bool {
@@ -822,39 +1072,211 @@ func isAPIError(err error) bool {
 	return errors.As(err, &e)
 }
 
+// refused reports whether err is a refusal of the call as it came, which applied nothing:
+// an <error> document, or an HTTP 4xx from the server or a proxy in front of it.
+func refused(err error) bool {
+	var he *HTTPError
+	return isAPIError(err) || errors.As(err, &he) && he.StatusCode >= 400 && he.StatusCode < 500
+}
+
+// The bounds of HTTPError.Body: the start of the reply is read up to httpErrorRead bytes,
+// redacted, and then cut to httpErrorKeep bytes, so that no cut falls inside a secret.
+const (
+	httpErrorRead = 64 << 10
+	httpErrorKeep = 512
+)
+
 // checkStatus refuses every status but 200, closing the body of a refused reply.
-func (c *Client) checkStatus(fn string, resp *http.Response) error {
+func (c *Client) checkStatus(r *request, resp *http.Response) error {
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		loc := resp.Header.Get("Location")
-		if u, err := url.Parse(loc); err == nil {
-			u.RawQuery = "" // a login page URL may carry anything; keep the path only
-			loc = u.String()
-		}
-		return fmt.Errorf("billmgr: %s: %w: HTTP %s redirect to %q (a login page or a proxy); check the base URL and credentials",
-			fn, ErrUnexpectedResponse, resp.Status, loc)
+		return fmt.Errorf("billmgr: %s: %w: HTTP %s redirect to %s (a login page or a proxy); check the base URL and credentials",
+			r.fn, ErrUnexpectedResponse, resp.Status, c.creds.redact(showLocation(resp.Header.Get(locationHeader)), r.secrets...))
 	}
-	const keep = 512
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, keep))
-	body := c.creds.redact(strings.ToValidUTF8(string(head), "?"))
-	return &HTTPError{Func: fn, StatusCode: resp.StatusCode, Status: resp.Status, Body: body, retryAfter: resp.Header.Get("Retry-After")}
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, httpErrorRead))
+	body := c.creds.redact(strings.ToValidUTF8(string(head), "?"), r.secrets...)
+	return &HTTPError{Func: r.fn, StatusCode: resp.StatusCode, Status: resp.Status, Body: cutUTF8(body, httpErrorKeep),
+		retryAfter: resp.Header.Get("Retry-After")}
 }
 
-func (c *Client) logCall(ctx context.Context, fn string, attempt, status int, start time.Time, err error) {
+// redirectsAsReplies wraps the transport of the SDK's copy of the HTTP client: it hides the
+// Location of a redirect from http.Client, which would otherwise try to follow it, and quote
+// it whole, user information included, in its error when it does not parse. checkStatus
+// reports the redirect instead, without the secrets.
+type redirectsAsReplies struct{ rt http.RoundTripper }
+
+// locationHeader holds the Location of a redirect, out of http.Client's sight.
+const locationHeader = "X-Billmgr-Location"
+
+func (t redirectsAsReplies) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(req)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		if loc := resp.Header.Values("Location"); loc != nil {
+			resp.Header[locationHeader] = loc
+			resp.Header.Del("Location")
+		}
+	}
+	return resp, err
+}
+
+// CloseIdleConnections closes the idle connections of the transport, if it keeps any.
+func (t redirectsAsReplies) CloseIdleConnections() {
+	if ci, ok := t.rt.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
+// cutUTF8 cuts s to at most n bytes, at the start of a character.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// showLocation quotes where a redirect points, without anything that may be secret: the
+// user information, however it is encoded, the query and the fragment. A location that
+// does not parse is not shown.
+func showLocation(loc string) string {
+	loc = strings.TrimSpace(loc)
+	u, err := url.Parse(loc)
+	switch {
+	case loc == "":
+		return "nowhere (no Location)"
+	case err != nil || u.Opaque != "":
+		return "a location that is not a URL"
+	}
+	// url.Parse refuses an encoded '@' in the host; in the path it is taken as it comes.
+	segments := strings.Split(u.EscapedPath(), "/")
+	for i, seg := range segments {
+		if unescaped, err := url.PathUnescape(seg); err != nil || strings.Contains(unescaped, "@") {
+			segments[i] = "…"
+		}
+	}
+	var b strings.Builder
+	if u.Scheme != "" {
+		b.WriteString(u.Scheme + ":")
+	}
+	if u.Host != "" {
+		b.WriteString("//" + u.Host)
+	}
+	b.WriteString(strings.Join(segments, "/"))
+	return strconv.Quote(b.String())
+}
+
+func (c *Client) logCall(ctx context.Context, r *request, attempt, status int, start time.Time, err error) {
 	if !c.log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
-		slog.String("func", fn), slog.Int("attempt", attempt), slog.Int("status", status),
+		slog.String("func", r.fn), slog.Int("attempt", attempt), slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", c.creds.redact(err.Error())))
+		attrs = append(attrs, slog.String("error", c.creds.redact(err.Error(), r.secrets...)))
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "billmgr: call", attrs...)
+}
+
+// onceBody is the body of one request, which the transport can read once. GetBody (reader)
+// rewinds it only while none of it was read, so no transport sends a request twice:
+// neither net/http nor HTTP/2 after a stream reset or a GOAWAY, on the SDK's transport or
+// a caller's. A rewind before any byte was read is safe and allowed. That the transport
+// read the body is how the SDK knows the request may have reached the server.
+type onceBody struct {
+	data string
+
+	mu      sync.Mutex
+	current *onceReader // the one reader that may read; the others are spent
+	read    bool        // the transport read some of the body
+}
+
+// errReplay is what a transport gets when it asks for a body it already read.
+var errReplay = errors.New("the transport asked to send the request again after reading its body (an HTTP/2 stream reset or GOAWAY, a dead connection); a request is never sent twice")
+
+// reader returns a reader of the whole body, while none of it was read.
+func (b *onceBody) reader() (io.ReadCloser, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.read {
+		return nil, errReplay
+	}
+	b.current = &onceReader{b: b}
+	return b.current, nil
+}
+
+// sent reports whether the transport read any of the body: the request may have gone out.
+func (b *onceBody) sent() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.read
+}
+
+type onceReader struct {
+	b   *onceBody
+	off int
+}
+
+func (r *onceReader) Read(p []byte) (int, error) {
+	b := r.b
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.current != r {
+		return 0, errReplay
+	}
+	b.read = true
+	if r.off >= len(b.data) {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data[r.off:])
+	r.off += n
+	return n, nil
+}
+
+func (r *onceReader) Close() error { return nil }
+
+// errStalled is the failure of a reply that stopped coming (see NewClient).
+var errStalled = errors.New("the reply stalled")
+
+// idleBody fails a reply when a read brings no byte within timeout, by cancelling its
+// request. The time the caller spends between reads (the loop body over All) is not
+// counted.
+type idleBody struct {
+	io.ReadCloser
+	timeout time.Duration
+	timer   *time.Timer
+	expired atomic.Bool
+}
+
+func newIdleBody(body io.ReadCloser, timeout time.Duration, cancel context.CancelFunc) *idleBody {
+	b := &idleBody{ReadCloser: body, timeout: timeout}
+	b.timer = time.AfterFunc(timeout, func() {
+		b.expired.Store(true)
+		cancel()
+	})
+	b.timer.Stop()
+	return b
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	b.timer.Reset(b.timeout)
+	n, err := b.ReadCloser.Read(p)
+	b.timer.Stop()
+	if err != nil && b.expired.Load() {
+		err = fmt.Errorf("%w: no byte came for %v (the idle-read timeout of the SDK's transport)", errStalled, b.timeout)
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	return b.ReadCloser.Close()
 }
 
 // errTooLarge is returned when a reply, or one row of a streamed list, exceeds the bound.

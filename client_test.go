@@ -275,6 +275,8 @@ func TestWriteIsSentExactlyOnce(t *testing.T) {
 		var he *HTTPError
 		require.ErrorAs(t, err, &he, status)
 		assert.Len(t, s.requests(), 1, "status %d", status)
+		// A proxy's 5xx may come after the panel ran the call; a 4xx is a refusal.
+		assert.Equal(t, status >= 500, errors.Is(err, ErrOutcomeUnknown), "status %d", status)
 	}
 }
 
@@ -394,6 +396,45 @@ func (s *sessionServer) hits(fn string) int {
 	return int(n.(*atomic.Int32).Load())
 }
 
+// countingServer answers func=auth with login and every other call with call, and counts
+// both.
+func countingServer(t *testing.T, login, call http.HandlerFunc) (srv *httptest.Server, logins, calls *atomic.Int32) {
+	logins, calls = new(atomic.Int32), new(atomic.Int32)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("func") == "auth" {
+			logins.Add(1)
+			login(w, r)
+			return
+		}
+		calls.Add(1)
+		call(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, logins, calls
+}
+
+// replyWith answers body with HTTP status.
+func replyWith(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}
+}
+
+// sessionClient is a client of url with a session login and quick retries, attempts tries.
+func sessionClient(t *testing.T, url string, attempts int) *Client {
+	c, err := NewClient(url, WithSession(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: attempts, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	return c
+}
+
+const (
+	sessionReply = `<doc><auth id="s1">s1</auth></doc>`
+	proxy503     = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+)
+
 func TestSessionConcurrentCallersShareOneLogin(t *testing.T) {
 	t.Parallel()
 	s := newSessionServer(t)
@@ -456,18 +497,8 @@ func TestAuthErrorOnAWriteLogsInOnceAndSendsOnceMore(t *testing.T) {
 
 func TestAuthErrorAfterRenewalIsReturned(t *testing.T) {
 	t.Parallel()
-	var logins, sends atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if r.PostForm.Get("func") == "auth" {
-			logins.Add(1)
-			fmt.Fprint(w, `<doc><auth id="s1">s1</auth></doc>`)
-			return
-		}
-		sends.Add(1)
-		fmt.Fprint(w, `<doc><error type="auth" object="session"><msg>no</msg></error></doc>`)
-	}))
-	defer srv.Close()
+	srv, logins, sends := countingServer(t, replyWith(http.StatusOK, sessionReply),
+		replyWith(http.StatusOK, `<doc><error type="auth" object="session"><msg>no</msg></error></doc>`))
 	c, err := NewClient(srv.URL, WithSession(testUser, testPassword))
 	require.NoError(t, err)
 	err = c.act(context.Background(), "payment.setpaid", 0, []int64{5})
@@ -587,4 +618,359 @@ func TestDryRunSendsNoWrite(t *testing.T) {
 		{"payment.send", url.Values{"func": {"payment.send"}, "elid": {"3"}}},
 	}, got)
 	assertNoSecret(t, fmt.Sprint(got))
+}
+
+// TestRetryPolicyBoundsTheLoginsOfACall: with a login answering 503, one read makes as many
+// tries as the policy allows, logins included, instead of a full policy of logins for each
+// of its tries (16 for 4). So does a write, whose login may be tried again since nothing of
+// the write went out; it says it was not sent.
+func TestRetryPolicyBoundsTheLoginsOfACall(t *testing.T) {
+	t.Parallel()
+	srv, logins, calls := countingServer(t, replyWith(http.StatusServiceUnavailable, proxy503), replyWith(http.StatusOK, okDoc))
+	c := sessionClient(t, srv.URL, 4)
+
+	_, err := listPage[pagedRow](context.Background(), c, "account", nil)
+	var he *HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, http.StatusServiceUnavailable, he.StatusCode)
+	assert.EqualValues(t, 4, logins.Load(), "one login per try, four tries")
+	assert.Zero(t, calls.Load())
+
+	logins.Store(0)
+	err = c.act(context.Background(), "payment.setpaid", 0, []int64{7})
+	require.ErrorAs(t, err, &he)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the write was not sent")
+	assert.ErrorContains(t, err, "billmgr: payment.setpaid: not sent, the login failed: billmgr: auth: HTTP 503")
+	assert.EqualValues(t, 4, logins.Load(), "one login per try, four tries")
+	assert.Zero(t, calls.Load())
+}
+
+// TestRetryPolicyCountsAGoodLoginOnce: once logged in, the tries of a read are its own
+// requests: one login, then four tries of a read answered with 503.
+func TestRetryPolicyCountsAGoodLoginOnce(t *testing.T) {
+	t.Parallel()
+	srv, logins, calls := countingServer(t, replyWith(http.StatusOK, sessionReply), replyWith(http.StatusServiceUnavailable, proxy503))
+	c := sessionClient(t, srv.URL, 4)
+	_, err := listPage[pagedRow](context.Background(), c, "account", nil)
+	require.Error(t, err)
+	assert.EqualValues(t, 1, logins.Load())
+	assert.EqualValues(t, 4, calls.Load())
+}
+
+// stallingServer answers with the start of a document and then stalls until the client
+// leaves; it counts the requests.
+func stallingServer(t *testing.T) (*httptest.Server, *atomic.Int32) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "text/xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="account"><elem><id>1</id>`)
+		w.(http.Flusher).Flush()
+		select { // one byte a minute: the next would come after the client gave up
+		case <-r.Context().Done():
+		case <-time.After(time.Minute):
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &requests
+}
+
+// TestStalledReplyFailsAfterTheIdleTimeout: on the SDK's own transport, a reply whose next
+// byte does not come within the idle timeout fails the call, even with no deadline: a
+// write with ErrOutcomeUnknown, a read after its tries.
+func TestStalledReplyFailsAfterTheIdleTimeout(t *testing.T) {
+	t.Parallel()
+	srv, requests := stallingServer(t)
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword),
+		WithRetry(RetryPolicy{MaxAttempts: 2, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+	require.NoError(t, err)
+	assert.Equal(t, defaultIdleTimeout, c.idle, "the documented default")
+	c.idle = 200 * time.Millisecond
+
+	start := time.Now()
+	_, err = c.Call(context.Background(), "payment.setpaid", url.Values{"elid": {"7"}})
+	assert.ErrorIs(t, err, errStalled)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.ErrorContains(t, err, "no byte came for 200ms")
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	start = time.Now()
+	_, err = listPage[pagedRow](context.Background(), c, "account", nil)
+	assert.ErrorIs(t, err, errStalled)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	assert.EqualValues(t, 3, requests.Load(), "the write once, the read twice")
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+// TestIdleTimeoutIsNotTheCallersTransport: with WithHTTPClient the caller's transport
+// decides; the SDK adds no idle timeout, and the context's deadline ends the call.
+func TestIdleTimeoutIsNotTheCallersTransport(t *testing.T) {
+	t.Parallel()
+	srv, _ := stallingServer(t)
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithHTTPClient(srv.Client()))
+	require.NoError(t, err)
+	assert.Zero(t, c.idle)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = c.Call(ctx, "account", nil)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, errStalled)
+}
+
+// TestIdleTimeoutDoesNotCountTheLoopBody: the time the caller spends in its loop over All
+// is not a stall of the reply.
+func TestIdleTimeoutDoesNotCountTheLoopBody(t *testing.T) {
+	t.Parallel()
+	var page strings.Builder
+	page.WriteString(`<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="account">`)
+	for i := 1; i <= 2000; i++ {
+		fmt.Fprintf(&page, "<elem><id>%d</id><name>Client number %d with a long enough name</name></elem>", i, i)
+	}
+	page.WriteString("<p_cnt>2000</p_cnt><p_elems>2000</p_elems><p_num>1</p_num></doc>")
+	c, _ := newStub(t, []stubReply{xmlReply([]byte(page.String()))}) // the SDK's own transport
+	c.idle = 100 * time.Millisecond
+	n := 0
+	for _, err := range listAll(context.Background(), c, "account", url.Values{"p_cnt": {"2000"}}, pagedRowKey) {
+		require.NoError(t, err)
+		if n++; n == 1 {
+			time.Sleep(3 * c.idle) // the rest of the page is read after this
+		}
+	}
+	assert.Equal(t, 2000, n)
+}
+
+// TestOwnTransportLimits: the SDK's own transport waits a minute for a reply to start,
+// keeps 64 idle connections per host and caps none.
+func TestOwnTransportLimits(t *testing.T) {
+	t.Parallel()
+	tr := tlsOptions{}.transport()
+	assert.Equal(t, time.Minute, tr.ResponseHeaderTimeout)
+	assert.Equal(t, 64, tr.MaxIdleConnsPerHost)
+	assert.Zero(t, tr.MaxConnsPerHost, "a cap deadlocks callers nesting calls in All")
+
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		_ = r.ParseForm()    // with the body read, the server notices the client leaving
+		<-r.Context().Done() // no reply at all
+	}))
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
+	require.NoError(t, err)
+	c.hc.Transport.(redirectsAsReplies).rt.(*http.Transport).ResponseHeaderTimeout = 100 * time.Millisecond
+	_, err = c.Call(context.Background(), "payment.setpaid", url.Values{"elid": {"7"}})
+	assert.ErrorContains(t, err, "timeout awaiting response headers")
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+}
+
+func TestRedactValueFindsEveryEncoding(t *testing.T) {
+	t.Parallel()
+	const secret = "pa ss/wörd!%1"
+	for _, form := range []string{
+		secret,
+		url.QueryEscape(secret), // pa+ss%2Fw%C3%B6rd%21%251
+		strings.ReplaceAll(url.QueryEscape(secret), "+", "%20"),                 // %20 for the space
+		strings.ToLower(url.QueryEscape(secret)),                                // lower-case hex
+		"pa%20ss/w%c3%b6rd!%251",                                                // some bytes encoded, some not
+		"%70%61%20%73%73%2F%77%C3%B6%72%64%21%25%31",                            // every byte encoded
+		strings.ReplaceAll(strings.ToLower(url.PathEscape(secret)), "%2f", "/"), // a path
+	} {
+		got := redactValue("<p>before "+form+" after</p>", secret)
+		assert.Equal(t, "<p>before "+redacted+" after</p>", got, form)
+	}
+	assert.Equal(t, "a %25 b", redactValue("a %25 b", "%%"), "no match, no change")
+	assert.Equal(t, redacted, redactValue("%25", "%"), "a percent sign, encoded")
+	assert.Equal(t, "x"+redacted+redacted, redactValue("x%41A", "A"))
+	assert.Equal(t, "plain text", redactValue("plain text", ""))
+}
+
+// TestHTTPErrorBodyIsRedactedBeforeItIsCut: a proxy page echoing the password across the
+// 512-byte cut leaves nothing of it in HTTPError.Body, in any URL encoding.
+func TestHTTPErrorBodyIsRedactedBeforeItIsCut(t *testing.T) {
+	t.Parallel()
+	const password = "pa ss/wörd!42"
+	for _, echo := range []string{password, url.QueryEscape(password), strings.ReplaceAll(url.QueryEscape(password), "+", "%20"), strings.ToLower(url.QueryEscape(password))} {
+		for _, at := range []int{0, 500, 505, 510, 511} {
+			page := "<html><body>" + strings.Repeat("x", at) + echo + " and more " + strings.Repeat("y", 600) + "</body></html>"
+			var logs bytes.Buffer
+			c, _ := newStub(t, []stubReply{{status: 502, body: []byte(page), header: http.Header{"Content-Type": {"text/html"}}}},
+				WithAuthInfo(testUser, password), WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			_, err := c.Call(context.Background(), "account", nil)
+			var he *HTTPError
+			require.ErrorAs(t, err, &he)
+			assert.LessOrEqual(t, len(he.Body), httpErrorKeep)
+			for _, text := range []string{he.Body, err.Error(), logs.String()} {
+				for _, prefix := range []string{"pa s", "pa+s", "pa%2", "ss/w", "ss%2", "rd!4", "rd%21", "wörd", "w%C3", "w%c3"} {
+					assert.NotContains(t, text, prefix, "echo %q at %d", echo, at)
+				}
+			}
+		}
+	}
+}
+
+// errorEchoing is an <error> that echoes value in every field the SDK hands back.
+func errorEchoing(value string) []byte {
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", `"`, "&quot;").Replace(value)
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<doc lang="en" func="register"><error type="value" object="passwd" value="` + esc + `" lang="en"><param name="object" type="msg" msg="Password">passwd</param><param name="value">` + esc + `</param><stack><action level="30" user="admin">register</action></stack><group>Weak password</group><msg>The password '` + esc + `' is too weak</msg><detail>Rejected: ` + url.QueryEscape(value) + `</detail></error><tparams><passwd>` + esc + `</passwd><confirm>` + esc + `</confirm><new_password>` + esc + `</new_password></tparams></doc>`)
+}
+
+// TestPasswordsACallSendsAreRedacted: every password the caller sends, not only the
+// client's own (a new client's passwd, passwd and confirm of an account, any parameter
+// whose name says password), is redacted when the server echoes it: in the error, the
+// fields of *Error, the log and an HTTP error page.
+func TestPasswordsACallSendsAreRedacted(t *testing.T) {
+	t.Parallel()
+	const theirs = "N3w client pw!"
+	calls := map[string]func(c *Client) error{
+		"Register": func(c *Client) error {
+			_, err := c.Accounts.Register(context.Background(), &RegisterParams{Email: "a@example.com", Password: theirs})
+			return err
+		},
+		"Accounts.Create": func(c *Client) error {
+			_, err := c.Accounts.Create(context.Background(), &AccountParams{Email: Ptr("a@example.com"), Password: Ptr(theirs), Confirm: Ptr(theirs)})
+			return err
+		},
+		"Accounts.Update": func(c *Client) error {
+			return c.Accounts.Update(context.Background(), 5, &AccountParams{Password: Ptr(theirs), Confirm: Ptr(theirs)})
+		},
+		"Call new_password": func(c *Client) error {
+			_, err := c.Call(context.Background(), "usrparam", url.Values{"new_password": {theirs}, "sok": {"ok"}})
+			return err
+		},
+	}
+	replies := map[string]stubReply{
+		"an <error>":   xmlReply(errorEchoing(theirs)),
+		"a proxy page": {status: 502, body: []byte("<html><body>" + strings.Repeat("x", 500) + url.QueryEscape(theirs) + "</body></html>")},
+	}
+	for name, call := range calls {
+		for replyName, reply := range replies {
+			var logs bytes.Buffer
+			c, _ := newStub(t, []stubReply{reply}, WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+			err := call(c)
+			require.Error(t, err, name)
+			texts := []string{err.Error(), fmt.Sprintf("%+v %#v", err, err), logs.String()}
+			var apiErr *Error
+			if errors.As(err, &apiErr) {
+				assert.Equal(t, redacted, apiErr.Value, name)
+				texts = append(texts, fmt.Sprintf("%#v", *apiErr))
+			}
+			var he *HTTPError
+			if errors.As(err, &he) {
+				texts = append(texts, he.Body)
+			}
+			for _, text := range texts {
+				for _, leak := range []string{theirs, url.QueryEscape(theirs), "N3w"} {
+					assert.NotContains(t, text, leak, "%s, %s", name, replyName)
+				}
+			}
+		}
+	}
+
+	// The echo in <tparams> of a reply Call returns.
+	c, _ := newStub(t, []stubReply{xmlReply([]byte(`<doc><ok/><tparams><func>usrparam</func><new_password>` + theirs + `</new_password><old_pwd>` + theirs + `</old_pwd></tparams></doc>`))})
+	doc, err := c.Call(context.Background(), "usrparam", url.Values{"new_password": {theirs}})
+	require.NoError(t, err)
+	assert.Equal(t, redacted, doc.Child("tparams").Value("new_password"))
+	assert.Equal(t, redacted, doc.Child("tparams").Value("old_pwd"))
+}
+
+// TestRedirectLocationShowsNoUserInformation: a redirect is shown with where it points, but
+// without the user information of its Location, however it is encoded, nor its query.
+func TestRedirectLocationShowsNoUserInformation(t *testing.T) {
+	t.Parallel()
+	for loc, shown := range map[string]string{
+		"https://admin:s3cr3t@panel.example.com/billmgr?func=logon": `"https://panel.example.com/billmgr"`,
+		"https://admin:s3%20cr3t@panel.example.com/login":           `"https://panel.example.com/login"`,
+		"https://admin%40corp:s3cr3t@panel.example.com/":            `"https://panel.example.com/"`,
+		"//admin:s3cr3t@panel.example.com/login":                    `"//panel.example.com/login"`,
+		"https://admin:s3 cr3t@panel.example.com/":                  "a location that is not a URL",
+		"https://admin:s3%zzcr3t@panel.example.com/":                "a location that is not a URL",
+		"https://panel.example.com/admin%3As3cr3t%40x/login":        `"https://panel.example.com/…/login"`,
+		"https:%2F%2Fadmin:s3cr3t@panel.example.com":                "a location that is not a URL",
+		"http://admin%3As3cr3t%40panel.example.com/":                "a location that is not a URL",
+		"http://admin%40s3cr3t.example.com/":                        "a location that is not a URL",
+		"/billmgr?func=logon&authinfo=admin:s3cr3t":                 `"/billmgr"`,
+		"": "nowhere (no Location)",
+	} {
+		c, _ := newStub(t, []stubReply{{status: http.StatusFound, header: http.Header{"Location": {loc}}}})
+		_, err := c.Call(context.Background(), "account", nil)
+		require.ErrorIs(t, err, ErrUnexpectedResponse, loc)
+		assert.Contains(t, err.Error(), "HTTP 302 Found redirect to "+shown, loc)
+		for _, leak := range []string{"s3cr3t", "s3%20cr3t", "s3 cr3t", "s3%zz", "admin"} {
+			assert.NotContains(t, err.Error(), leak, loc)
+		}
+	}
+}
+
+func TestBaseURLWithCredentialsIsRefusedWithoutRepeatingIt(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{
+		"https://admin:s3cr3t@billing.example.com",
+		"https://admin:s3%20cr3t@billing.example.com/billmgr",
+		"https://admin:s3 cr3t@billing.example.com",
+		"https://admin:s3%zzcr3t@billing.example.com",
+		"https://admin%40corp:s3cr3t@billing.example.com",
+		"https://admin:s3cr3t%40billing.example.com",
+		"admin:s3cr3t@billing.example.com",
+		"ftp://admin:s3cr3t@billing.example.com",
+		"https://admin:s3/cr3t@billing.example.com",
+		"https://admin:s3?cr3t@billing.example.com",
+		"https://billing.example.com/billmgr?authinfo=admin:s3cr3t",
+		"ftp://billing.example.com/billmgr?authinfo=admin:s3cr3t",
+		"https://billing.example.com:s3cr3t/billmgr",
+		"s3cr3t",
+	} {
+		_, err := NewClient(raw)
+		require.Error(t, err, raw)
+		for _, leak := range []string{"s3cr3t", "s3%20", "s3 ", "s3%zz", "s3/", "s3?", "admin"} {
+			assert.NotContains(t, err.Error(), leak, raw)
+		}
+	}
+}
+
+// TestDryRunRedactsEveryPassword: WithDryRun hands over a request with every parameter
+// whose name says password redacted, whatever function it goes to.
+func TestDryRunRedactsEveryPassword(t *testing.T) {
+	t.Parallel()
+	var got url.Values
+	c, s := newStub(t, []stubReply{xmlReply([]byte(okDoc))}, WithDryRun(func(_ string, p url.Values) { got = p }))
+	_, err := c.Call(context.Background(), "usrparam", url.Values{
+		"new_password": {"n3w-pw"}, "old_pwd": {"0ld-pw"}, "client_secret": {"s3cr3t"}, "PassWord2": {"pw2"}, "name": {"kept"},
+	})
+	require.ErrorIs(t, err, ErrDryRun)
+	assert.Empty(t, s.requests())
+	assert.Equal(t, url.Values{
+		"func": {"usrparam"}, "new_password": {redacted}, "old_pwd": {redacted}, "client_secret": {redacted},
+		"PassWord2": {redacted}, "name": {"kept"},
+	}, got)
+}
+
+// TestRetryPolicyBoundsSharedLogins: concurrent calls share each login; a call counts the
+// logins it waited for as its own tries, so however many calls wait, none makes more than
+// the policy's tries, and the logins stay far below one policy per call.
+func TestRetryPolicyBoundsSharedLogins(t *testing.T) {
+	t.Parallel()
+	const callers, attempts = 20, 3
+	slow503 := func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond) // let the callers pile up on one login
+		replyWith(http.StatusServiceUnavailable, proxy503)(w, r)
+	}
+	srv, logins, _ := countingServer(t, slow503, replyWith(http.StatusServiceUnavailable, proxy503))
+	c := sessionClient(t, srv.URL, attempts)
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := listPage[pagedRow](context.Background(), c, "account", nil)
+			var he *HTTPError
+			assert.ErrorAs(t, err, &he)
+		}()
+	}
+	wg.Wait()
+	assert.GreaterOrEqual(t, logins.Load(), int32(attempts))
+	assert.LessOrEqual(t, logins.Load(), int32(callers*attempts))
+	t.Logf("%d callers, %d tries each: %d logins", callers, attempts, logins.Load())
 }

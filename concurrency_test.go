@@ -3,7 +3,9 @@ package billmgr_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -120,11 +122,13 @@ func TestConcurrentClientUnderFaults(t *testing.T) {
 		tr.CloseIdleConnections()
 	})
 	logs := &syncBuffer{}
+	// Ten tries: a failed login is a failed try of every call waiting for it, and after an
+	// expiry only logins are in flight, so the faults of the next 100 ms all land on them.
 	c, err := billmgr.NewClient(srv.URL,
 		billmgr.WithHTTPClient(&http.Client{Transport: tr}),
 		billmgr.WithSession(billmgrtest.DefaultAdminUser, billmgrtest.DefaultAdminPassword),
 		billmgr.WithLogger(debugLogger(logs)),
-		billmgr.WithRetry(billmgr.RetryPolicy{MaxAttempts: 6, MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
+		billmgr.WithRetry(billmgr.RetryPolicy{MaxAttempts: 10, MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 	require.NoError(t, err)
 	accounts := fake.AddAccounts(soakAccounts)
 
@@ -298,4 +302,82 @@ func verifyLedger(t *testing.T, base string, tr *http.Transport, accounts []int6
 			account, fake.Balance(account), l.credited[account])
 	}
 	assert.Equal(t, len(l.created), inFake, "every reported write is in the fake once")
+}
+
+// TestNestedCallsInsideAllDoNotDeadlock: 120 goroutines share one client with the SDK's
+// own transport; each walks a list with All (which holds its connection while the loop
+// body runs) and, inside its loop, waits until every goroutine is inside its own, then
+// calls the API: a List and a nested All. With connections capped per host (64, as the
+// transport once had) the 65th walk waits for a connection that the first 64 hold until
+// the others arrive: they never do. The test runs under a deadline and checks that every
+// goroutine got through, and that no goroutine is left.
+func TestNestedCallsInsideAllDoNotDeadlock(t *testing.T) {
+	const goroutines = 120
+	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
+	fake := billmgrtest.NewHandler()
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(fake)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(func() {
+		srv.CloseClientConnections()
+		srv.Close()
+	})
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo(billmgrtest.DefaultAdminUser, billmgrtest.DefaultAdminPassword))
+	require.NoError(t, err)
+	account := fake.AddAccounts(1)[0]
+	fake.AddPayments(account, 300, decimal.RequireFromString("10.00")) // a page far larger than one read
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var inside atomic.Int64
+	everyone := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines)
+	for range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- nestedWalk(ctx, c, account, &inside, everyone, goroutines)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.EqualValues(t, goroutines, inside.Load())
+	t.Logf("%d goroutines, each inside All calling List and a nested All: %d connections", goroutines, conns.Load())
+}
+
+// nestedWalk walks the payments of account; in its first row it waits until all n walks
+// are inside theirs, then calls List and a nested All.
+func nestedWalk(ctx context.Context, c *billmgr.Client, account int64, inside *atomic.Int64, everyone chan struct{}, n int64) error {
+	for _, err := range c.Payments.All(ctx, account, nil) {
+		if err != nil {
+			return err
+		}
+		if inside.Add(1) == n {
+			close(everyone)
+		}
+		select {
+		case <-everyone:
+		case <-ctx.Done():
+			return fmt.Errorf("only %d of %d walks got a connection: %w", inside.Load(), n, ctx.Err())
+		}
+		if _, err := c.Payments.List(ctx, account, &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{PerPage: 5}}); err != nil {
+			return err
+		}
+		for _, err := range c.Subaccounts.All(ctx, account, nil) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return errors.New("no payment")
 }

@@ -95,7 +95,7 @@ func (d *Doc) Elems() []*Node { return d.All("elem") }
 const redacted = "[REDACTED]"
 
 // echoedSecrets are the request parameters that <tparams> may echo and that must never
-// reach a caller, a log or an error.
+// reach a caller, a log or an error; secretParam adds every name that says password.
 var echoedSecrets = map[string]bool{
 	"auth": true, "authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true,
 }
@@ -168,6 +168,7 @@ type docBuilder struct {
 	strs   []byte    // its texts and attribute values, one after the other
 	spans  []strSpan // where each of them is in strs
 	shared bool      // its strings share one allocation (all but <tparams>)
+	echoes bool      // it holds a <tparams> deeper down (a nested document)
 
 	nodes   []Node // free nodes
 	ptrs    []*Node
@@ -222,6 +223,10 @@ func (b *docBuilder) start() error {
 		return fmt.Errorf("%w: elements nested deeper than %d", ErrUnexpectedResponse, maxDepth)
 	case depth <= 1:
 		b.shared = sc.name != "tparams"
+		b.echoes = false
+	}
+	if depth > 1 && sc.name == "tparams" {
+		b.echoes = true // a nested document's echo: redacted when its subtree ends
 	}
 	var n *Node
 	switch streamed := b.onElem != nil && depth == 1 && sc.name == "elem"; {
@@ -291,10 +296,10 @@ func (b *docBuilder) close() error {
 		return nil
 	}
 	b.finishSubtree()
-	switch {
-	case n.Name == "tparams":
+	if n.Name == "tparams" || b.echoes {
 		redactEchoedSecrets(n)
-	case b.onElem != nil && n.Name == "elem":
+	}
+	if b.onElem != nil && n.Name == "elem" {
 		b.lastRow = b.newChunks(firstChunks)
 		return b.onElem(n)
 	}
@@ -390,12 +395,17 @@ func (b *docBuilder) newChunks(sizes chunkSizes) chunkSizes {
 	return used
 }
 
-func redactEchoedSecrets(tparams *Node) {
-	for _, c := range tparams.Children {
-		if echoedSecrets[c.Name] {
-			c.Text = redacted
-			c.Children = nil
+// redactEchoedSecrets redacts what every <tparams> in the subtree n (n included) echoes
+// of the request's secrets: the children whose name is a secret parameter (see
+// secretParam), however deep the <tparams> is, as in the nested <doc> of a form that
+// called another.
+func redactEchoedSecrets(n *Node) {
+	for _, c := range n.Children {
+		if n.Name == "tparams" && secretParam(c.Name) {
+			c.Text, c.Attrs, c.Children = redacted, nil, nil
+			continue
 		}
+		redactEchoedSecrets(c)
 	}
 }
 

@@ -46,12 +46,35 @@ var (
 var ErrUnexpectedResponse = errors.New("unexpected response")
 
 // ErrOutcomeUnknown is wrapped by the error of a call that changes state when the request
-// went out and no verdict came back: the connection broke or timed out after the body was
-// sent, or the reply was neither <ok/> (or the new object's id) nor <error>. The server may
-// have applied the call. Look the object up (List, Get, History) before sending it again;
-// sending it blindly may credit, refund or charge twice. A write that fails without this
-// sentinel was not applied (nothing went out, or the server refused it).
-var ErrOutcomeUnknown = errors.New("outcome unknown: the server may have applied the call")
+// went out and no verdict came back, so the server may have applied it:
+//
+//   - the connection broke, timed out or was reset after the transport read the request
+//     body (the bytes may have reached the server), or the context ended then;
+//   - the reply was cut short, stalled, or exceeded WithMaxResponseBytes;
+//   - the reply was not a document (HTML, JSON, empty), or a document with neither <ok/>
+//     (nor, for a create, the new object's id) nor <error>: such errors wrap
+//     ErrUnexpectedResponse too;
+//   - an HTTP status other than 200 and 4xx: a 5xx (a proxy's 502 or 504 may come after
+//     the panel ran the call, and a 500 in the middle of it), a 3xx (a web form answers a
+//     POST it executed with a redirect as often as a login page does), any other 2xx.
+//
+// Look the object up (Get, List, History) before sending the call again: sending it
+// blindly may credit, refund or charge twice.
+//
+// A write that fails without this sentinel was not applied, and may be corrected and sent
+// again: nothing went out (bad input with ErrInvalidArgument, WithDryRun's ErrDryRun, a
+// failed login, dial or TLS handshake, a context that ended before sending), or the call
+// was refused as it came: an <error> document (*Error), or an HTTP 4xx (*HTTPError) from
+// a proxy or a web server in front of the panel, which answers its own refusals with
+// <error> and HTTP 200. Calls that change nothing (lists, views) never wrap it; Call,
+// which cannot know, treats every call as one that may change state.
+var ErrOutcomeUnknown = errors.New("outcome unknown: the server may have applied the call; look it up before sending it again")
+
+// ErrUntrustedCertificate is wrapped by the error of a call to a server whose certificate
+// failed verification: signed by an unknown authority (the panel's self-signed one on port
+// 1500), for another name, expired, or not the one pinned. Nothing was sent, and the call
+// is not retried: trust the certificate with WithRootCAs or WithPinnedCertificate.
+var ErrUntrustedCertificate = errors.New("the server's certificate is not trusted")
 
 var sentinels = map[string]error{
 	"auth":   ErrAuth,
@@ -129,8 +152,10 @@ func firstNonEmpty(s ...string) string {
 }
 
 // HTTPError is a reply with an HTTP status other than 200 and no redirect: a proxy in
-// front of the panel, a panel restart, a rate limit. Body holds the start of the reply,
-// with the client's secrets redacted.
+// front of the panel, a panel restart, a rate limit. Body holds the start of the reply, up
+// to 512 bytes, with the client's secrets and the passwords the call sent redacted first
+// (in any URL encoding), then cut. For a call that changes state, a 4xx was refused as it
+// came; any other status wraps ErrOutcomeUnknown.
 type HTTPError struct {
 	Func       string
 	StatusCode int

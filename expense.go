@@ -170,7 +170,8 @@ func (s *ExpensesService) Get(ctx context.Context, accountID, id int64) (*Expens
 }
 
 // Create charges an expense to a personal account of client accountID and returns its
-// id; the balance goes down by the amount.
+// id; the balance goes down by the amount. After an error that wraps ErrOutcomeUnknown the
+// expense may exist: look for it (List) before charging again.
 //
 // API: subaccount.expense.edit
 func (s *ExpensesService) Create(ctx context.Context, accountID int64, p *ExpenseParams) (int64, error) {

@@ -1,6 +1,7 @@
 package billmgr_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,10 +46,13 @@ type faultEnv struct {
 	log     *syncBuffer
 	account int64
 
-	accepted atomic.Int64 // connections the server accepted
-	resets   atomic.Int64 // connections to reset before reading the request
-	mu       sync.Mutex
-	inject   func(w http.ResponseWriter, r *http.Request, next http.Handler) // the armed fault, once
+	accepted  atomic.Int64 // connections the server accepted
+	resets    atomic.Int64 // connections to reset before reading the request
+	dialFails atomic.Int64 // dials to send to a closed port (refused) instead
+	mu        sync.Mutex
+	inject    func(w http.ResponseWriter, r *http.Request, next http.Handler) // the armed fault
+	injectFn  string                                                          // the function it waits for; "" for any
+	injectN   int                                                             // how many more requests it serves
 }
 
 // newFaultEnv starts the env; cleanup closes the server and the idle connections and
@@ -61,6 +66,7 @@ func newFaultEnv(t *testing.T, opts ...billmgr.Option) *faultEnv {
 	e.srv.Listener = &resettingListener{Listener: e.srv.Listener, env: e}
 	e.srv.Start()
 	e.tr = http.DefaultTransport.(*http.Transport).Clone()
+	e.tr.DialContext = e.dial(t)
 	t.Cleanup(func() {
 		e.srv.CloseClientConnections()
 		e.srv.Close()
@@ -83,9 +89,19 @@ func newFaultEnv(t *testing.T, opts ...billmgr.Option) *faultEnv {
 }
 
 func (e *faultEnv) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	form, _ := url.ParseQuery(string(body))
 	e.mu.Lock()
 	inject := e.inject
-	e.inject = nil
+	if e.injectFn != "" && e.injectFn != form.Get("func") {
+		inject = nil
+	}
+	if inject != nil {
+		if e.injectN--; e.injectN <= 0 {
+			e.inject = nil
+		}
+	}
 	e.mu.Unlock()
 	if inject != nil {
 		inject(w, r, e.fake)
@@ -96,9 +112,31 @@ func (e *faultEnv) serve(w http.ResponseWriter, r *http.Request) {
 
 // arm makes the next request that reaches the server meet fault.
 func (e *faultEnv) arm(fault func(w http.ResponseWriter, r *http.Request, next http.Handler)) {
+	e.armFor("", 1, fault)
+}
+
+// armFor makes the next n requests of the function fn meet fault.
+func (e *faultEnv) armFor(fn string, n int, fault func(w http.ResponseWriter, r *http.Request, next http.Handler)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.inject = fault
+	e.inject, e.injectFn, e.injectN = fault, fn, n
+}
+
+// dial dials the server, or a closed port while dialFails is positive: the connection is
+// refused and nothing is sent.
+func (e *faultEnv) dial(t *testing.T) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	refusing := closed.Addr().String()
+	closed.Close()
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if e.dialFails.Add(-1) < 0 {
+			e.dialFails.Add(1)
+			return d.DialContext(ctx, network, addr)
+		}
+		return d.DialContext(ctx, network, refusing)
+	}
 }
 
 // payments counts the client's payments in the fake, with a client of its own.
@@ -223,23 +261,66 @@ func oversized(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	io.WriteString(w, strings.Replace(body, "</doc>", pad, 1))
 }
 
+// noReply runs the call and never answers, until the caller gives up.
+func noReply(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	replyOf(r, next)
+	<-r.Context().Done()
+}
+
+// verdictDropped runs the call and answers its reply without the verdict: the document
+// with its furniture, but neither <ok/> (nor the new id) nor <error>.
+func verdictDropped(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	body := replyOf(r, next)
+	body = regexp.MustCompile(`<ok/>|<ok>[^<]*</ok>|<id>[^<]*</id>`).ReplaceAllString(body, "")
+	w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+	io.WriteString(w, body)
+}
+
+// refusedAmount is the <error> document BILLmanager sends for a value it refuses (the
+// shape of samples/billmgr5_error_value_elid_user_edit.xml).
+const refusedAmount = `<?xml version="1.0" encoding="UTF-8"?>
+<doc lang="en" func="payment.edit" binary="/billmgr" host="https://billing.example.com"><error type="value" object="subaccountamount" lang="en"><param name="object" type="msg" msg="Amount">subaccountamount</param><param name="value">25.00</param><stack><action level="30" user="admin">payment.edit</action></stack><group>The value of the field '__object__' is invalid</group><msg>The value of the field 'Amount' is invalid</msg></error></doc>`
+
 const faultMaxBytes = 256 << 10
+
+// outcome is the class of a failed write (see ErrOutcomeUnknown).
+type outcome int
+
+const (
+	notSent      outcome = iota + 1 // nothing of it went out: safe to send again
+	refused                         // refused as it came (<error>, HTTP 4xx): not applied
+	mayBeApplied                    // wraps ErrOutcomeUnknown: look it up before sending again
+	// notSentOrUnknown is a race of the network: not sent when the transport saw the
+	// connection fail before it read the request body, may have been applied when it saw
+	// it after. Either answer is honest; which one comes depends on timing.
+	notSentOrUnknown
+)
 
 type faultCase struct {
 	name string
-	// The fault, one of: arm serves the next request in place of (or around) the fake;
-	// fake injects it with the fake's own FailNext or DropNext; resets resets that many
-	// new connections before they are read.
-	arm    func(w http.ResponseWriter, r *http.Request, next http.Handler)
-	fake   func(h *billmgrtest.Handler)
-	resets int
-	// Outcomes: whether a read gets through by retrying, how many requests of the write
-	// reach the server, whether the write lands, and the error the failed call returns.
-	readRetried bool
-	writeHits   int
-	writeLands  bool
-	deadline    bool
-	check       func(t *testing.T, err error)
+	// The fault, one or more of: arm serves the next request (or the next armTimes
+	// requests of the function armFn, when set) in place of the fake, or around it; fake
+	// injects it with the fake's own hooks;
+	// resets resets that many new connections before they are read; dialFails refuses that
+	// many dials; cancelled ends the call's context before it starts, deadline 300 ms after.
+	arm                 func(w http.ResponseWriter, r *http.Request, next http.Handler)
+	armFn               string
+	armTimes            int
+	fake                func(h *billmgrtest.Handler)
+	resets, dialFails   int
+	cancelled, deadline bool
+	// The read: whether it gets through (by retrying), and how many of its requests reach
+	// the server. noRead skips it: the fault is no fault to a list.
+	readOK   bool
+	readHits int
+	noRead   bool
+	// The write: how many of its requests reach the server, whether it lands, and the
+	// class of its error.
+	writeHits  int
+	writeLands bool
+	outcome    outcome
+	// check examines the error of the failed call.
+	check func(t *testing.T, err error)
 }
 
 func isHTTPStatus(code int) func(*testing.T, error) {
@@ -278,29 +359,51 @@ func isDeadline(t *testing.T, err error) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
+func isCanceled(t *testing.T, err error) {
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+func isRefusedValue(t *testing.T, err error) {
+	var apiErr *billmgr.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.ErrorIs(t, err, billmgr.ErrInvalid)
+	assert.Equal(t, "subaccountamount", apiErr.Object)
+}
+
 func failNext(status int) func(*billmgrtest.Handler) {
 	return func(h *billmgrtest.Handler) { h.FailNext(1, status) }
 }
 
 var faultCases = []faultCase{
-	{name: "HTTP 502 with an HTML page", fake: failNext(502), readRetried: true, writeHits: 1, check: isHTTPStatus(502)},
-	{name: "HTTP 503 with an HTML page", fake: failNext(503), readRetried: true, writeHits: 1, check: isHTTPStatus(503)},
-	{name: "HTTP 504 with an HTML page", fake: failNext(504), readRetried: true, writeHits: 1, check: isHTTPStatus(504)},
-	{name: "HTTP 503 from a proxy in front", arm: proxyStatus(503), readRetried: true, writeHits: 1, check: isHTTPStatus(503)},
-	{name: "302 to a login page", arm: loginRedirect, writeHits: 1, check: isUnexpected("302")},
-	{name: "connection reset before the request was sent", resets: 1, readRetried: true, writeHits: 0, check: isConnectionFailure},
-	{name: "connection closed after the request was sent", fake: func(h *billmgrtest.Handler) { h.DropNext(1) }, readRetried: true, writeHits: 1, check: isConnectionFailure},
-	{name: "connection reset after the call ran", arm: dropAfterExecuting, readRetried: true, writeHits: 1, writeLands: true, check: isConnectionFailure},
-	{name: "body cut in the middle of an elem", arm: cutInElem, readRetried: true, writeHits: 1, writeLands: true, check: isCutShort},
-	{name: "a reply that never ends", arm: neverEnds, writeHits: 1, writeLands: true, deadline: true, check: isDeadline},
-	{name: "a reply over the size limit", arm: oversized, writeHits: 1, writeLands: true, check: isUnexpected("size limit")},
-	{name: "JSON where XML was asked", arm: plainBody("application/json", `{"doc":{"error":{"$type":"auth"}}}`), writeHits: 1, check: isUnexpected("JSON")},
-	{name: "HTML where XML was asked", arm: plainBody("text/html", "<!DOCTYPE html><html><body><form>Login</form></body></html>"), writeHits: 1, check: isUnexpected("HTML")},
+	{name: "HTTP 502 with an HTML page", fake: failNext(502), readOK: true, readHits: 2, writeHits: 1, outcome: mayBeApplied, check: isHTTPStatus(502)},
+	{name: "HTTP 503 with an HTML page", fake: failNext(503), readOK: true, readHits: 2, writeHits: 1, outcome: mayBeApplied, check: isHTTPStatus(503)},
+	{name: "HTTP 504 with an HTML page", fake: failNext(504), readOK: true, readHits: 2, writeHits: 1, outcome: mayBeApplied, check: isHTTPStatus(504)},
+	{name: "HTTP 503 from a proxy in front", arm: proxyStatus(503), readOK: true, readHits: 2, writeHits: 1, outcome: mayBeApplied, check: isHTTPStatus(503)},
+	{name: "HTTP 429 from a proxy in front", arm: proxyStatus(429), readOK: true, readHits: 2, writeHits: 1, outcome: refused, check: isHTTPStatus(429)},
+	{name: "HTTP 403 from a firewall in front", arm: proxyStatus(403), readHits: 1, writeHits: 1, outcome: refused, check: isHTTPStatus(403)},
+	{name: "302 to a login page", arm: loginRedirect, readHits: 1, writeHits: 1, outcome: mayBeApplied, check: isUnexpected("302")},
+	{name: "connection refused", dialFails: 1, readOK: true, readHits: 1, writeHits: 0, outcome: notSent, check: isConnectionFailure},
+	{name: "connection reset before the server read the request", resets: 1, readOK: true, readHits: 1, writeHits: 0, outcome: notSentOrUnknown, check: isConnectionFailure},
+	{name: "connection closed after the request was sent", fake: func(h *billmgrtest.Handler) { h.DropNext(1) }, readOK: true, readHits: 2, writeHits: 1, outcome: mayBeApplied, check: isConnectionFailure},
+	{name: "connection reset after the call ran", arm: dropAfterExecuting, readOK: true, readHits: 2, writeHits: 1, writeLands: true, outcome: mayBeApplied, check: isConnectionFailure},
+	{name: "body cut in the middle of an elem", arm: cutInElem, readOK: true, readHits: 2, writeHits: 1, writeLands: true, outcome: mayBeApplied, check: isCutShort},
+	{name: "no reply before the deadline", arm: noReply, deadline: true, readHits: 1, writeHits: 1, writeLands: true, outcome: mayBeApplied, check: isDeadline},
+	{name: "a reply that never ends", arm: neverEnds, deadline: true, readHits: 1, writeHits: 1, writeLands: true, outcome: mayBeApplied, check: isDeadline},
+	{name: "a reply over the size limit", arm: oversized, readHits: 1, writeHits: 1, writeLands: true, outcome: mayBeApplied, check: isUnexpected("size limit")},
+	{name: "JSON where XML was asked", arm: plainBody("application/json", `{"doc":{"error":{"$type":"auth"}}}`), readHits: 1, writeHits: 1, outcome: mayBeApplied, check: isUnexpected("JSON")},
+	{name: "HTML where XML was asked", arm: plainBody("text/html", "<!DOCTYPE html><html><body><form>Login</form></body></html>"), readHits: 1, writeHits: 1, outcome: mayBeApplied, check: isUnexpected("HTML")},
+	{name: "a document with neither ok nor error", arm: verdictDropped, noRead: true, writeHits: 1, writeLands: true, outcome: mayBeApplied, check: isUnexpected("neither <ok/> nor <error>")},
+	{name: "an error document", arm: plainBody("text/xml; charset=UTF-8", refusedAmount), readHits: 1, writeHits: 1, outcome: refused, check: isRefusedValue},
+	{name: "session expired and a login refused with 503", fake: func(h *billmgrtest.Handler) { h.ExpireSessions() }, armFn: "auth", arm: proxyStatus(503), readOK: true, readHits: 2, writeHits: 2, writeLands: true},
+	{name: "session expired and every login refused with 503", fake: func(h *billmgrtest.Handler) { h.ExpireSessions() }, armFn: "auth", armTimes: 3, arm: proxyStatus(503), readHits: 1, writeHits: 1, outcome: notSent, check: isHTTPStatus(503)},
+	{name: "context ended before sending", cancelled: true, readHits: 0, writeHits: 0, outcome: notSent, check: isCanceled},
 }
 
 func TestFaults(t *testing.T) {
 	for _, fc := range faultCases {
-		t.Run(fc.name+"/read", func(t *testing.T) { testFaultRead(t, fc) })
+		if !fc.noRead {
+			t.Run(fc.name+"/read", func(t *testing.T) { testFaultRead(t, fc) })
+		}
 		t.Run(fc.name+"/write", func(t *testing.T) { testFaultWrite(t, fc) })
 	}
 }
@@ -308,19 +411,23 @@ func TestFaults(t *testing.T) {
 // start arms the fault and returns the context of the call under test.
 func (e *faultEnv) start(t *testing.T, fc faultCase) context.Context {
 	t.Helper()
-	e.tr.CloseIdleConnections() // a reset must meet a new connection
+	e.tr.CloseIdleConnections() // a reset or a refused dial must meet a new connection
 	e.resets.Store(int64(fc.resets))
+	e.dialFails.Store(int64(fc.dialFails))
 	if fc.arm != nil {
-		e.arm(fc.arm)
+		e.armFor(fc.armFn, max(fc.armTimes, 1), fc.arm)
 	}
 	if fc.fake != nil {
 		fc.fake(e.fake)
 	}
-	if !fc.deadline {
-		return context.Background()
+	ctx, cancel := context.WithCancel(context.Background())
+	if fc.deadline {
+		ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	t.Cleanup(cancel)
+	if fc.cancelled {
+		cancel()
+	}
 	return ctx
 }
 
@@ -328,16 +435,15 @@ func testFaultRead(t *testing.T, fc faultCase) {
 	e := newFaultEnv(t, billmgr.WithMaxResponseBytes(faultMaxBytes))
 	before := e.wire.hits("account.payment")
 	page, err := e.c.Payments.List(e.start(t, fc), e.account, nil)
-	hits := e.wire.hits("account.payment") - before
-	if fc.readRetried {
+	assert.Equal(t, fc.readHits, e.wire.hits("account.payment")-before, "requests of the read that reached the server")
+	if fc.readOK {
 		require.NoError(t, err)
 		assert.Len(t, page.Items, 3)
-		assert.Equal(t, 2-fc.resets, hits, "the faulted read and its retry")
 	} else {
 		require.Error(t, err)
 		fc.check(t, err)
-		assert.Equal(t, 1, hits, "a fault that repeats is not retried")
 		assert.True(t, strings.HasPrefix(err.Error(), "billmgr: account.payment: "), err.Error())
+		assert.NotErrorIs(t, err, billmgr.ErrOutcomeUnknown, "a read changes nothing")
 	}
 	e.assertNoLeak(t, err)
 }
@@ -347,18 +453,37 @@ func testFaultWrite(t *testing.T, fc faultCase) {
 	before, accepted := e.payments(t), e.accepted.Load()
 	hits := e.wire.hits("payment.edit")
 	_, err := e.c.Payments.Create(e.start(t, fc), e.account, &billmgr.PaymentParams{SubaccountAmount: billmgr.MustDecimal("25.00")})
+	if fc.outcome == 0 { // the fault is one the write gets through
+		require.NoError(t, err)
+		assert.Equal(t, fc.writeHits, e.wire.hits("payment.edit")-hits)
+		assert.Equal(t, before+1, e.payments(t), "payments in the fake")
+		e.assertNoLeak(t, nil)
+		return
+	}
 	require.Error(t, err)
 	fc.check(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), "billmgr: payment.edit: "), err.Error())
 	assert.Equal(t, fc.writeHits, e.wire.hits("payment.edit")-hits, "the write reaches the server at most once")
-	if fc.resets > 0 {
-		assert.EqualValues(t, 1, e.accepted.Load()-accepted, "the write is not tried on a second connection")
+	if fc.resets > 0 || fc.dialFails > 0 {
+		assert.EqualValues(t, fc.resets, e.accepted.Load()-accepted, "the write is not tried on a second connection")
 	}
-	landed := 0
-	if fc.writeLands {
-		landed = 1
+	landed := e.payments(t) - before
+	assert.Equal(t, map[bool]int{true: 1}[fc.writeLands], landed, "payments in the fake")
+	switch fc.outcome {
+	case mayBeApplied:
+		assert.ErrorIs(t, err, billmgr.ErrOutcomeUnknown, "the write may have been applied")
+	case refused:
+		var he *billmgr.HTTPError
+		assert.True(t, errors.As(err, new(*billmgr.Error)) || errors.As(err, &he) && he.StatusCode/100 == 4, "a refusal")
+		assert.NotErrorIs(t, err, billmgr.ErrOutcomeUnknown)
+	case notSent:
+		assert.NotErrorIs(t, err, billmgr.ErrOutcomeUnknown)
+	case notSentOrUnknown:
+		t.Logf("outcome unknown: %v", errors.Is(err, billmgr.ErrOutcomeUnknown))
 	}
-	assert.Equal(t, before+landed, e.payments(t), "payments in the fake")
+	if landed > 0 {
+		assert.ErrorIs(t, err, billmgr.ErrOutcomeUnknown, "a write that landed must never look unapplied")
+	}
 	e.assertNoLeak(t, err)
 }
 

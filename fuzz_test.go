@@ -194,10 +194,10 @@ func referenceDecode(data []byte) (*Node, error) {
 			}
 			n := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			if len(stack) == 1 && n.Name == "tparams" {
+			if n.Name == "tparams" { // at any depth: a nested document echoes too
 				for _, c := range n.Children {
-					if refEchoedSecrets[c.Name] {
-						c.Text, c.Children = redacted, nil
+					if refSecretParam(c.Name) {
+						c.Text, c.Attrs, c.Children = redacted, nil, nil
 					}
 				}
 			}
@@ -215,6 +215,12 @@ func referenceDecode(data []byte) (*Node, error) {
 const refMaxDepth = 64
 
 var refEchoedSecrets = map[string]bool{"auth": true, "authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true}
+
+// refSecretParam: the names above, and every name that says password.
+func refSecretParam(name string) bool {
+	lower := strings.ToLower(name)
+	return refEchoedSecrets[name] || strings.Contains(lower, "passw") || strings.Contains(lower, "pwd") || strings.Contains(lower, "secret")
+}
 
 func refName(n xml.Name) string {
 	if n.Space == "" {

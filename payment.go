@@ -148,7 +148,8 @@ func (s *PaymentsService) Get(ctx context.Context, accountID, paymentID int64) (
 }
 
 // Create adds a payment to client accountID and returns its id. The server gives a new
-// payment the status PaymentNew; SetPaid credits it.
+// payment the status PaymentNew; SetPaid credits it. After an error that wraps
+// ErrOutcomeUnknown the payment may exist: look for it (List) before creating another.
 //
 // API: payment.edit
 func (s *PaymentsService) Create(ctx context.Context, accountID int64, p *PaymentParams) (int64, error) {
@@ -163,7 +164,8 @@ func (s *PaymentsService) Update(ctx context.Context, accountID, paymentID int64
 }
 
 // SetPaid credits the payments to their clients' accounts: each gets the status
-// PaymentCredited and its amount is added to the balance.
+// PaymentCredited and its amount is added to the balance. After an error that wraps
+// ErrOutcomeUnknown they may be credited: check their status (List, History) first.
 //
 // API: payment.setpaid
 func (s *PaymentsService) SetPaid(ctx context.Context, ids ...int64) error {
@@ -178,7 +180,8 @@ func (s *PaymentsService) Send(ctx context.Context, ids ...int64) error {
 }
 
 // Delete deletes the payments. Only unpaid payments can be deleted: the server refuses a
-// credited one with a value error on status (ErrInvalid).
+// credited one with a value error on status (ErrInvalid). After an error that wraps
+// ErrOutcomeUnknown they may be gone: list them before trying again.
 //
 // API: payment.delete
 func (s *PaymentsService) Delete(ctx context.Context, ids ...int64) error {
@@ -275,9 +278,10 @@ type RefundParams struct {
 // PaymentRefunded. It returns the id of the refund payment when the reply names one, and 0
 // otherwise.
 //
-// A refund moves money: it is sent exactly once and never retried. When it fails without
-// an answer (a timeout, a cut connection), the refund may or may not have happened: check
-// List or History before trying again.
+// A refund moves money: it is sent exactly once and never retried. When it fails with an
+// error that wraps ErrOutcomeUnknown (a timeout, a cut connection, a reply without a
+// verdict), the refund may or may not have happened: check List or History before trying
+// again.
 //
 // API: payment.refund
 func (s *PaymentsService) Refund(ctx context.Context, accountID, paymentID int64, p *RefundParams) (int64, error) {
@@ -531,7 +535,8 @@ type AddedPayment struct {
 // payment module: PaymentInPay), and the administrator's lists show it as initiated.
 //
 // When the payment was created but the page in the reply is not a URL, Add returns the
-// payment's id with an error wrapping ErrUnexpectedResponse.
+// payment's id with an error wrapping ErrUnexpectedResponse. After an error that wraps
+// ErrOutcomeUnknown the payment may exist: look for it (List) before adding another.
 //
 // API: payment.add
 func (s *PaymentsService) Add(ctx context.Context, p *PaymentAddParams) (*AddedPayment, error) {

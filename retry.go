@@ -10,7 +10,15 @@ import (
 
 // RetryPolicy says how calls that change nothing (lists, views, history) are retried after
 // a connection failure or an HTTP 429, 502, 503 or 504. Calls that change state are never
-// retried, whatever the policy.
+// sent twice, whatever the policy; only their login, when it fails, is tried again, since
+// nothing of the call went out. A certificate that fails verification is never retried.
+//
+// The policy bounds one call as a whole, logins included: a try is one request, preceded
+// by a login when the client has no session (WithSession), and a failed login is a failed
+// try. With a login answering 503, a read makes MaxAttempts logins, not MaxAttempts for
+// each of its tries. Concurrent calls share one login; each call counts the logins it
+// waited for as its own tries. Besides its tries, a call refused with an auth error logs in
+// once more and is sent once more (the server refused it unexecuted).
 type RetryPolicy struct {
 	// MaxAttempts is the number of tries including the first; 1 turns retries off.
 	MaxAttempts int
@@ -50,7 +58,9 @@ func (p RetryPolicy) backoff(attempt int, err error) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-// retryable reports whether a read that failed with err may be sent again.
+// retryable reports whether a try that failed with err is worth another: a failure of the
+// connection, or an HTTP 429, 502, 503 or 504. A failed certificate verification is not a
+// transportError, and is never retried.
 func retryable(err error) bool {
 	var he *HTTPError
 	if errors.As(err, &he) {

@@ -3,20 +3,25 @@ package billmgr_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -248,4 +253,103 @@ func TestTLSRefusalSendsNothing(t *testing.T) {
 	_, err = c.Call(context.Background(), "whoami", nil)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, seen.Load())
+}
+
+// TestTLSVerificationFailureIsNotRetried: a certificate that fails verification (an unknown
+// authority, another name, expired, not the pinned key) fails the call at the first
+// handshake, with authinfo and with a session login alike: retrying cannot help. The error
+// wraps ErrUntrustedCertificate and says what to do; a write says it was not sent.
+func TestTLSVerificationFailureIsNotRetried(t *testing.T) {
+	localhost := net.IPv4(127, 0, 0, 1)
+	good, goodPool := testCertificate(t, localhost, time.Now().Add(time.Hour))
+	otherName, otherNamePool := testCertificate(t, net.IPv4(127, 0, 0, 2), time.Now().Add(time.Hour))
+	expired, expiredPool := testCertificate(t, localhost, time.Now().Add(-time.Hour))
+	wrongPin := sha256.Sum256([]byte("another key"))
+	for _, tt := range []struct {
+		name string
+		cert tls.Certificate
+		opt  billmgr.Option
+	}{
+		{"unknown authority", good, billmgr.WithUserAgent("billmgr-test")},
+		{"another name", otherName, billmgr.WithRootCAs(otherNamePool)},
+		{"expired", expired, billmgr.WithRootCAs(expiredPool)},
+		{"pin mismatch", good, billmgr.WithPinnedCertificate(hex.EncodeToString(wrongPin[:]))},
+	} {
+		for _, auth := range []billmgr.Option{billmgr.WithAuthInfo("admin", "tls-secret"), billmgr.WithSession("admin", "tls-secret")} {
+			var hellos atomic.Int32
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				t.Error("a request reached a server that failed verification")
+			}))
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+			srv.TLS = &tls.Config{Certificates: []tls.Certificate{tt.cert}, GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
+				hellos.Add(1)
+				return nil, nil
+			}}
+			srv.StartTLS()
+			c, err := billmgr.NewClient(srv.URL, auth, tt.opt,
+				billmgr.WithRetry(billmgr.RetryPolicy{MaxAttempts: 4, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			require.NoError(t, err)
+			_, err = c.Payments.List(context.Background(), 5, nil)
+			require.ErrorIs(t, err, billmgr.ErrUntrustedCertificate, tt.name)
+			assert.ErrorContains(t, err, "WithRootCAs or WithPinnedCertificate", tt.name)
+			assert.EqualValues(t, 1, hellos.Load(), "%s: handshakes of one read", tt.name)
+
+			_, err = c.Payments.Create(context.Background(), 5, &billmgr.PaymentParams{SubaccountAmount: billmgr.MustDecimal("1.00")})
+			require.ErrorIs(t, err, billmgr.ErrUntrustedCertificate, tt.name)
+			assert.NotErrorIs(t, err, billmgr.ErrOutcomeUnknown, "%s: nothing was sent", tt.name)
+			assert.Empty(t, secretsLeak([]string{"tls-secret"}, errorTexts(err)...))
+			srv.Close()
+		}
+	}
+	// The same server is trusted with its CA.
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `<doc><ok/></doc>`) }))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{good}}
+	srv.StartTLS()
+	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo("admin", "tls-secret"), billmgr.WithRootCAs(goodPool))
+	require.NoError(t, err)
+	_, err = c.Call(context.Background(), "whoami", nil)
+	require.NoError(t, err)
+}
+
+// TestEchoedSecretsAreRedactedInNestedDocuments: a form that called another one carries
+// the inner reply as a nested <doc> with a <tparams> of its own (the recorded
+// payment.add.method reply); the credentials and passwords echoed there are redacted too.
+func TestEchoedSecretsAreRedactedInNestedDocuments(t *testing.T) {
+	sample, err := os.ReadFile("testdata/samples/billmgr6_form_payment_add_method_submitted_extok_internal.xml")
+	require.NoError(t, err)
+	echo := "<tparams>\n      <auth>SESSION-99ff</auth>\n      <authinfo>admin:nested-secret</authinfo>\n      <passwd>nested-secret</passwd>\n      <deeper><tparams><key>login-key-1</key></tparams></deeper>"
+	body := strings.Replace(string(sample), "<tparams>", echo, 1) // the first is the nested document's
+	require.Contains(t, body, "<doc lang=\"ru\" func=\"payment.add.method\" binary=\"/billmgr\" host=\"https://192.168.40.4\" themename=\"dragon\" features")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo("admin", "client-secret"))
+	require.NoError(t, err)
+	doc, err := c.Call(context.Background(), "payment.add.method", url.Values{"amount": {"10.00"}, "sok": {"ok"}})
+	require.NoError(t, err)
+	assert.True(t, doc.OK())
+	nested := doc.Child("doc").Child("tparams")
+	require.NotNil(t, nested)
+	for _, name := range []string{"auth", "authinfo", "passwd"} {
+		assert.Equal(t, "[REDACTED]", nested.Value(name), name)
+	}
+	assert.Equal(t, "10.00", nested.Value("amount"), "the rest of the echo stays")
+	assert.Equal(t, "[REDACTED]", nested.Child("deeper").Child("tparams").Value("key"))
+	assert.Empty(t, secretsLeak([]string{"SESSION-99ff", "nested-secret", "login-key-1"}, fmt.Sprintf("%#v", treeText(&doc.Node))))
+}
+
+// treeText is every name, attribute and text of the tree under n.
+func treeText(n *billmgr.Node) string {
+	var b strings.Builder
+	b.WriteString(n.Name + " " + n.Text)
+	for _, a := range n.Attrs {
+		b.WriteString(" " + a.Name + "=" + a.Value)
+	}
+	for _, c := range n.Children {
+		b.WriteString("\n" + treeText(c))
+	}
+	return b.String()
 }

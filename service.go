@@ -97,16 +97,30 @@ func (c *Client) view(ctx context.Context, fn string, params url.Values, v any) 
 	return nil
 }
 
-// submit sends a form with sok=ok. It changes state and is sent once.
+// submit sends a form with sok=ok. It changes state and is sent once; the reply must say
+// it was applied (<ok/>).
 func (c *Client) submit(ctx context.Context, fn string, params url.Values) (*Doc, error) {
+	doc, err := c.sendForm(ctx, fn, params)
+	if err != nil {
+		return nil, err
+	}
+	if err := applied(fn, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// sendForm sends a form with sok=ok and returns the reply, whatever it says.
+func (c *Client) sendForm(ctx context.Context, fn string, params url.Values) (*Doc, error) {
 	params = withIDs(params, 0, "")
 	params.Set("sok", "ok")
 	return c.document(ctx, &request{fn: fn, params: params})
 }
 
-// create submits a form and returns the id of the new object.
+// create submits a form and returns the id of the new object. The reply must carry <ok/>
+// or the new id.
 func (c *Client) create(ctx context.Context, fn string, params url.Values) (int64, error) {
-	doc, err := c.submit(ctx, fn, params)
+	doc, err := c.sendForm(ctx, fn, params)
 	if err != nil {
 		return 0, err
 	}
@@ -114,20 +128,40 @@ func (c *Client) create(ctx context.Context, fn string, params url.Values) (int6
 }
 
 // act runs a group action (delete, suspend, setpaid, …) on ids, under parent plid when it
-// is not 0. It changes state and is sent once.
+// is not 0. It changes state and is sent once; the reply must say it was applied (<ok/>).
 func (c *Client) act(ctx context.Context, fn string, plid int64, ids []int64) error {
 	elid, err := joinIDs(fn, ids)
 	if err != nil {
 		return err
 	}
-	_, err = c.document(ctx, &request{fn: fn, params: withIDs(nil, plid, elid)})
-	return err
+	doc, err := c.document(ctx, &request{fn: fn, params: withIDs(nil, plid, elid)})
+	if err != nil {
+		return err
+	}
+	return applied(fn, doc)
+}
+
+// applied checks that the reply to a call that changes state says it was applied: <ok/>.
+// A document with neither <ok/> nor <error> (which came back as *Error already) is no
+// verdict: the call may or may not have been applied.
+func applied(fn string, doc *Doc) error {
+	if doc.OK() {
+		return nil
+	}
+	return noVerdict(fn)
+}
+
+func noVerdict(fn string) error {
+	return fmt.Errorf("billmgr: %s: %w: the reply carries neither <ok/> nor <error> (%w)", fn, ErrUnexpectedResponse, ErrOutcomeUnknown)
 }
 
 // errNoID is returned when a create succeeded but the reply names no new object.
 var errNoID = errors.New("the server reported success but sent no id of the new object")
 
-// createdID reads the id of a new object from <id>, or from an <x.id> element.
+// createdID reads the id of a new object from <id>, or from an <x.id> element. A reply
+// with neither an id nor <ok/> is no verdict. With <ok/> but no id (errNoID) or an id that
+// is not a number, the object was created but which one is unknown: the error wraps
+// ErrOutcomeUnknown too, so that the caller looks it up instead of creating another.
 func createdID(fn string, doc *Doc) (int64, error) {
 	raw := doc.Value("id")
 	if raw == "" {
@@ -138,14 +172,23 @@ func createdID(fn string, doc *Doc) (int64, error) {
 			}
 		}
 	}
-	if raw == "" {
-		return 0, fmt.Errorf("billmgr: %s: %w", fn, errNoID)
+	switch {
+	case raw == "" && !doc.OK():
+		return 0, noVerdict(fn)
+	case raw == "":
+		return 0, fmt.Errorf("billmgr: %s: %w (%w)", fn, errNoID, ErrOutcomeUnknown)
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("billmgr: %s: %w: new id %q is not a number", fn, ErrUnexpectedResponse, raw)
+		return 0, badID(fn, "new id", raw)
 	}
 	return id, nil
+}
+
+// badID is the error of a reply whose id (named what) is not a number. The call was
+// applied, or may have been: which object it made is unknown.
+func badID(fn, what, raw string) error {
+	return fmt.Errorf("billmgr: %s: %w: %s %q is not a number (%w)", fn, ErrUnexpectedResponse, what, raw, ErrOutcomeUnknown)
 }
 
 // Ptr returns a pointer to v, for the optional fields of params structs:

@@ -2,6 +2,7 @@ package billmgr
 
 import (
 	"context"
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -214,8 +215,10 @@ func TestCreatedID(t *testing.T) {
 	}{
 		{`<doc><ok/><id>42</id></doc>`, 42, ""},
 		{`<doc><ok/><payment.id>43</payment.id></doc>`, 43, ""},
+		{`<doc><id>44</id></doc>`, 44, ""}, // the new id is a verdict too
 		{`<doc><ok/></doc>`, 0, "no id"},
 		{`<doc><ok/><id>abc</id></doc>`, 0, "not a number"},
+		{`<doc><tparams><func>x.edit</func></tparams></doc>`, 0, "neither <ok/> nor <error>"},
 	}
 	for _, tt := range tests {
 		doc, err := decodeDoc(strings.NewReader(tt.body), nil)
@@ -223,6 +226,7 @@ func TestCreatedID(t *testing.T) {
 		id, err := createdID("x.edit", doc)
 		if tt.err != "" {
 			assert.ErrorContains(t, err, tt.err)
+			assert.ErrorIs(t, err, ErrOutcomeUnknown, "created, or may have been, but which object is unknown")
 			continue
 		}
 		require.NoError(t, err)
@@ -237,4 +241,45 @@ func TestSubmitSendsSokOnce(t *testing.T) {
 	require.Error(t, err)
 	require.Len(t, s.requests(), 1)
 	assert.Equal(t, url.Values{"func": {"payment.edit"}, "plid": {"3"}, "sok": {"ok"}}, functionParams(s.last(t)))
+}
+
+// noVerdictDoc is a reply with the furniture of a real one but neither <ok/> nor <error>.
+const noVerdictDoc = `<?xml version="1.0" encoding="UTF-8"?>
+<doc lang="en" func="payment.setpaid" binary="/billmgr" host="https://billing.example.com" themename="dragon" localdir="default/"><tparams><elid>1</elid><func>payment.setpaid</func><out>xml</out></tparams><saved_filters/><links/></doc>`
+
+// TestEveryWriteWithoutAVerdictMayHaveBeenApplied walks every method of every service: each
+// one that changes state (the ones a WithDryRun client does not send) fails on a reply with
+// neither <ok/> nor <error>, with an error that wraps ErrUnexpectedResponse and
+// ErrOutcomeUnknown, and succeeds on <ok/>.
+func TestEveryWriteWithoutAVerdictMayHaveBeenApplied(t *testing.T) {
+	t.Parallel()
+	dry, _ := newStub(t, []stubReply{xmlReply([]byte(noVerdictDoc))}, WithDryRun(func(string, url.Values) {}))
+	c, s := newStub(t, []stubReply{xmlReply([]byte(noVerdictDoc))})
+	writes := 0
+	for i, m := range serviceMethods(c) {
+		if err := invoke(serviceMethods(dry)[i], validArgs(t, m)); !errors.Is(err, ErrDryRun) {
+			continue // a read
+		}
+		writes++
+		sent := len(s.requests())
+		err := invoke(m, validArgs(t, m))
+		require.Len(t, s.requests(), sent+1, m.name)
+		if m.name == "Accounts.LoginURL" { // account.su: its <ok type="url"> is the result itself
+			assert.ErrorIs(t, err, ErrUnexpectedResponse, m.name)
+			continue
+		}
+		assert.ErrorIs(t, err, ErrUnexpectedResponse, m.name)
+		assert.ErrorIs(t, err, ErrOutcomeUnknown, m.name)
+		assert.ErrorContains(t, err, "neither <ok/> nor <error>", m.name)
+	}
+	assert.Greater(t, writes, 40, "the write methods found")
+
+	ok, _ := newStub(t, []stubReply{xmlReply([]byte(`<doc><ok/><id>1</id><user.id>1</user.id></doc>`))})
+	for _, name := range []string{"Payments.SetPaid", "Payments.Delete", "Accounts.Delete", "Accounts.Update", "Payments.Create"} {
+		for _, m := range serviceMethods(ok) {
+			if m.name == name {
+				assert.NoError(t, invoke(m, validArgs(t, m)), name)
+			}
+		}
+	}
 }

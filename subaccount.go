@@ -123,7 +123,8 @@ func (s *SubaccountsService) Resume(ctx context.Context, ids ...int64) error {
 
 // Refund withdraws p.Amount from personal account subaccountID of client accountID, lowering
 // its balance. The server refuses more than the balance with a value(amount) error. A nil,
-// zero or negative amount is refused before anything is sent.
+// zero or negative amount is refused before anything is sent. After an error that wraps
+// ErrOutcomeUnknown the money may be gone: check the balance (List) before trying again.
 //
 // API: subaccount.refund
 func (s *SubaccountsService) Refund(ctx context.Context, accountID, subaccountID int64, p *SubaccountRefundParams) error {

@@ -43,6 +43,9 @@ func execute(ctx context.Context, lookupEnv func(string) (string, bool), args []
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if a.cancel != nil {
+		a.cancel()
+	}
 	if ferr := a.out.Flush(); err == nil && ferr != nil {
 		err = &runError{ferr}
 	}
@@ -62,6 +65,9 @@ type app struct {
 
 	dryRequest *dryRequest // the write a --dry-run client did not send
 
+	untimed *cobra.Command     // the one command --timeout does not limit: fake serves until stopped
+	cancel  context.CancelFunc // ends the --timeout context
+
 	stdinTaken string          // what consumed stdin already, for a clear conflict error
 	warned     bool            // the --password warning was printed
 	cached     *billmgr.Client // built on first use
@@ -77,7 +83,12 @@ type globals struct {
 	insecure            bool
 	output              string
 	debug               bool
+	timeout             time.Duration
 }
+
+// defaultTimeout bounds a command that calls the API, every request and retry of it
+// included (--timeout): generous for a walk of a long list, short of hanging a script.
+const defaultTimeout = 5 * time.Minute
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -89,12 +100,15 @@ accounts (subaccounts), discounts, expenses, tax rules and currency rates.
 Configuration comes from flags or the environment: --url/BILLMGR_URL, --user/BILLMGR_USER,
 and the password from BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWORD.
 
+Every command that calls the API gives up after --timeout (5m by default; 0 for no
+limit), all of its requests and retries included.
+
 Exit codes: 0 success, 1 the server refused the call (an API error), 2 usage (bad flags,
 arguments or configuration), 3 network or protocol failure.`,
 		Version:           billmgr.Version,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.checkGlobals(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.prepare(cmd) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	f := root.PersistentFlags()
@@ -112,6 +126,7 @@ arguments or configuration), 3 network or protocol failure.`,
 	f.StringVarP(&a.g.output, "output", "o", "", "output format: table, json, jsonl, csv or ids (default table on a terminal, json otherwise)")
 	f.BoolVar(&a.g.debug, "debug", false, "log every call on stderr (secrets redacted)")
 	f.BoolVar(&a.dryRun, "dry-run", false, "for a write: print the request (function and parameters, secrets redacted) and send nothing")
+	f.DurationVar(&a.g.timeout, "timeout", defaultTimeout, "give up the command after this `duration`, every request and retry included (e.g. 30s, 10m; 0 for no limit)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formatNames(), cobra.ShellCompDirectiveNoFileComp))
 	_ = root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"en", "ru"}, cobra.ShellCompDirectiveNoFileComp))
 
@@ -124,10 +139,24 @@ arguments or configuration), 3 network or protocol failure.`,
 		a.taxRulesCommand(),
 		a.currencyRatesCommand(),
 		a.callCommand(),
-		a.fakeCommand(),
 	)
+	a.untimed = a.fakeCommand()
+	root.AddCommand(a.untimed)
 	a.markRunErrors(root)
 	return root
+}
+
+// prepare checks the global flags and starts the --timeout of the command cmd.
+func (a *app) prepare(cmd *cobra.Command) error {
+	if err := a.checkGlobals(cmd); err != nil {
+		return err
+	}
+	if a.g.timeout > 0 && cmd != a.untimed {
+		ctx, cancel := context.WithTimeout(cmd.Context(), a.g.timeout)
+		a.cancel = cancel
+		cmd.SetContext(ctx)
+	}
+	return nil
 }
 
 // checkGlobals validates the global flags for the command cmd.
@@ -137,6 +166,9 @@ func (a *app) checkGlobals(cmd *cobra.Command) error {
 	}
 	if a.dryRun && cmd.Annotations[dryRunAnnotation] == "" {
 		return usageErr("--dry-run: %s changes nothing; --dry-run applies to commands that write", cmd.CommandPath())
+	}
+	if a.g.timeout < 0 {
+		return usageErr("--timeout %v: want a positive duration, or 0 for no limit", a.g.timeout)
 	}
 	return nil
 }
@@ -374,11 +406,28 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 		return exitAPI
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(a.stderr, "error: interrupted")
-		return exitFailure
 	default:
 		fmt.Fprintf(a.stderr, "error: %v\n", err)
-		return exitFailure
 	}
+	for _, hint := range a.hints(err) {
+		fmt.Fprintln(a.stderr, "hint: "+hint)
+	}
+	return exitFailure
+}
+
+// hints say what to do after a network or protocol failure.
+func (a *app) hints(err error) []string {
+	var hints []string
+	if errors.Is(err, billmgr.ErrUntrustedCertificate) {
+		hints = append(hints, "the server's certificate is not trusted: pass its CA (or the panel's self-signed certificate) with --ca-file FILE, or the SHA-256 of its key with --pin-sha256 HEX")
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		hints = append(hints, fmt.Sprintf("--timeout %v ran out; raise it, or --timeout 0 for no limit", a.g.timeout))
+	}
+	if errors.Is(err, billmgr.ErrOutcomeUnknown) {
+		hints = append(hints, "the server may have applied the call: look the object up (list, get) before running it again")
+	}
+	return hints
 }
 
 // describeAPIError reads like "value(amount): The amount exceeds the payment": the type,

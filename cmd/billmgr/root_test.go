@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -282,4 +285,70 @@ func TestUpdateChangesOnlyTheFlagsGiven(t *testing.T) {
 	assert.Equal(t, "second", got["description"])
 	assert.Equal(t, "keep me", got["note"])
 	assert.Equal(t, "12.34", got["subaccountamount"])
+}
+
+func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	f.SetDelay(3 * time.Second)
+	start := time.Now()
+	r := f.run(t, "--timeout", "200ms", "accounts", "list")
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "context deadline exceeded")
+	assert.Contains(t, r.stderr, "hint: --timeout 200ms ran out; raise it, or --timeout 0 for no limit")
+
+	w := f.run(t, "--timeout", "200ms", "payments", "setpaid", "1")
+	assert.Equal(t, exitFailure, w.code)
+	assert.Contains(t, w.stderr, "hint: the server may have applied the call: look the object up (list, get) before running it again")
+
+	f.SetDelay(300 * time.Millisecond)
+	ok := f.run(t, "--timeout", "0", "accounts", "list", "-o", "ids")
+	assert.Equal(t, exitOK, ok.code, ok.stderr)
+
+	bad := f.run(t, "--timeout", "-1s", "accounts", "list")
+	assert.Equal(t, exitUsage, bad.code)
+	assert.Contains(t, bad.stderr, "--timeout -1s")
+
+	help := f.run(t, "--help")
+	assert.Contains(t, help.stdout, "--timeout duration")
+	assert.Contains(t, help.stdout, "(default 5m0s)")
+}
+
+// TestTimeoutDoesNotStopTheFake: billmgr fake serves until it is stopped, whatever
+// --timeout says.
+func TestTimeoutDoesNotStopTheFake(t *testing.T) {
+	t.Parallel()
+	ctx, stop := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer stop()
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	code := execute(ctx, func(string) (string, bool) { return "", false }, []string{"--timeout", "50ms", "fake"}, strings.NewReader(""), &stdout, &stderr)
+	assert.GreaterOrEqual(t, time.Since(start), 450*time.Millisecond, stderr.String())
+	assert.Contains(t, stdout.String(), "BILLmanager fake running")
+	assert.Equal(t, exitOK, code, stderr.String())
+}
+
+func TestUntrustedCertificateSaysWhichFlagsTrustIt(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	env := maps.Clone(f.env)
+	env["BILLMGR_URL"] = srv.URL
+	r := runWith(t, env, "", "accounts", "list")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "certificate signed by unknown authority")
+	assert.Contains(t, r.stderr, "hint: the server's certificate is not trusted: pass its CA (or the panel's self-signed certificate) with --ca-file FILE, or the SHA-256 of its key with --pin-sha256 HEX")
+}
+
+func TestCallDryRunRedactsEveryPassword(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	r := f.run(t, "call", "usrparam", "new_password=n3w-Secret", "old_pwd=0ld-Secret", "name=kept", "--dry-run", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.JSONEq(t, `{"func":"usrparam","params":{"new_password":"[REDACTED]","old_pwd":"[REDACTED]","name":"kept"}}`, r.stdout)
+	assert.NotContains(t, r.stdout, "Secret")
 }
