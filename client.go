@@ -726,6 +726,9 @@ func (cr *credentials) redactAPIError(e *Error, extra ...string) {
 	for k, v := range e.Params {
 		e.Params[k] = cr.redact(v, extra...)
 	}
+	for k, v := range e.Attrs {
+		e.Attrs[k] = cr.redact(v, extra...)
+	}
 }
 
 // secretParam reports whether a parameter carries a secret by its name: the credentials,
