@@ -1,6 +1,6 @@
 module github.com/go-billmgr/billmgr
 
-go 1.23
+go 1.23.0
 
 require (
 	github.com/google/go-querystring v1.2.0
@@ -9,6 +9,7 @@ require (
 	github.com/spf13/pflag v1.0.9
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
+	golang.org/x/text v0.28.0
 )
 
 require (
