@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -360,7 +361,7 @@ func idOrEmpty(id int64) string {
 	if id == 0 {
 		return ""
 	}
-	return idText(id)
+	return strconv.FormatInt(id, 10)
 }
 
 // printSummary writes the counts, and the lines left for a person, on stderr.
