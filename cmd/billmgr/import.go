@@ -205,7 +205,7 @@ func readStatementFile(file string, o *importOptions) ([]statementLine, error) {
 	default:
 		return nil, usageErr("--format %q: want auto, csv or 1c", so.format)
 	}
-	if encodings[so.encoding] == nil {
+	if _, ok := encodings[so.encoding]; !ok {
 		return nil, usageErr("--encoding %q: want one of %s", so.encoding, strings.Join(encodingNames(), ", "))
 	}
 	if d := []rune(o.delimiter); len(d) > 1 || (len(d) == 1 && (d[0] == '"' || d[0] == '\n')) {

@@ -175,7 +175,7 @@ type resolver struct {
 	paymethod int64
 
 	logins     map[string]int64 // login → client id
-	currencies map[string]int64 // ISO code → currency id
+	currencies map[string]int64 // client id and ISO code → currency id
 	invoices   map[string][]invoiceRef
 }
 
@@ -309,10 +309,11 @@ func (r *resolver) indexInvoices(ctx context.Context) error {
 	return nil
 }
 
-// currency is the id of the currency code, read from the personal accounts of client
-// account the first time it is needed.
+// currency is the id of the currency code of a personal account of client account, read
+// the first time it is needed.
 func (r *resolver) currency(ctx context.Context, account int64, code string) (int64, error) {
-	if id, ok := r.currencies[code]; ok {
+	key := strconv.FormatInt(account, 10) + " " + code
+	if id, ok := r.currencies[key]; ok {
 		return id, nil
 	}
 	for sa, err := range r.c.Subaccounts.All(ctx, account, nil) {
@@ -324,7 +325,7 @@ func (r *resolver) currency(ctx context.Context, account int64, code string) (in
 			if err != nil {
 				return 0, err
 			}
-			r.currencies[code] = d.Currency
+			r.currencies[key] = d.Currency
 			return d.Currency, nil
 		}
 	}

@@ -12,9 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
-	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/encoding/unicode"
 )
 
 // A bank statement is read whole into lines, one per transfer, before anything is sent:
@@ -89,9 +87,9 @@ func readStatement(data []byte, o statementOptions) ([]statementLine, error) {
 	return readCSV(data, o)
 }
 
-// encodings are the text encodings a CSV statement may be in.
-var encodings = map[string]encoding.Encoding{
-	"utf-8":        unicode.UTF8BOM, // a leading byte order mark is dropped
+// encodings are the text encodings a CSV statement may be in (nil: UTF-8, as it is).
+var encodings = map[string]*charmap.Charmap{
+	"utf-8":        nil,
 	"windows-1251": charmap.Windows1251,
 	"cp866":        charmap.CodePage866,
 }
@@ -105,16 +103,15 @@ func encodingNames() []string {
 	return names
 }
 
-// decode converts data to UTF-8.
-func decode(data []byte, enc encoding.Encoding) (string, error) {
-	text, err := enc.NewDecoder().Bytes(data)
-	if err != nil {
-		return "", err
+// decode converts data in the encoding named to UTF-8, without a byte order mark.
+func decode(data []byte, name string) (string, error) {
+	if cm := encodings[name]; cm != nil {
+		return cm.NewDecoder().String(string(data))
 	}
-	if !utf8.Valid(text) {
+	if !utf8.Valid(data) {
 		return "", errors.New("the file is not valid UTF-8: give its encoding with --encoding")
 	}
-	return string(text), nil
+	return strings.TrimPrefix(string(data), "\ufeff"), nil
 }
 
 // CSV fields: the statement's columns the import reads, under these names in --column.
@@ -136,7 +133,7 @@ var (
 
 // readCSV reads a CSV statement: a header row, then one transfer per row.
 func readCSV(data []byte, o statementOptions) ([]statementLine, error) {
-	text, err := decode(data, encodings[o.encoding])
+	text, err := decode(data, o.encoding)
 	if err != nil {
 		return nil, fmt.Errorf("CSV statement: %w", err)
 	}
@@ -161,11 +158,15 @@ func readCSV(data []byte, o statementOptions) ([]statementLine, error) {
 		if errors.Is(err, io.EOF) {
 			return lines, nil
 		}
-		lineNo, _ := r.FieldPos(0)
-		l := statementLine{line: lineNo}
-		if err != nil {
-			l.malformed = err
-		} else {
+		var l statementLine
+		var bad *csv.ParseError
+		switch {
+		case errors.As(err, &bad):
+			l.line, l.malformed = bad.StartLine, bad.Err
+		case err != nil:
+			return nil, fmt.Errorf("CSV statement: %w", err)
+		default:
+			l.line, _ = r.FieldPos(0)
 			l.readCSVRow(row, cols, o.currency)
 		}
 		lines = append(lines, l)
@@ -293,8 +294,13 @@ func read1C(data []byte, o statementOptions) ([]statementLine, error) {
 	)
 	finish := func(d *exchangeDocument, err error) {
 		l := d.line(ours, o.currency)
-		if err != nil {
+		switch {
+		case err != nil && d.err != nil:
+			l.malformed = fmt.Errorf("%w; %w", err, d.err)
+		case err != nil:
 			l.malformed = err
+		case d.err != nil:
+			l.malformed = d.err
 		}
 		lines = append(lines, l)
 	}
@@ -310,7 +316,7 @@ func read1C(data []byte, o statementOptions) ([]statementLine, error) {
 			}
 			doc = &exchangeDocument{kind: value, startLine: lineNo, fields: map[string]string{}}
 		case line == "КонецДокумента" && doc != nil:
-			finish(doc, doc.err)
+			finish(doc, nil)
 			doc = nil
 		case line == "КонецФайла":
 			ended = true
