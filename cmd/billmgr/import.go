@@ -389,7 +389,7 @@ func importExit(problems []importLine) error {
 	}
 	for _, p := range problems {
 		if p.transient {
-			return fmt.Errorf("%d lines are not finished, some for network or protocol failures: run the same command again", len(problems))
+			return fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again", linesAre(len(problems)))
 		}
 	}
 	return &linesLeft{len(problems)}
@@ -401,7 +401,15 @@ func importExit(problems []importLine) error {
 type linesLeft struct{ n int }
 
 func (e *linesLeft) Error() string {
-	return fmt.Sprintf("%d lines are left for a person (see the report)", e.n)
+	return linesAre(e.n) + " left for a person (see the report)"
+}
+
+// linesAre reads "1 line is" or "3 lines are".
+func linesAre(n int) string {
+	if n == 1 {
+		return "1 line is"
+	}
+	return strconv.Itoa(n) + " lines are"
 }
 
 func (e *linesLeft) As(target any) bool {
