@@ -253,11 +253,11 @@ func TestCreditReceiptConnectionCutAfterBody(t *testing.T) {
 	got, err := c.Payments.CreditReceipt(context.Background(), account, r)
 	require.NoError(t, err, "a reply lost after the body went out must be looked up, not reported")
 	assert.Equal(t, billmgr.CreditCreated, got.Outcome)
-	assert.Equal(t, 1, countSubmits(t, c, account))
+	assert.Equal(t, 1, countPayments(t, c, account))
 	assert.True(t, r.Amount.Equal(h.Balance(account)))
 }
 
-func countSubmits(t *testing.T, c *billmgr.Client, account int64) int {
+func countPayments(t *testing.T, c *billmgr.Client, account int64) int {
 	t.Helper()
 	n := 0
 	for _, err := range c.Payments.All(context.Background(), account, nil) {

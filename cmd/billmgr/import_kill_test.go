@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand"
 	"net/http"
 	"net/http/httptest"
@@ -47,7 +48,7 @@ func TestImportSurvivesKills(t *testing.T) {
 	st := newKillStatement(t, h, admin)
 
 	rng := rand.New(rand.NewSource(14))
-	ch := &chaos{h: h, faults: map[int]fault{}}
+	ch := &chaos{h: h, faults: map[int]fault{}, fired: map[fault]int{}}
 	for _, f := range []struct {
 		kind fault
 		n    int
@@ -64,7 +65,7 @@ func TestImportSurvivesKills(t *testing.T) {
 
 	env := append(os.Environ(), "BILLMGR_URL="+srv.URL, "BILLMGR_USER=admin", "BILLMGR_PASSWORD="+testPassword)
 	args := []string{"--session", "payments", "import", st.path, "--clients", st.clients, "-o", "jsonl"}
-	runs, timed := 0, 0
+	runs, timed, failedRuns := 0, 0, 0
 	for done := false; !done; runs++ {
 		require.Less(t, runs, 400, "the import never reported done")
 		cmd := exec.Command(bin, args...)
@@ -84,15 +85,22 @@ func TestImportSurvivesKills(t *testing.T) {
 		switch {
 		case err == nil:
 			done = true
-		case errors.As(err, &exit) && (!exit.Exited() || exit.ExitCode() == exitFailure):
-			// Killed, or lines failed on the network: run it again.
+		case errors.As(err, &exit) && !exit.Exited():
+			// Killed: run it again.
+		case errors.As(err, &exit) && exit.ExitCode() == exitFailure:
+			failedRuns++ // lines failed on the network: run it again
 		default:
 			t.Fatalf("run %d: %v\n%s", runs, err, out.String())
 		}
 	}
 	elapsed := time.Since(start)
-	kills := ch.killed()
-	t.Logf("%d runs, %d kills (%d at random moments), %d writes, in %s", runs, kills, timed, ch.writeCount(), elapsed.Round(time.Millisecond))
+	kills, fired := ch.killed(), ch.firedFaults()
+	t.Logf("%d runs: %d killed (%d at random moments), %d ended with lines failed on the network; %d writes: "+
+		"%d killed after executing, %d before, %d cut after executing, %d answered 502 after executing; %s",
+		runs, kills, timed, failedRuns, ch.writeCount(), fired[killAfterWrite], fired[killBeforeWrite],
+		fired[cutAfterWrite], fired[badGatewayAfterWrite], elapsed.Round(time.Millisecond))
+	require.Equal(t, 8, fired[cutAfterWrite], "every cut happened")
+	require.Equal(t, 8, fired[badGatewayAfterWrite], "every 502 happened")
 	require.GreaterOrEqual(t, kills, 50, "at least fifty kill points")
 	st.check(t, admin)
 
@@ -127,6 +135,7 @@ type chaos struct {
 
 	mu       sync.Mutex
 	faults   map[int]fault
+	fired    map[fault]int
 	requests int
 	writes   int
 	kills    int
@@ -149,6 +158,7 @@ func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if write {
 		c.writes++
 		f = c.faults[c.writes]
+		c.fired[f]++
 	}
 	c.mu.Unlock()
 	switch f {
@@ -206,6 +216,13 @@ func (c *chaos) killed() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.kills
+}
+
+// firedFaults counts the faults that happened, by kind.
+func (c *chaos) firedFaults() map[fault]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.fired)
 }
 
 func (c *chaos) writeCount() int {
