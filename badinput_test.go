@@ -90,7 +90,8 @@ func fillAll(t *testing.T, v reflect.Value) {
 	case v.Kind() == reflect.Pointer:
 		v.Set(reflect.New(v.Type().Elem()))
 		fillAll(t, v.Elem())
-	case v.Kind() == reflect.Struct && !v.Type().Implements(typeEncoder) && !reflect.PointerTo(v.Type()).Implements(typeEncoder):
+	case v.Kind() == reflect.Struct && !v.Type().Implements(typeEncoder) && !reflect.PointerTo(v.Type()).Implements(typeEncoder) &&
+		v.Type() != reflect.TypeOf(time.Time{}) && v.Type() != reflect.TypeOf(decimal.Decimal{}):
 		for i := 0; i < v.NumField(); i++ {
 			if v.Type().Field(i).IsExported() {
 				fillAll(t, v.Field(i))

@@ -168,6 +168,7 @@ var integrationCases = []struct {
 }{
 	{"Register", testRegister},
 	{"PaymentCredit", testPaymentCredit},
+	{"CreditOnce", testCreditOnce},
 	{"PaymentLifecycle", testPaymentLifecycle},
 	{"PaymentDocuments", testPaymentDocuments},
 	{"PaymentAllocations", testPaymentAllocations},
@@ -214,6 +215,29 @@ func TestIntegration(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testCreditOnce: a bank document credits a new payment and an invoice once each, however
+// often it is sent; the credit-once API is tested in depth in credit_test.go.
+func testCreditOnce(t *testing.T, e *env) {
+	account := e.register(t, "ann@example.com")
+	invoice := e.newPayment(t, account, "1500.00")
+	day := fixedNow.AddDate(0, 0, -1)
+	topUp := &billmgr.Receipt{Document: billmgr.Document{Number: "52", Date: day}, Amount: decimal.RequireFromString("400.50")}
+	paid := &billmgr.Receipt{Document: billmgr.Document{Number: "318", Date: day}, Amount: decimal.RequireFromString("1500")}
+	for range 2 {
+		_, err := e.c.Payments.CreditReceipt(e.ctx, account, topUp)
+		require.NoError(t, err)
+		res, err := e.c.Payments.CreditInvoice(e.ctx, account, invoice, paid)
+		require.NoError(t, err)
+		assert.Equal(t, invoice, res.PaymentID)
+	}
+	e.assertBalance(t, account, "1900.50")
+	found, err := e.c.Payments.FindByDocument(e.ctx, account, paid.Document, paid.Amount)
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, invoice, found[0].ID)
+	assert.Equal(t, billmgr.PaymentCredited, found[0].Status)
 }
 
 func testRegister(t *testing.T, e *env) {

@@ -138,6 +138,12 @@ func fill(t *testing.T, v reflect.Value) {
 	case reflect.TypeOf(DateTime{}):
 		v.Set(reflect.ValueOf(DateTime{time.Date(2024, 5, 7, 14, 12, 3, 0, time.UTC)}))
 		return
+	case reflect.TypeOf(time.Time{}):
+		v.Set(reflect.ValueOf(time.Date(2024, 5, 7, 0, 0, 0, 0, time.UTC)))
+		return
+	case reflect.TypeOf(decimal.Decimal{}):
+		v.Set(reflect.ValueOf(decimal.RequireFromString("1.5")))
+		return
 	}
 	switch v.Kind() {
 	case reflect.String:

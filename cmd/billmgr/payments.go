@@ -11,7 +11,7 @@ import (
 )
 
 // paymentsCommand: billmgr payments list|get|create|update|setpaid|send|refund|delete|
-// history|print|pdf|expenses|orderinfo|ticket|add|filter.
+// history|print|pdf|expenses|orderinfo|import|ticket|add|filter.
 func (a *app) paymentsCommand() *cobra.Command {
 	return clientResource[*billmgr.PaymentsService, billmgr.Payment, billmgr.PaymentListOptions,
 		billmgr.PaymentDetails, billmgr.PaymentParams]{
@@ -45,6 +45,7 @@ func (a *app) paymentsCommand() *cobra.Command {
 		a.pdfCommand(),
 		a.paymentExpensesCommand(),
 		a.orderInfoCommand(),
+		a.importCommand(),
 		formCommand(a, formSpec[billmgr.TicketParams]{
 			use: "ticket ID", short: "Write a support ticket to the client about a payment", fn: "ticket.write.payment",
 			object: true,

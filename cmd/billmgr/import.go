@@ -1,0 +1,448 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/spf13/cobra"
+)
+
+// billmgr payments import FILE: credit the incoming transfers of a bank statement exactly
+// once, however often the run is interrupted and repeated. Each line is matched (match.go)
+// and credited with Payments.CreditInvoice or Payments.CreditReceipt, which keep the bank
+// document's number and date on the payment and look them up before every write; the
+// journal (journal.go) lets a rerun skip the lines already finished.
+
+// importOptions are the flags of the import command.
+type importOptions struct {
+	statement      statementOptions
+	columnsFile    string
+	columns        []string
+	delimiter      string
+	clientsFile    string
+	invoicePattern string
+	journal        string
+	paymethod      int64
+}
+
+func (a *app) importCommand() *cobra.Command {
+	o := &importOptions{}
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Credit the incoming transfers of a bank statement (CSV or 1C) exactly once",
+		Long: `import reads a bank statement and credits each incoming transfer to the provider's
+account once, however often it is interrupted and run again:
+
+  - a transfer whose purpose names an invoice (by default a payment number such as pfx/123)
+    credits that invoice (payment.setpaid), recording the bank document on it;
+  - any other transfer becomes a payment of its client (a client column, or the payer's tax
+    number through --clients), carrying the bank document's number and date, and is credited;
+  - a transfer that matches no invoice or client, or several, or disagrees with the invoice
+    (another amount, credited already), is left for a person.
+
+Formats: CSV with a header row (columns client, amount, currency, date, number, payer, inn,
+purpose; rename them with --column or --columns), and the 1C bank exchange format
+(1CClientBankExchange, Windows-1251 or DOS/CP866). Transfers that do not come into the
+provider's account are skipped.
+
+A journal beside the statement (FILE.journal, or --journal) records each line's intent and
+outcome: a rerun skips finished lines, and looks every other line up on the server before
+writing. Deleting the journal is safe: the server's payments carry the bank documents.
+
+Exit codes: 0 every line settled (created, credited, already present or skipped); 1 lines
+are left for a person (unmatched, or refused by the server); 2 usage; 3 some lines failed on
+the network, or the run was interrupted: run the same command again.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runImport(cmd.Context(), args[0], o)
+		},
+	}
+	allowDryRun(cmd)
+	f := cmd.Flags()
+	f.StringVar(&o.statement.format, "format", statementAuto, "the statement's format: auto, csv or 1c")
+	f.StringArrayVar(&o.columns, "column", nil, "CSV: the header of a field, `FIELD=HEADER` (repeatable), e.g. amount=Сумма")
+	f.StringVar(&o.columnsFile, "columns", "", "CSV: a `file` of FIELD = HEADER lines")
+	f.StringVar(&o.delimiter, "delimiter", "", "CSV: the delimiter (default: the one of , ; or tab the header row uses most)")
+	f.StringVar(&o.statement.encoding, "encoding", "utf-8", "CSV: the file's encoding: "+strings.Join(encodingNames(), ", "))
+	f.StringVar(&o.statement.currency, "currency", "RUB", "the currency of the transfers that name none (ISO code)")
+	f.StringArrayVar(&o.statement.ourAccounts, "our-account", nil, "1C: a bank `account` of the provider, besides those the statement names (repeatable)")
+	f.StringVar(&o.clientsFile, "clients", "", "a `file` of TAX_NUMBER = CLIENT lines (client id or login) to match payers without an invoice")
+	f.StringVar(&o.invoicePattern, "invoice-pattern", "", "a `regexp` for invoice numbers in the purpose (its first group, if any); default: a prefix, a slash and digits, like pfx/123")
+	f.StringVar(&o.journal, "journal", "", "the journal `file` (default FILE.journal)")
+	f.Int64Var(&o.paymethod, "paymethod", 0, "the payment method `id` of the payments created (default the server's)")
+	return cmd
+}
+
+// importResult is what happened to a line.
+type importResult string
+
+// The results.
+const (
+	resultCreated     importResult = "created"
+	resultCredited    importResult = "credited"
+	resultWouldCreate importResult = "would_create" // --dry-run
+	resultWouldCredit importResult = "would_credit" // --dry-run
+	resultPresent     importResult = "already_present"
+	resultSkipped     importResult = "skipped"
+	resultUnmatched   importResult = "unmatched"
+	resultFailed      importResult = "failed"
+)
+
+// importLine is the report of one line (-o json, csv, table).
+type importLine struct {
+	Line     int           `xml:"line"` // the line of the statement file where the transfer starts
+	Result   importResult  `xml:"result"`
+	Document string        `xml:"document"` // the bank document's number
+	Date     time.Time     `xml:"date"`
+	Amount   billmgr.Money `xml:"amount"`
+	Payer    string        `xml:"payer"`
+	INN      string        `xml:"inn"`
+	Account  string        `xml:"account"` // the client id
+	Invoice  string        `xml:"invoice"` // the invoice's number
+	Payment  string        `xml:"payment"` // the id of the payment credited
+	Reason   string        `xml:"reason"`
+
+	transient bool // failed on the network or the protocol: a rerun may succeed
+}
+
+func reportOf(l *statementLine) importLine {
+	r := importLine{Line: l.line, Document: l.number, Date: l.date, Payer: l.payer, INN: l.inn}
+	if !l.amount.IsZero() {
+		r.Amount = billmgr.Money{Amount: l.amount, Currency: l.currency}
+	}
+	return r
+}
+
+// importer is one run of the import.
+type importer struct {
+	c       *billmgr.Client
+	match   *resolver
+	journal *journal
+	dryRun  bool
+	seen    map[string]int // line keys → the line that had them first
+}
+
+func (a *app) runImport(ctx context.Context, file string, o *importOptions) error {
+	lines, err := readStatementFile(file, o)
+	if err != nil {
+		return err
+	}
+	rule, err := newInvoiceRule(o.invoicePattern)
+	if err != nil {
+		return err
+	}
+	byTaxNo, err := readClientMap(o.clientsFile)
+	if err != nil {
+		return usageErr("--clients: %v", err)
+	}
+	c, err := a.importClient()
+	if err != nil {
+		return err
+	}
+	path := o.journal
+	if path == "" {
+		path = file + ".journal"
+	}
+	var j *journal
+	if a.dryRun {
+		j, err = readJournal(path)
+	} else {
+		j, err = openJournal(path)
+	}
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+
+	im := &importer{c: c, journal: j, dryRun: a.dryRun, seen: map[string]int{},
+		match: &resolver{c: c, rule: rule, byTaxNo: byTaxNo, paymethod: o.paymethod,
+			logins: map[string]int64{}, currencies: map[string]int64{}}}
+	w, err := newRowWriter(a.format(), a.out, reflect.TypeFor[importLine]())
+	if err != nil {
+		return err
+	}
+	bar := &importProgress{w: a.stderr, total: len(lines), on: isTerminal(a.stderr)}
+	counts := map[importResult]int{}
+	var problems []importLine
+	for i := range lines {
+		r, err := im.line(ctx, &lines[i])
+		if err != nil {
+			bar.done()
+			_ = w.abort()
+			return err
+		}
+		counts[r.Result]++
+		if r.Result == resultUnmatched || r.Result == resultFailed {
+			problems = append(problems, r)
+		}
+		if err := w.write(reflect.ValueOf(r)); err != nil {
+			return err
+		}
+		bar.tick()
+	}
+	bar.done()
+	if err := w.end(); err != nil {
+		return err
+	}
+	a.printSummary(file, len(lines), counts, problems)
+	return importExit(problems)
+}
+
+// readStatementFile reads and parses the statement with the options of the flags.
+func readStatementFile(file string, o *importOptions) ([]statementLine, error) {
+	so := o.statement
+	switch so.format {
+	case statementAuto, statementCSV, statement1C:
+	default:
+		return nil, usageErr("--format %q: want auto, csv or 1c", so.format)
+	}
+	if _, ok := encodings[so.encoding]; !ok {
+		return nil, usageErr("--encoding %q: want one of %s", so.encoding, strings.Join(encodingNames(), ", "))
+	}
+	if d := []rune(o.delimiter); len(d) > 1 || (len(d) == 1 && (d[0] == '"' || d[0] == '\n')) {
+		return nil, usageErr("--delimiter %q: want one character", o.delimiter)
+	} else if len(d) == 1 {
+		so.delimiter = d[0]
+	}
+	so.currency = strings.ToUpper(strings.TrimSpace(so.currency))
+	var err error
+	if so.columns, err = readColumns(o.columnsFile, o.columns); err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	lines, err := readStatement(data, so)
+	if err != nil {
+		return nil, usageErr("%s: %v", file, err)
+	}
+	return lines, nil
+}
+
+// importClient is the client of the flags and the environment. With --dry-run it reads
+// from the server (to look the lines up) and sends no write.
+func (a *app) importClient() (*billmgr.Client, error) {
+	opts, err := a.clientOptions()
+	if err != nil {
+		return nil, err
+	}
+	base := a.setting(a.g.url, "BILLMGR_URL")
+	auth, err := a.credentials(base)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, auth)
+	if a.dryRun {
+		opts = append(opts, billmgr.WithDryRun(func(string, url.Values) {}))
+	}
+	c, err := billmgr.NewClient(base, opts...)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	if a.g.as != "" {
+		c = c.As(a.g.as)
+	}
+	return c, nil
+}
+
+// line settles one line and reports it. An error ends the run: the journal cannot be
+// written, or the run is interrupted.
+func (im *importer) line(ctx context.Context, l *statementLine) (importLine, error) {
+	r := reportOf(l)
+	switch {
+	case l.skip != "":
+		return r.with(resultSkipped, l.skip), nil
+	case l.malformed != nil:
+		return r.with(resultFailed, "malformed: "+l.malformed.Error()), nil
+	}
+	key := l.key()
+	if first, ok := im.seen[key]; ok {
+		return r.with(resultSkipped, fmt.Sprintf("the same transfer as line %d", first)), nil
+	}
+	im.seen[key] = l.line
+	if e, ok := im.journal.finished(key); ok {
+		r.Account, r.Invoice, r.Payment = idOrEmpty(e.Account), e.Invoice, idOrEmpty(e.Payment)
+		return r.with(resultPresent, "finished in an earlier run ("+e.Result+"), as the journal records"), nil
+	}
+	p, err := im.match.plan(ctx, l)
+	if err != nil {
+		return im.failed(ctx, r, key, err, false)
+	}
+	r.Account = idOrEmpty(p.account)
+	if p.invoice != nil {
+		r.Invoice = p.invoice.number
+	}
+	resumed := im.journal.interrupted(key)
+	if !im.dryRun {
+		if err := im.journal.record(journalEntry{Key: key, Event: eventStart, Account: p.account, Invoice: r.Invoice}); err != nil {
+			return r, err
+		}
+	}
+	var res *billmgr.CreditResult
+	if p.invoice != nil {
+		res, err = im.c.Payments.CreditInvoice(ctx, p.account, p.invoice.payment, &p.receipt)
+	} else {
+		res, err = im.c.Payments.CreditReceipt(ctx, p.account, &p.receipt)
+	}
+	switch {
+	case errors.Is(err, billmgr.ErrDryRun):
+		if p.invoice != nil {
+			r.Payment = idOrEmpty(p.invoice.payment)
+			return r.with(resultWouldCredit, "the invoice is not credited yet"), nil
+		}
+		return r.with(resultWouldCreate, "no payment carries the document yet"), nil
+	case err != nil:
+		return im.failed(ctx, r, key, err, true)
+	}
+	r.Payment = idOrEmpty(res.PaymentID)
+	r = r.with(map[billmgr.CreditOutcome]importResult{
+		billmgr.CreditCreated: resultCreated, billmgr.CreditCredited: resultCredited, billmgr.CreditAlreadyCredited: resultPresent,
+	}[res.Outcome], "")
+	if resumed {
+		r.Reason = "resumed after an interrupted run"
+	}
+	if im.dryRun {
+		return r, nil
+	}
+	return r, im.journal.record(journalEntry{Key: key, Event: eventDone, Result: string(r.Result),
+		Account: p.account, Invoice: r.Invoice, Payment: res.PaymentID})
+}
+
+// failed reports a line that could not be matched or credited, and records the outcome
+// of its writes when they were started.
+func (im *importer) failed(ctx context.Context, r importLine, key string, err error, started bool) (importLine, error) {
+	if ctx.Err() != nil {
+		// The outcome of the line's last write is unknown: the journal keeps its intent,
+		// and the next run looks the line up.
+		return r, fmt.Errorf("interrupted at line %d: %w", r.Line, ctx.Err())
+	}
+	var (
+		conflict *billmgr.CreditConflict
+		left     *unmatchedError
+		apiErr   *billmgr.Error
+		event    = eventFailed
+	)
+	switch {
+	case errors.As(err, &conflict):
+		r, event = r.with(resultUnmatched, fmt.Sprintf("%s (%s)", conflict.Detail, conflict.Reason)), eventUnmatched
+		if len(conflict.Payments) == 1 {
+			r.Payment = idOrEmpty(conflict.Payments[0])
+		}
+	case errors.As(err, &left):
+		r, event = r.with(resultUnmatched, left.reason), eventUnmatched
+	case errors.As(err, &apiErr):
+		r = r.with(resultFailed, "refused by the server: "+describeAPIError(apiErr))
+	default:
+		r = r.with(resultFailed, err.Error())
+		r.transient = true
+	}
+	if im.dryRun || !started {
+		return r, nil
+	}
+	return r, im.journal.record(journalEntry{Key: key, Event: event, Reason: r.Reason})
+}
+
+func (r importLine) with(result importResult, reason string) importLine {
+	r.Result, r.Reason = result, reason
+	return r
+}
+
+func idOrEmpty(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// printSummary writes the counts, and the lines left for a person, on stderr.
+func (a *app) printSummary(file string, total int, counts map[importResult]int, problems []importLine) {
+	shown, prefix := []importResult{resultCreated, resultCredited}, ""
+	if a.dryRun {
+		shown, prefix = []importResult{resultWouldCreate, resultWouldCredit}, "dry run, nothing written: "
+	}
+	var parts []string
+	for _, res := range append(shown, resultPresent, resultSkipped, resultUnmatched, resultFailed) {
+		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(res), "_", " "), counts[res]))
+	}
+	fmt.Fprintf(a.stderr, "%s%s: %d lines: %s\n", prefix, file, total, strings.Join(parts, ", "))
+	for _, p := range problems {
+		fmt.Fprintf(a.stderr, "  line %d, document %s: %s: %s\n", p.Line, p.Document, p.Result, p.Reason)
+	}
+}
+
+// importExit is the run's error, which decides the exit code: nil when every line is
+// settled; 3 when a line failed on the network or the protocol (a rerun may finish it);
+// 1 when lines are left for a person.
+func importExit(problems []importLine) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	for _, p := range problems {
+		if p.transient {
+			return fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again", linesAre(len(problems)))
+		}
+	}
+	return &linesLeft{len(problems)}
+}
+
+// linesLeft ends a run that left lines for a person: rerunning changes nothing until
+// someone acts on them. It exits like a refusal by the server (code 1), through errors.As
+// to *billmgr.Error, which is how the command tells that exit code.
+type linesLeft struct{ n int }
+
+func (e *linesLeft) Error() string {
+	return linesAre(e.n) + " left for a person (see the report)"
+}
+
+// linesAre reads "1 line is" or "3 lines are".
+func linesAre(n int) string {
+	if n == 1 {
+		return "1 line is"
+	}
+	return strconv.Itoa(n) + " lines are"
+}
+
+func (e *linesLeft) As(target any) bool {
+	t, ok := target.(**billmgr.Error)
+	if ok {
+		*t = &billmgr.Error{Func: "payments import", Type: "unfinished", Msg: e.Error()}
+	}
+	return ok
+}
+
+// importProgress draws a bar of the lines done on a terminal's stderr, at most ten times
+// a second.
+type importProgress struct {
+	w        io.Writer
+	total, n int
+	last     time.Time
+	on       bool
+}
+
+func (p *importProgress) tick() {
+	p.n++
+	if !p.on || (time.Since(p.last) < 100*time.Millisecond && p.n < p.total) {
+		return
+	}
+	p.last = time.Now()
+	const width = 30
+	done := width * p.n / max(p.total, 1)
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d lines", strings.Repeat("#", done), strings.Repeat(".", width-done), p.n, p.total)
+}
+
+func (p *importProgress) done() {
+	if p.on && !p.last.IsZero() {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	p.on = false
+}

@@ -1,0 +1,334 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/billmgrtest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestImportSurvivesKills runs the import as a real process against the fake, kills it at
+// more than fifty points across a 200-line statement (after the server executed a write
+// and before its reply was read, before a write was executed, and at random moments),
+// cuts connections after the body, answers 502 after executing, expires sessions, and
+// reruns it until it reports every line done. Then each invoice named is credited once,
+// each line without invoice has exactly one credited payment, every client's balance moved
+// by exactly the sum of its lines, and a rerun without the journal creates nothing.
+func TestImportSurvivesKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it a hundred times")
+	}
+	t.Parallel()
+	start := time.Now()
+	bin := buildCommand(t)
+	h := billmgrtest.NewHandler(billmgrtest.WithAdmin("admin", testPassword),
+		billmgrtest.WithClock(func() time.Time { return fixedNow }))
+	setup := httptest.NewServer(h)
+	t.Cleanup(setup.Close)
+	admin, err := billmgr.NewClient(setup.URL, billmgr.WithAuthInfo("admin", testPassword))
+	require.NoError(t, err)
+	st := newKillStatement(t, h, admin)
+
+	rng := rand.New(rand.NewSource(14))
+	ch := &chaos{h: h, faults: map[int]fault{}, fired: map[fault]int{}}
+	for _, f := range []struct {
+		kind fault
+		n    int
+	}{{killAfterWrite, 45}, {killBeforeWrite, 10}, {cutAfterWrite, 8}, {badGatewayAfterWrite, 8}} {
+		for placed := 0; placed < f.n; {
+			if n := 1 + rng.Intn(380); ch.faults[n] == noFault {
+				ch.faults[n] = f.kind
+				placed++
+			}
+		}
+	}
+	srv := httptest.NewServer(ch)
+	t.Cleanup(srv.Close)
+
+	env := append(os.Environ(), "BILLMGR_URL="+srv.URL, "BILLMGR_USER=admin", "BILLMGR_PASSWORD="+testPassword)
+	args := []string{"--session", "payments", "import", st.path, "--clients", st.clients, "-o", "jsonl"}
+	runs, timed, failedRuns := 0, 0, 0
+	for done := false; !done; runs++ {
+		require.Less(t, runs, 400, "the import never reported done")
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		require.NoError(t, cmd.Start())
+		ch.setChild(cmd.Process)
+		if runs%7 == 3 && timed < 12 { // a kill at a random moment, wherever the import is
+			timed++
+			timer := time.AfterFunc(time.Duration(5+rng.Intn(60))*time.Millisecond, func() { ch.kill(cmd.Process) })
+			defer timer.Stop()
+		}
+		err := cmd.Wait()
+		ch.setChild(nil)
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			done = true
+		case errors.As(err, &exit) && !exit.Exited():
+			// Killed: run it again.
+		case errors.As(err, &exit) && exit.ExitCode() == exitFailure:
+			failedRuns++ // lines failed on the network: run it again
+		default:
+			t.Fatalf("run %d: %v\n%s", runs, err, out.String())
+		}
+	}
+	elapsed := time.Since(start)
+	kills, fired := ch.killed(), ch.firedFaults()
+	t.Logf("%d runs: %d killed (%d at random moments), %d ended with lines failed on the network; %d writes: "+
+		"%d killed after executing, %d before, %d cut after executing, %d answered 502 after executing; %s",
+		runs, kills, timed, failedRuns, ch.writeCount(), fired[killAfterWrite], fired[killBeforeWrite],
+		fired[cutAfterWrite], fired[badGatewayAfterWrite], elapsed.Round(time.Millisecond))
+	require.Equal(t, 8, fired[cutAfterWrite], "every cut happened")
+	require.Equal(t, 8, fired[badGatewayAfterWrite], "every 502 happened")
+	require.GreaterOrEqual(t, kills, 50, "at least fifty kill points")
+	st.check(t, admin)
+
+	// Without the journal, every line is looked up on the server and found: nothing new.
+	require.NoError(t, os.Remove(st.path+".journal"))
+	writes := ch.writeCount()
+	ch.calm()
+	again := exec.Command(bin, args...)
+	again.Env = env
+	out, err := again.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, writes, ch.writeCount(), "no write without the journal")
+	assert.Equal(t, 200, strings.Count(string(out), `"result":"already_present"`), "every line already present")
+	st.check(t, admin)
+}
+
+// fault is what the chaos server does to a write.
+type fault int
+
+const (
+	noFault              fault = iota
+	killAfterWrite             // execute it, kill the import before it reads the reply
+	killBeforeWrite            // kill the import, do not execute it
+	cutAfterWrite              // execute it, close the connection without a reply
+	badGatewayAfterWrite       // execute it, answer 502 as a proxy would
+)
+
+// chaos serves the fake and injects the planned faults into the writes, counted across
+// runs, and expires the sessions every 41st request.
+type chaos struct {
+	h *billmgrtest.Handler
+
+	mu       sync.Mutex
+	faults   map[int]fault
+	fired    map[fault]int
+	requests int
+	writes   int
+	kills    int
+	child    *os.Process
+}
+
+func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	fn := r.Form.Get("func")
+	write := (fn == "payment.edit" && r.Form.Get("sok") != "") || fn == "payment.setpaid"
+	c.mu.Lock()
+	c.requests++
+	if c.requests%41 == 0 {
+		c.h.ExpireSessions()
+	}
+	f := noFault
+	if write {
+		c.writes++
+		f = c.faults[c.writes]
+		c.fired[f]++
+	}
+	c.mu.Unlock()
+	switch f {
+	case noFault:
+		c.h.ServeHTTP(w, r)
+		return
+	case badGatewayAfterWrite:
+		c.h.ServeHTTP(httptest.NewRecorder(), r)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprint(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
+		return
+	case killAfterWrite, cutAfterWrite:
+		c.h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if f != cutAfterWrite {
+		c.mu.Lock()
+		c.killLocked(c.child)
+		c.mu.Unlock()
+	}
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		conn.Close()
+	}
+}
+
+func (c *chaos) setChild(p *os.Process) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.child = p
+}
+
+func (c *chaos) kill(p *os.Process) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.child == p {
+		c.killLocked(p)
+	}
+}
+
+func (c *chaos) killLocked(p *os.Process) {
+	if p != nil && p.Kill() == nil {
+		c.kills++
+		c.child = nil
+	}
+}
+
+// calm stops every fault.
+func (c *chaos) calm() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	clear(c.faults)
+}
+
+func (c *chaos) killed() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.kills
+}
+
+// firedFaults counts the faults that happened, by kind.
+func (c *chaos) firedFaults() map[fault]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.fired)
+}
+
+func (c *chaos) writeCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.writes
+}
+
+// killStatement is a 200-line CSV statement: 100 lines pay invoices (half of them with a
+// client column, half found by the invoice's number alone), 100 lines pay without invoice
+// (half with a client column, half by the payer's tax number).
+type killStatement struct {
+	path, clients string
+	invoices      map[int64]string // invoice id → the document number paying it
+	payments      map[int64]map[string]decimal.Decimal
+	sums          map[int64]decimal.Decimal // client → the sum of its lines
+}
+
+func newKillStatement(t *testing.T, h *billmgrtest.Handler, admin *billmgr.Client) *killStatement {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	clients := h.AddAccounts(10)
+	st := &killStatement{path: filepath.Join(dir, "statement.csv"), clients: filepath.Join(dir, "clients.map"),
+		invoices: map[int64]string{}, payments: map[int64]map[string]decimal.Decimal{}, sums: map[int64]decimal.Decimal{}}
+	var taxNumbers strings.Builder
+	for i, id := range clients {
+		fmt.Fprintf(&taxNumbers, "77000000%02d = %d\n", i, id)
+		st.payments[id] = map[string]decimal.Decimal{}
+	}
+	require.NoError(t, os.WriteFile(st.clients, []byte(taxNumbers.String()), 0o644))
+
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	require.NoError(t, w.Write([]string{"number", "date", "amount", "client", "inn", "payer", "purpose"}))
+	for i := range 200 {
+		k := i % len(clients)
+		client := clients[k]
+		amount := decimal.New(int64(1000+i*37), -2).Add(decimal.NewFromInt(int64(100 * (k + 1))))
+		number := fmt.Sprintf("%d", 5000+i)
+		inn, payer := fmt.Sprintf("77000000%02d", k), fmt.Sprintf("ООО Клиент %d", k)
+		column, purpose := "", "Пополнение лицевого счета, НДС не облагается"
+		if i%2 == 0 {
+			invoiceNo := fmt.Sprintf("pfx/%d", 100+i)
+			inv, err := admin.Payments.Create(ctx, client, &billmgr.PaymentParams{
+				SubaccountAmount: billmgr.DecimalOf(amount), Number: billmgr.Ptr(invoiceNo)})
+			require.NoError(t, err)
+			st.invoices[inv] = number
+			purpose = "Оплата по счету " + invoiceNo + " за хостинг, НДС не облагается"
+			inn = "" // found by the invoice's number
+		} else {
+			st.payments[client][number] = amount
+		}
+		if i%4 < 2 {
+			column = idText(client)
+		}
+		st.sums[client] = st.sums[client].Add(amount)
+		require.NoError(t, w.Write([]string{number, "06.05.2024", amount.StringFixed(2), column, inn, payer, purpose}))
+	}
+	w.Flush()
+	require.NoError(t, os.WriteFile(st.path, b.Bytes(), 0o644))
+	return st
+}
+
+// check verifies the fake's state against the statement.
+func (st *killStatement) check(t *testing.T, admin *billmgr.Client) {
+	t.Helper()
+	ctx := context.Background()
+	for client, lines := range st.payments {
+		found := map[string]int{}
+		balance := decimal.Zero
+		for p, err := range admin.Payments.All(ctx, client, nil) {
+			require.NoError(t, err)
+			d, err := admin.Payments.Get(ctx, client, p.ID)
+			require.NoError(t, err)
+			require.Equal(t, billmgr.PaymentCredited, d.Status, "payment %d of client %d", p.ID, client)
+			balance = balance.Add(d.SubaccountAmount)
+			if number, ok := st.invoices[p.ID]; ok {
+				assert.Equal(t, number, d.DocumentNumber, "invoice %d carries its bank document", p.ID)
+				history, err := admin.Payments.History(ctx, p.ID)
+				require.NoError(t, err)
+				credits := 0
+				for _, h := range history {
+					if h.Action == "payment.setpaid" {
+						credits++
+					}
+				}
+				assert.Equal(t, 1, credits, "invoice %d credited once", p.ID)
+				continue
+			}
+			found[d.DocumentNumber]++
+			assert.True(t, lines[d.DocumentNumber].Equal(d.SubaccountAmount), "payment %d: amount %s", p.ID, d.SubaccountAmount)
+		}
+		for number := range lines {
+			assert.Equal(t, 1, found[number], "client %d: one credited payment for document %s", client, number)
+		}
+		assert.Len(t, found, len(lines), "client %d: no payment but the statement's", client)
+		assert.True(t, st.sums[client].Equal(balance), "client %d: credited %s, the statement says %s", client, balance, st.sums[client])
+	}
+}
+
+// buildCommand builds the billmgr command once into a temporary directory.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "billmgr")
+	out, err := exec.Command(goTool(), "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}

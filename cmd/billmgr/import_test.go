@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/billmgrtest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// importSeed: Ann with an unpaid invoice pfx/101 of 1500.00, Bob with nothing yet, both in
+// rubles.
+func importSeed() billmgrtest.Option {
+	d := decimal.RequireFromString
+	return billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{
+		{Email: "ann@example.com", Name: "ООО Ромашка", Payments: []billmgrtest.SeedPayment{
+			{Amount: d("1500.00"), Number: "pfx/101", Created: fixedNow.AddDate(0, 0, -5), Description: "Хостинг, май"},
+		}},
+		{Email: "bob@example.com", Name: "ИП Петров"},
+	}})
+}
+
+// statementCopy copies a testdata file into a temporary directory, where the journal
+// goes beside it.
+func statementCopy(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	return path
+}
+
+// reportLine is a line of the -o json report.
+type reportLine struct {
+	Line, Result, Document, Date, Amount, Payer, INN, Account, Invoice, Payment, Reason string
+}
+
+func parseReport(t *testing.T, stdout string) []reportLine {
+	t.Helper()
+	var lines []reportLine
+	require.NoError(t, json.Unmarshal([]byte(stdout), &lines), stdout)
+	return lines
+}
+
+func results(lines []reportLine) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.Result
+	}
+	return out
+}
+
+// hits counts the requests that reached the fake.
+func hits(f *fake) int {
+	n := 0
+	for _, fn := range []string{"account", "account.payment", "payment.edit", "payment.setpaid", "subaccount", "subaccount.edit", "account.payment.filter"} {
+		n += f.Hits(fn)
+	}
+	return n
+}
+
+var clientsMap = filepath.Join("testdata", "clients.map")
+
+// TestImport1C imports the 1C statement, in Windows-1251 and in CP866, in both languages:
+// the invoice is credited with the bank document on it, the payment without invoice is
+// created for the client the tax number maps to and credited, the outgoing transfer is
+// skipped, the malformed document and the unknown payer are left for a person (exit 1).
+// A rerun asks the server nothing.
+func TestImport1C(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ file, lang string }{
+		{"statement-1c-windows.txt", "en"}, {"statement-1c-dos.txt", "ru"},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, importSeed())
+			ann, bob := f.AccountID("ann@example.com"), f.AccountID("bob@example.com")
+			path := statementCopy(t, tt.file)
+			r := f.run(t, "--lang", tt.lang, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+			require.Equal(t, exitAPI, r.code, r.stderr)
+			report := parseReport(t, r.stdout)
+			assert.Equal(t, []string{"credited", "created", "skipped", "failed", "unmatched"}, results(report))
+			assert.Equal(t, reportLine{Line: "21", Result: "credited", Document: "318", Date: "2024-05-06T00:00:00+00:00",
+				Amount: "1500.00 RUB", Payer: `ООО "Ромашка"`, INN: "7701234567", Account: idText(ann), Invoice: "pfx/101",
+				Payment: report[0].Payment}, report[0])
+			assert.Equal(t, idText(bob), report[1].Account)
+			assert.Contains(t, r.stderr, "5 lines: created 1, credited 1, already present 0, skipped 1, unmatched 1, failed 1")
+			assert.Contains(t, r.stderr, `line 103, document 319: failed: malformed: Сумма: "15OO.00" is not an amount`)
+			assert.Contains(t, r.stderr, "line 130, document 7: unmatched: no invoice named and no client")
+			assert.Contains(t, r.stderr, "error: unfinished: 2 lines are left for a person")
+
+			c := f.client(t)
+			inv, err := c.Payments.Get(context.Background(), ann, mustID(t, report[0].Payment))
+			require.NoError(t, err)
+			assert.Equal(t, billmgr.PaymentCredited, inv.Status)
+			assert.Equal(t, "318", inv.DocumentNumber)
+			assert.Equal(t, "2024-05-06", inv.DocumentDate.Format(time.DateOnly))
+			assert.Equal(t, "Хостинг, май", inv.Description, "the invoice keeps its purpose")
+			created, err := c.Payments.Get(context.Background(), bob, mustID(t, report[1].Payment))
+			require.NoError(t, err)
+			assert.Equal(t, billmgr.PaymentCredited, created.Status)
+			assert.Equal(t, "52", created.DocumentNumber)
+			assert.Equal(t, "Пополнение лицевого счета по договору 17/2023 НДС не облагается", created.Description)
+			assert.Equal(t, "1500.00", f.Balance(ann).StringFixed(2))
+			assert.Equal(t, "4000.50", f.Balance(bob).StringFixed(2))
+
+			before := hits(f)
+			again := f.run(t, "--lang", tt.lang, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+			assert.Equal(t, exitAPI, again.code)
+			assert.Equal(t, []string{"already_present", "already_present", "skipped", "failed", "unmatched"}, results(parseReport(t, again.stdout)))
+			assert.Equal(t, before, hits(f), "finished lines are skipped without a request")
+		})
+	}
+}
+
+func (f *fake) client(t *testing.T) *billmgr.Client {
+	t.Helper()
+	c, err := billmgr.NewClient(f.URL, billmgr.WithAuthInfo(f.AdminUser, testPassword))
+	require.NoError(t, err)
+	return c
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	id, err := parseID(s)
+	require.NoError(t, err)
+	return id
+}
+
+// TestImportWithoutJournalCreatesNothingNew: the server's payments carry the bank
+// documents, so a run without the journal finds every line there.
+func TestImportWithoutJournalCreatesNothingNew(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	path := statementCopy(t, "statement-1c-windows.txt")
+	first := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+	require.Equal(t, exitAPI, first.code)
+	require.NoError(t, os.Remove(path+".journal"))
+	submits, credits := f.Hits("payment.setpaid"), len(f.listPayments(t))
+	again := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+	assert.Equal(t, exitAPI, again.code)
+	report := parseReport(t, again.stdout)
+	assert.Equal(t, []string{"already_present", "already_present", "skipped", "failed", "unmatched"}, results(report))
+	assert.Empty(t, report[0].Reason, "found on the server, not in the journal")
+	assert.Equal(t, submits, f.Hits("payment.setpaid"))
+	assert.Equal(t, credits, len(f.listPayments(t)))
+	assert.Equal(t, "1500.00", f.Balance(f.AccountID("ann@example.com")).StringFixed(2))
+}
+
+// listPayments returns every payment of every client.
+func (f *fake) listPayments(t *testing.T) []billmgr.Payment {
+	t.Helper()
+	c := f.client(t)
+	var out []billmgr.Payment
+	for _, email := range []string{"ann@example.com", "bob@example.com"} {
+		for p, err := range c.Payments.All(context.Background(), f.AccountID(email), nil) {
+			require.NoError(t, err)
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func TestImportDryRun(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	path := statementCopy(t, "statement-1c-windows.txt")
+	r := f.run(t, "payments", "import", path, "--clients", clientsMap, "--dry-run", "-o", "json")
+	require.Equal(t, exitAPI, r.code, r.stderr)
+	report := parseReport(t, r.stdout)
+	assert.Equal(t, []string{"would_credit", "would_create", "skipped", "failed", "unmatched"}, results(report))
+	assert.Contains(t, r.stderr, "dry run, nothing written: ")
+	assert.Contains(t, r.stderr, "would create 1, would credit 1, already present 0")
+	assert.Zero(t, f.Hits("payment.setpaid"))
+	assert.Len(t, f.listPayments(t), 1, "nothing created")
+	assert.NoFileExists(t, path+".journal", "a dry run keeps no journal")
+
+	require.Equal(t, exitAPI, f.run(t, "payments", "import", path, "--clients", clientsMap).code)
+	r = f.run(t, "payments", "import", path, "--clients", clientsMap, "--dry-run", "-o", "json")
+	assert.Equal(t, []string{"already_present", "already_present", "skipped", "failed", "unmatched"}, results(parseReport(t, r.stdout)))
+}
+
+// TestImportCSV: Russian headers mapped by a file and a flag, ';' as the delimiter,
+// Windows-1251, decimal commas, clients by login and by id, and one run that settles
+// every line: exit code 0.
+func TestImportCSV(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	ann, bob := f.AccountID("ann@example.com"), f.AccountID("bob@example.com")
+	dir := t.TempDir()
+	columns := filepath.Join(dir, "columns.map")
+	require.NoError(t, os.WriteFile(columns, []byte("number = Номер\ndate = Дата\namount = Сумма\nclient = Клиент\npurpose = Назначение\n"), 0o644))
+	csvText := "Номер;Дата;Сумма;Клиент;Назначение;Плательщик\r\n" +
+		"9001;06.05.2024;1 500,00;;Оплата по счету pfx/101;ООО Ромашка\r\n" +
+		"9002;06.05.2024;250,75;bob@example.com;Аванс;ИП Петров\r\n" +
+		"9003;06.05.2024;100,00;" + idText(ann) + ";Аванс;ООО Ромашка\r\n" +
+		"9004;06.05.2024;-5,00;;Комиссия банка;Банк\r\n"
+	path := filepath.Join(dir, "выписка.csv")
+	require.NoError(t, os.WriteFile(path, mustCP1251(t, csvText), 0o644))
+	r := f.run(t, "payments", "import", path, "--columns", columns, "--column", "payer=Плательщик",
+		"--encoding", "windows-1251", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	report := parseReport(t, r.stdout)
+	assert.Equal(t, []string{"credited", "created", "created", "skipped"}, results(report))
+	assert.Equal(t, "ИП Петров", report[1].Payer)
+	assert.Equal(t, "1600.00", f.Balance(ann).StringFixed(2))
+	assert.Equal(t, "250.75", f.Balance(bob).StringFixed(2))
+	assert.Contains(t, r.stderr, "4 lines: created 2, credited 1, already present 0, skipped 1, unmatched 0, failed 0")
+}
+
+func mustCP1251(t *testing.T, s string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := encodings["windows-1251"].NewEncoder().Writer(&b)
+	_, err := w.Write([]byte(s))
+	require.NoError(t, err)
+	return b.Bytes()
+}
+
+// TestImportLeavesConflictsToAPerson: an invoice for another amount, or credited already
+// by another payment, is reported with the reason and not touched.
+func TestImportLeavesConflictsToAPerson(t *testing.T) {
+	t.Parallel()
+	d := decimal.RequireFromString
+	f := newFake(t, billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{
+		Email: "ann@example.com", Payments: []billmgrtest.SeedPayment{
+			{Amount: d("1500.00"), Number: "pfx/1"},
+			{Amount: d("700.00"), Number: "pfx/2", Status: 4, Paymethod: 2},
+		},
+	}}}))
+	path := filepath.Join(t.TempDir(), "s.csv")
+	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,purpose\n"+
+		"1,2024-05-06,1400.00,Оплата по счету pfx/1\n"+
+		"2,2024-05-06,700.00,Оплата по счету pfx/2\n"), 0o644))
+	r := f.run(t, "payments", "import", path, "-o", "json")
+	require.Equal(t, exitAPI, r.code, r.stderr)
+	report := parseReport(t, r.stdout)
+	assert.Equal(t, []string{"unmatched", "unmatched"}, results(report))
+	assert.Equal(t, "the payment is for 1500.00, the receipt for 1400.00 (amount)", report[0].Reason)
+	assert.Equal(t, "the invoice is credited already, without this document (credited)", report[1].Reason)
+	assert.Equal(t, "pfx/2", report[1].Invoice)
+	assert.True(t, f.Balance(f.AccountID("ann@example.com")).IsZero())
+	assert.Zero(t, f.Hits("payment.setpaid"))
+}
+
+// TestImportResumesAnInterruptedLine: the journal says a line's writes started and never
+// ended; the server holds the payment, uncredited. The run credits it, once.
+func TestImportResumesAnInterruptedLine(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	bob := f.AccountID("bob@example.com")
+	path := filepath.Join(t.TempDir(), "s.csv")
+	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n77,2024-05-06,300.00,bob@example.com\n"), 0o644))
+	_, err := f.client(t).Payments.Create(context.Background(), bob, &billmgr.PaymentParams{
+		SubaccountAmount: billmgr.MustDecimal("300"), DocumentNumber: billmgr.Ptr("77"), DocumentDate: billmgr.DateOf(fixedNow.AddDate(0, 0, -1))})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path+".journal", []byte(`{"key":"2024-05-06 | 77 | bob@example.com | 300.00 RUB","event":"start","account":`+
+		idText(bob)+`,"time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+
+	r := f.run(t, "payments", "import", path, "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	report := parseReport(t, r.stdout)
+	assert.Equal(t, "credited", report[0].Result)
+	assert.Equal(t, "resumed after an interrupted run", report[0].Reason)
+	assert.Equal(t, "300.00", f.Balance(bob).StringFixed(2))
+	assert.Len(t, f.listPayments(t), 2, "the invoice and the resumed payment, nothing more")
+}
+
+// TestImportExitCodes: usage errors are 2; a network failure is 3 (run it again); a
+// statement whose lines are all settled is 0.
+func TestImportExitCodes(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	path := filepath.Join(t.TempDir(), "s.csv")
+	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n1,2024-05-06,10.00,bob@example.com\n"), 0o644))
+	for _, args := range [][]string{
+		{"payments", "import"},
+		{"payments", "import", filepath.Join(t.TempDir(), "missing.csv")},
+		{"payments", "import", path, "--format", "xlsx"},
+		{"payments", "import", path, "--encoding", "koi8-r"},
+		{"payments", "import", path, "--invoice-pattern", "("},
+		{"payments", "import", path, "--column", "sum=Сумма"},
+		{"payments", "import", path, "--delimiter", ";;"},
+		{"payments", "import", path, "--clients", filepath.Join(t.TempDir(), "missing.map")},
+		{"payments", "import", path, "--journal", clientsMap},
+	} {
+		r := f.run(t, args...)
+		assert.Equal(t, exitUsage, r.code, "%q: %s", args, r.stderr)
+	}
+
+	down := map[string]string{}
+	for k, v := range f.env {
+		down[k] = v
+	}
+	down["BILLMGR_URL"] = "http://127.0.0.1:1/billmgr"
+	r := runWith(t, down, "", "payments", "import", path, "-o", "json")
+	assert.Equal(t, exitFailure, r.code, r.stderr)
+	assert.Equal(t, []string{"failed"}, results(parseReport(t, r.stdout)))
+	assert.Contains(t, r.stderr, "run the same command again")
+
+	r = f.run(t, "payments", "import", path, "-o", "json")
+	assert.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"created"}, results(parseReport(t, r.stdout)))
+}
+
+func TestImportRefusesTheSameTransferTwice(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	path := filepath.Join(t.TempDir(), "s.csv")
+	row := "5,2024-05-06,10.00,bob@example.com\n"
+	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n"+row+row), 0o644))
+	r := f.run(t, "payments", "import", path, "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	report := parseReport(t, r.stdout)
+	assert.Equal(t, []string{"created", "skipped"}, results(report))
+	assert.Equal(t, "the same transfer as line 2", report[1].Reason)
+	assert.Equal(t, "10.00", f.Balance(f.AccountID("bob@example.com")).StringFixed(2))
+}
+
+func TestImportProgress(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	p := &importProgress{w: &b, total: 3, on: true}
+	for range 3 {
+		p.tick()
+	}
+	p.done()
+	out := b.String()
+	assert.Contains(t, out, "\r[##########....................] 1/3 lines")
+	assert.Contains(t, out, "\r[##############################] 3/3 lines")
+	assert.True(t, strings.HasSuffix(out, "\r\033[K"), "the bar is cleared")
+
+	b.Reset()
+	quiet := &importProgress{w: &b, total: 3}
+	quiet.tick()
+	quiet.done()
+	assert.Empty(t, b.String(), "no bar off a terminal")
+}

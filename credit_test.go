@@ -1,0 +1,478 @@
+package billmgr_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/billmgrtest"
+)
+
+// The credit-once API on the fake: every outcome, every conflict, and writes whose reply
+// is lost, in both languages. The fake's clock is fixedNow; documents are dated the day
+// before.
+
+var docDay = fixedNow.AddDate(0, 0, -1)
+
+// creditEnv is a fake with one client, an administrator's client for checking its state
+// and one whose transport loses the replies that lose selects.
+type creditEnv struct {
+	*env
+	account int64
+	lossy   *billmgr.Client
+	lose    *lostReplies
+}
+
+func newCreditEnv(t *testing.T, lang string) *creditEnv {
+	t.Helper()
+	e := newEnv(t, lang)
+	lose := &lostReplies{next: e.srv.Client().Transport}
+	return &creditEnv{env: e, account: e.srv.AddAccounts(1)[0], lose: lose,
+		lossy: e.client(t, billmgr.WithAuthInfo(e.srv.AdminUser, e.srv.AdminPassword),
+			billmgr.WithHTTPClient(&http.Client{Transport: lose}))}
+}
+
+// lostReplies is a transport that reports the outcome of chosen writes as unknown, as the
+// SDK's transport does when a connection breaks after the request went out: either the
+// server executed the request and its reply was lost (executed), or the request never
+// reached it.
+type lostReplies struct {
+	next http.RoundTripper
+
+	mu       sync.Mutex
+	fn       string // the function whose next write is lost; "" for none
+	n        int    // how many more of its writes to lose
+	executed bool
+}
+
+// loseNext makes the next n writes of fn report an unknown outcome.
+func (l *lostReplies) loseNext(fn string, n int, executed bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fn, l.n, l.executed = fn, n, executed
+}
+
+func (l *lostReplies) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	req.Body.Close()
+	form, _ := url.ParseQuery(string(body))
+	l.mu.Lock()
+	write := form.Get("func") == l.fn && l.n > 0 && (form.Get("sok") != "" || l.fn == "payment.setpaid")
+	executed := l.executed
+	if write {
+		l.n--
+	}
+	l.mu.Unlock()
+	fresh := req.Clone(req.Context())
+	fresh.Body = io.NopCloser(bytes.NewReader(body))
+	if !write {
+		return l.next.RoundTrip(fresh)
+	}
+	if executed {
+		resp, err := l.next.RoundTrip(fresh)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	return nil, fmt.Errorf("the connection broke after the request went out: %w", billmgr.ErrOutcomeUnknown)
+}
+
+func receipt(number, amount string) *billmgr.Receipt {
+	return &billmgr.Receipt{
+		Document:    billmgr.Document{Number: number, Date: docDay},
+		Amount:      decimal.RequireFromString(amount),
+		Description: "Оплата по договору 17, без НДС",
+	}
+}
+
+// payments returns the forms of every payment of the client.
+func (e *creditEnv) payments(t *testing.T) []billmgr.PaymentDetails {
+	t.Helper()
+	var out []billmgr.PaymentDetails
+	for p, err := range e.c.Payments.All(e.ctx, e.account, nil) {
+		require.NoError(t, err)
+		d, err := e.c.Payments.Get(e.ctx, e.account, p.ID)
+		require.NoError(t, err)
+		out = append(out, *d)
+	}
+	return out
+}
+
+// requireOnePayment checks that the client has exactly one payment, credited, carrying
+// the receipt's document, and that the balance moved by its amount exactly once.
+func (e *creditEnv) requireOnePayment(t *testing.T, r *billmgr.Receipt, id int64) {
+	t.Helper()
+	ps := e.payments(t)
+	require.Len(t, ps, 1, "exactly one payment for the document")
+	p := ps[0]
+	assert.Equal(t, id, p.ID)
+	assert.Equal(t, billmgr.PaymentCredited, p.Status)
+	assert.Equal(t, r.Document.Number, p.DocumentNumber)
+	assert.Equal(t, r.Document.Date.Format(time.DateOnly), p.DocumentDate.Format(time.DateOnly))
+	assert.Equal(t, r.Description, p.Description)
+	assert.True(t, r.Amount.Equal(e.srv.Balance(e.account)), "balance %s, want %s", e.srv.Balance(e.account), r.Amount)
+}
+
+func forEachLang(t *testing.T, test func(t *testing.T, e *creditEnv)) {
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			test(t, newCreditEnv(t, lang))
+		})
+	}
+}
+
+func TestCreditReceiptCreatesOnceHoweverOftenCalled(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		r := receipt("123", "1500.00")
+		first, err := e.c.Payments.CreditReceipt(e.ctx, e.account, r)
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditCreated, first.Outcome)
+		writes := e.srv.Hits("payment.setpaid")
+		for range 3 {
+			again, err := e.c.Payments.CreditReceipt(e.ctx, e.account, r)
+			require.NoError(t, err)
+			assert.Equal(t, billmgr.CreditResult{PaymentID: first.PaymentID, Outcome: billmgr.CreditAlreadyCredited}, *again)
+		}
+		assert.Equal(t, writes, e.srv.Hits("payment.setpaid"), "nothing credited again")
+		e.requireOnePayment(t, r, first.PaymentID)
+	})
+}
+
+func TestCreditReceiptResumesAnUncreditedPayment(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		r := receipt("77", "250.50")
+		// An earlier call created the payment and died before crediting it.
+		id, err := e.c.Payments.Create(e.ctx, e.account, &billmgr.PaymentParams{
+			SubaccountAmount: billmgr.DecimalOf(r.Amount), DocumentNumber: billmgr.Ptr("77"),
+			DocumentDate: billmgr.DateOf(docDay), Description: billmgr.Ptr(r.Description)})
+		require.NoError(t, err)
+		got, err := e.c.Payments.CreditReceipt(e.ctx, e.account, r)
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditResult{PaymentID: id, Outcome: billmgr.CreditCredited}, *got)
+		e.requireOnePayment(t, r, id)
+	})
+}
+
+// TestCreditReceiptLostReplies: a write whose reply is lost is looked up, and the lookup
+// decides: the payment found is resumed, an absence proved leads to the write again.
+func TestCreditReceiptLostReplies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		fn       string
+		executed bool
+		creates  int // payment.edit submits the server received
+	}{
+		{"create executed, reply lost: found and credited", "payment.edit", true, 1},
+		{"create never arrived: absence proved, created again", "payment.edit", false, 1},
+		{"credit executed, reply lost: found credited", "payment.setpaid", true, 1},
+		{"credit never arrived: found uncredited, credited", "payment.setpaid", false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			forEachLang(t, func(t *testing.T, e *creditEnv) {
+				r := receipt("5001", "99.90")
+				e.lose.loseNext(tt.fn, 1, tt.executed)
+				got, err := e.lossy.Payments.CreditReceipt(e.ctx, e.account, r)
+				require.NoError(t, err)
+				assert.Equal(t, billmgr.CreditCreated, got.Outcome)
+				e.requireOnePayment(t, r, got.PaymentID)
+			})
+		})
+	}
+}
+
+func TestCreditReceiptGivesUpAfterRepeatedUnknownOutcomes(t *testing.T) {
+	t.Parallel()
+	e := newCreditEnv(t, "en")
+	r := receipt("9", "10.00")
+	e.lose.loseNext("payment.setpaid", 10, false)
+	_, err := e.lossy.Payments.CreditReceipt(e.ctx, e.account, r)
+	require.ErrorIs(t, err, billmgr.ErrOutcomeUnknown)
+	assert.Zero(t, e.srv.Hits("payment.setpaid"), "no credit arrived")
+	e.lose.mu.Lock()
+	assert.Equal(t, 7, e.lose.n, "three credits tried")
+	e.lose.mu.Unlock()
+
+	// The next call, with the connection back, finishes the job.
+	got, err := e.c.Payments.CreditReceipt(e.ctx, e.account, r)
+	require.NoError(t, err)
+	assert.Equal(t, billmgr.CreditCredited, got.Outcome)
+	e.requireOnePayment(t, r, got.PaymentID)
+}
+
+// TestCreditReceiptConnectionCutAfterBody cuts the real connection after the server
+// executed the create, and expects the call to look the payment up and finish. It needs
+// the transport to classify a reply lost after the body went out as ErrOutcomeUnknown.
+func TestCreditReceiptConnectionCutAfterBody(t *testing.T) {
+	t.Parallel()
+	h := billmgrtest.NewHandler(billmgrtest.WithClock(func() time.Time { return fixedNow }))
+	var cut sync.Once
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ParseForm() == nil && r.Form.Get("func") == "payment.edit" && r.Form.Get("sok") != "" {
+			executed := false
+			cut.Do(func() {
+				h.ServeHTTP(httptest.NewRecorder(), r)
+				executed = true
+			})
+			if executed {
+				if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					conn.Close()
+				}
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	c, err := billmgr.NewClient(ts.URL, billmgr.WithAuthInfo(billmgrtest.DefaultAdminUser, billmgrtest.DefaultAdminPassword))
+	require.NoError(t, err)
+	account := h.AddAccounts(1)[0]
+	r := receipt("31", "1200.00")
+	got, err := c.Payments.CreditReceipt(context.Background(), account, r)
+	require.NoError(t, err, "a reply lost after the body went out must be looked up, not reported")
+	assert.Equal(t, billmgr.CreditCreated, got.Outcome)
+	assert.Equal(t, 1, countPayments(t, c, account))
+	assert.True(t, r.Amount.Equal(h.Balance(account)))
+}
+
+func countPayments(t *testing.T, c *billmgr.Client, account int64) int {
+	t.Helper()
+	n := 0
+	for _, err := range c.Payments.All(context.Background(), account, nil) {
+		require.NoError(t, err)
+		n++
+	}
+	return n
+}
+
+func TestCreditReceiptConflicts(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		create := func(number, amount, status string) int64 {
+			id, err := e.c.Payments.Create(e.ctx, e.account, &billmgr.PaymentParams{
+				SubaccountAmount: billmgr.MustDecimal(amount), DocumentNumber: billmgr.Ptr(number),
+				DocumentDate: billmgr.DateOf(docDay)})
+			require.NoError(t, err)
+			if status != "" {
+				require.NoError(t, e.c.Payments.Update(e.ctx, e.account, id, &billmgr.PaymentParams{Status: billmgr.Ptr(status)}))
+			}
+			return id
+		}
+		twice := []int64{create("40", "300.00", ""), create("40", "300.00", "")}
+		cancelled := create("41", "300.00", billmgr.PaymentCancelled)
+
+		for _, tt := range []struct {
+			number   string
+			reason   billmgr.ConflictReason
+			payments []int64
+		}{
+			{"40", billmgr.ConflictDuplicate, twice},
+			{"41", billmgr.ConflictStatus, []int64{cancelled}},
+		} {
+			setpaid := e.srv.Hits("payment.setpaid")
+			_, err := e.c.Payments.CreditReceipt(e.ctx, e.account, receipt(tt.number, "300.00"))
+			var conflict *billmgr.CreditConflict
+			require.ErrorAs(t, err, &conflict)
+			require.ErrorIs(t, err, billmgr.ErrCreditConflict)
+			assert.Equal(t, tt.reason, conflict.Reason)
+			assert.Equal(t, tt.payments, conflict.Payments)
+			assert.Equal(t, e.account, conflict.AccountID)
+			assert.Contains(t, err.Error(), "document No. "+tt.number+" of 2024-05-06")
+			assert.Equal(t, setpaid, e.srv.Hits("payment.setpaid"), "nothing credited")
+		}
+		assert.Len(t, e.payments(t), 3, "nothing created")
+		assert.True(t, e.srv.Balance(e.account).IsZero())
+	})
+}
+
+// TestFindByDocumentIsExact: a document is found by its number and date exactly, never by
+// a number that contains it or the same number on another day.
+func TestFindByDocumentIsExact(t *testing.T) {
+	t.Parallel()
+	e := newCreditEnv(t, "ru")
+	create := func(number string, day time.Time) int64 {
+		id, err := e.c.Payments.Create(e.ctx, e.account, &billmgr.PaymentParams{
+			SubaccountAmount: billmgr.MustDecimal("50.00"), DocumentNumber: billmgr.Ptr(number), DocumentDate: billmgr.DateOf(day)})
+		require.NoError(t, err)
+		return id
+	}
+	create("1123", docDay)
+	create("12", docDay)
+	create("123", docDay.AddDate(0, 0, -1))
+	want := create("123", docDay)
+
+	found, err := e.c.Payments.FindByDocument(e.ctx, e.account, billmgr.Document{Number: " 123 ", Date: docDay}, decimal.RequireFromString("50"))
+	require.NoError(t, err)
+	require.Len(t, found, 1)
+	assert.Equal(t, want, found[0].ID)
+
+	found, err = e.c.Payments.FindByDocument(e.ctx, e.account, billmgr.Document{Number: "123", Date: docDay}, decimal.RequireFromString("51"))
+	require.NoError(t, err)
+	assert.Empty(t, found, "another amount is another payment")
+
+	// A document in another time zone is the same calendar day.
+	moscow := time.FixedZone("MSK", 3*3600)
+	found, err = e.c.Payments.FindByDocument(e.ctx, e.account,
+		billmgr.Document{Number: "123", Date: time.Date(2024, 5, 6, 0, 0, 0, 0, moscow)}, decimal.Zero)
+	require.NoError(t, err)
+	assert.Len(t, found, 1)
+}
+
+func TestFindByDocumentRefusesToProveAbsenceUnderASavedFilter(t *testing.T) {
+	t.Parallel()
+	e := newCreditEnv(t, "en")
+	require.NoError(t, e.c.Payments.SaveFilter(e.ctx, e.account, &billmgr.PaymentFilter{Status: billmgr.PaymentNew}))
+	_, err := e.c.Payments.CreditReceipt(e.ctx, e.account, receipt("8", "10.00"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ResetFilter")
+	assert.Empty(t, e.payments(t), "nothing created")
+
+	require.NoError(t, e.c.Payments.ResetFilter(e.ctx, e.account))
+	got, err := e.c.Payments.CreditReceipt(e.ctx, e.account, receipt("8", "10.00"))
+	require.NoError(t, err)
+	assert.Equal(t, billmgr.CreditCreated, got.Outcome)
+}
+
+func TestCreditRefusesBadReceipts(t *testing.T) {
+	t.Parallel()
+	e := newCreditEnv(t, "en")
+	bad := map[string]*billmgr.Receipt{
+		"nil":          nil,
+		"no number":    {Document: billmgr.Document{Date: docDay}, Amount: decimal.NewFromInt(1)},
+		"no date":      {Document: billmgr.Document{Number: "1"}, Amount: decimal.NewFromInt(1)},
+		"zero amount":  {Document: billmgr.Document{Number: "1", Date: docDay}},
+		"negative":     {Document: billmgr.Document{Number: "1", Date: docDay}, Amount: decimal.NewFromInt(-5)},
+		"sub-kopeck":   {Document: billmgr.Document{Number: "1", Date: docDay}, Amount: decimal.RequireFromString("1.005")},
+		"blank number": {Document: billmgr.Document{Number: "  ", Date: docDay}, Amount: decimal.NewFromInt(1)},
+	}
+	for name, r := range bad {
+		_, err := e.c.Payments.CreditReceipt(e.ctx, e.account, r)
+		assert.ErrorIs(t, err, billmgr.ErrInvalidArgument, name)
+		_, err = e.c.Payments.CreditInvoice(e.ctx, e.account, 1, r)
+		assert.ErrorIs(t, err, billmgr.ErrInvalidArgument, name)
+	}
+	_, err := e.c.Payments.CreditInvoice(e.ctx, e.account, 0, receipt("1", "1.00"))
+	assert.ErrorIs(t, err, billmgr.ErrInvalidArgument)
+	assert.Zero(t, e.srv.Hits("account.payment")+e.srv.Hits("payment.edit"), "nothing sent")
+}
+
+// invoice creates an unpaid invoice of amount for the client.
+func (e *creditEnv) invoice(t *testing.T, amount string) int64 {
+	t.Helper()
+	id, err := e.c.Payments.Create(e.ctx, e.account, &billmgr.PaymentParams{
+		SubaccountAmount: billmgr.MustDecimal(amount), Number: billmgr.Ptr("pfx/" + strings.ReplaceAll(amount, ".", ""))})
+	require.NoError(t, err)
+	return id
+}
+
+func TestCreditInvoiceOnce(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		inv := e.invoice(t, "1500.00")
+		r := receipt("123", "1500.00")
+		got, err := e.c.Payments.CreditInvoice(e.ctx, e.account, inv, r)
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditResult{PaymentID: inv, Outcome: billmgr.CreditCredited}, *got)
+		for range 2 {
+			again, err := e.c.Payments.CreditInvoice(e.ctx, e.account, inv, r)
+			require.NoError(t, err)
+			assert.Equal(t, billmgr.CreditAlreadyCredited, again.Outcome)
+		}
+		// The same document as a payment without invoice is the invoice's, not a new one.
+		again, err := e.c.Payments.CreditReceipt(e.ctx, e.account, r)
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditResult{PaymentID: inv, Outcome: billmgr.CreditAlreadyCredited}, *again)
+
+		ps := e.payments(t)
+		require.Len(t, ps, 1)
+		assert.Equal(t, billmgr.PaymentCredited, ps[0].Status)
+		assert.Equal(t, "123", ps[0].DocumentNumber)
+		assert.Equal(t, 1, e.srv.Hits("payment.setpaid"))
+		assert.True(t, r.Amount.Equal(e.srv.Balance(e.account)))
+	})
+}
+
+func TestCreditInvoiceLostReplies(t *testing.T) {
+	t.Parallel()
+	for _, fn := range []string{"payment.edit", "payment.setpaid"} {
+		for _, executed := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s executed=%v", fn, executed), func(t *testing.T) {
+				forEachLang(t, func(t *testing.T, e *creditEnv) {
+					inv := e.invoice(t, "700.00")
+					e.lose.loseNext(fn, 1, executed)
+					got, err := e.lossy.Payments.CreditInvoice(e.ctx, e.account, inv, receipt("55", "700.00"))
+					require.NoError(t, err)
+					assert.Equal(t, billmgr.CreditResult{PaymentID: inv, Outcome: billmgr.CreditCredited}, *got)
+					assert.True(t, decimal.RequireFromString("700").Equal(e.srv.Balance(e.account)))
+					assert.Len(t, e.payments(t), 1)
+				})
+			})
+		}
+	}
+}
+
+func TestCreditInvoiceConflicts(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		byCard := e.invoice(t, "100.00")
+		require.NoError(t, e.c.Payments.SetPaid(e.ctx, byCard))
+		otherDoc := e.invoice(t, "200.00")
+		require.NoError(t, e.c.Payments.Update(e.ctx, e.account, otherDoc, &billmgr.PaymentParams{
+			DocumentNumber: billmgr.Ptr("999"), DocumentDate: billmgr.DateOf(docDay)}))
+		cancelled := e.invoice(t, "300.00")
+		require.NoError(t, e.c.Payments.Update(e.ctx, e.account, cancelled, &billmgr.PaymentParams{Status: billmgr.Ptr(billmgr.PaymentCancelled)}))
+		open := e.invoice(t, "400.00")
+		elsewhere, err := e.c.Payments.CreditReceipt(e.ctx, e.account, receipt("12", "400.00"))
+		require.NoError(t, err)
+		balance := e.srv.Balance(e.account)
+
+		for _, tt := range []struct {
+			name     string
+			invoice  int64
+			r        *billmgr.Receipt
+			reason   billmgr.ConflictReason
+			payments []int64
+		}{
+			{"credited by another payment", byCard, receipt("10", "100.00"), billmgr.ConflictCredited, []int64{byCard}},
+			{"another document recorded", otherDoc, receipt("11", "200.00"), billmgr.ConflictDocument, []int64{otherDoc}},
+			{"cancelled", cancelled, receipt("13", "300.00"), billmgr.ConflictStatus, []int64{cancelled}},
+			{"another amount", open, receipt("14", "399.99"), billmgr.ConflictAmount, []int64{open}},
+			{"document on another payment", open, receipt("12", "400.00"), billmgr.ConflictDocument, []int64{elsewhere.PaymentID}},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := e.c.Payments.CreditInvoice(e.ctx, e.account, tt.invoice, tt.r)
+				var conflict *billmgr.CreditConflict
+				require.ErrorAs(t, err, &conflict)
+				assert.Equal(t, tt.reason, conflict.Reason, err.Error())
+				assert.Equal(t, tt.payments, conflict.Payments)
+			})
+		}
+		assert.True(t, balance.Equal(e.srv.Balance(e.account)), "nothing credited")
+		d, err := e.c.Payments.Get(e.ctx, e.account, open)
+		require.NoError(t, err)
+		assert.Empty(t, d.DocumentNumber, "nothing recorded on the invoice")
+		assert.Equal(t, billmgr.PaymentNew, d.Status)
+	})
+}
