@@ -257,6 +257,10 @@ const noVerdictDoc = `<?xml version="1.0" encoding="UTF-8"?>
 // one that changes state (the ones a WithDryRun client does not send) fails on a reply with
 // neither <ok/> nor <error>, with an error that wraps ErrUnexpectedResponse and
 // ErrOutcomeUnknown, and succeeds on <ok/>.
+// composite are the methods that make several calls (lookups, then writes): each of their
+// writes is checked by the tests of the method itself.
+var composite = map[string]bool{"Payments.CreditReceipt": true, "Payments.CreditInvoice": true}
+
 func TestEveryWriteWithoutAVerdictMayHaveBeenApplied(t *testing.T) {
 	t.Parallel()
 	dry, _ := newStub(t, []stubReply{xmlReply([]byte(noVerdictDoc))}, WithDryRun(func(string, url.Values) {}))
@@ -269,7 +273,9 @@ func TestEveryWriteWithoutAVerdictMayHaveBeenApplied(t *testing.T) {
 		writes++
 		sent := len(s.requests())
 		err := invoke(m, validArgs(t, m))
-		require.Len(t, s.requests(), sent+1, m.name)
+		if !composite[m.name] {
+			require.Len(t, s.requests(), sent+1, m.name)
+		}
 		if m.name == "Accounts.LoginURL" { // account.su: its <ok type="url"> is the result itself
 			assert.ErrorIs(t, err, ErrUnexpectedResponse, m.name)
 			continue
