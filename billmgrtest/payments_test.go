@@ -426,7 +426,9 @@ func TestOwnPaymentFilter(t *testing.T) {
 	srv := newFake(t, WithSeed(Seed{Accounts: []SeedAccount{{Email: annEmail, Password: annPassword,
 		Payments: []SeedPayment{{Amount: decimal.NewFromInt(1), Status: 4}, {Amount: decimal.NewFromInt(2)}}}}}))
 	ann := authinfo(annEmail, annPassword)
-	own := func() []string { return mustOK(t, srv, "func", "payment", "authinfo", ann).column("subaccountamount_iso") }
+	own := func() []string {
+		return mustOK(t, srv, "func", "payment", "authinfo", ann).column("subaccountamount_iso")
+	}
 	assert.Equal(t, []string{"2.00 RUB", "1.00 RUB"}, own())
 
 	form := mustOK(t, srv, "func", "payment.filter", "authinfo", ann, "lang", "ru")
