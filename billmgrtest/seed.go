@@ -12,7 +12,7 @@ import (
 )
 
 // Seed is the initial data of a fake (WithSeed). Its JSON form is what
-// cmd/billmgr-fake reads with -seed:
+// billmgr-fake and billmgr fake read with --seed:
 //
 //	{"currencies": [{"iso": "RUB", "symbol": "₽"}],
 //	 "accounts": [{"email": "ann@example.com", "password": "pw", "name": "Ann",
