@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 
@@ -72,15 +71,6 @@ func arr(t testing.TB, v any, what string) []any {
 	return a
 }
 
-func keysOf(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func TestJSONWriter(t *testing.T) {
 	t.Parallel()
 	doc := el("doc", "").attr("lang", "en").attr("func", "payment").add(
@@ -132,17 +122,17 @@ func TestJSONFollowsTheRecordedDocuments(t *testing.T) {
 		fake := jsonDoc(t, body)
 		delete(real, "$brand")
 		delete(real, "$branddir") // the orion theme's; the fake's theme is dragon
-		assert.Equal(t, keysOf(real), keysOf(fake))
+		assert.Equal(t, sortedKeys(real), sortedKeys(fake))
 		ids := arr(t, fake["id"], "id")
 		require.Len(t, ids, 2, "the same key twice is an array")
 		for i, id := range arr(t, real["id"], "id") {
-			assert.Equal(t, keysOf(obj(t, id, "real id")), keysOf(obj(t, ids[i], "id")))
+			assert.Equal(t, sortedKeys(obj(t, id, "real id")), sortedKeys(obj(t, ids[i], "id")))
 		}
-		assert.Equal(t, keysOf(obj(t, real["ok"], "ok")), keysOf(obj(t, fake["ok"], "ok")))
+		assert.Equal(t, sortedKeys(obj(t, real["ok"], "ok")), sortedKeys(obj(t, fake["ok"], "ok")))
 		assert.Equal(t, "url", obj(t, fake["ok"], "ok")["$type"])
 		assert.Equal(t, real["tips"], fake["tips"], "tips/tip: one child, an object")
 		for k, v := range obj(t, fake["tparams"], "tparams") {
-			assert.Equal(t, []string{"$"}, keysOf(obj(t, v, k)), "tparams/%s", k)
+			assert.Equal(t, []string{"$"}, sortedKeys(obj(t, v, k)), "tparams/%s", k)
 		}
 		assert.Contains(t, string(body), `"$binary":"\/billmgr"`, "slashes escaped as recorded")
 	})
@@ -153,7 +143,7 @@ func TestJSONFollowsTheRecordedDocuments(t *testing.T) {
 		assert.Len(t, arr(t, real["elem"], "real elem"), 1)
 		assert.Len(t, arr(t, fake["elem"], "elem"), 1, "one row, still an array")
 		assert.Len(t, arr(t, fake["page"], "page"), 1)
-		assert.Equal(t, keysOf(obj(t, real["tips"], "real tips")), keysOf(obj(t, fake["tips"], "tips")))
+		assert.Equal(t, sortedKeys(obj(t, real["tips"], "real tips")), sortedKeys(obj(t, fake["tips"], "tips")))
 		obj(t, obj(t, fake["tips"], "tips")["tip"], "tips/tip")
 		for name, text := range obj(t, obj(t, fake["messages"], "messages")["msg"], "messages/msg") {
 			assert.IsType(t, "", text, "messages/msg/%s: a text by name, as recorded", name)
@@ -163,7 +153,7 @@ func TestJSONFollowsTheRecordedDocuments(t *testing.T) {
 		row := obj(t, arr(t, fake["elem"], "elem")[0], "elem")
 		status := obj(t, row["status"], "status")
 		assert.Equal(t, "4", status["$orig"])
-		assert.Equal(t, []string{"$", "$color", "$orig"}, keysOf(status))
+		assert.Equal(t, []string{"$", "$color", "$orig"}, sortedKeys(status))
 		assert.NotEmpty(t, cols)
 		for _, g := range arr(t, obj(t, meta["toolbar"], "toolbar")["toolgrp"], "toolgrp") {
 			if btns, ok := obj(t, g, "toolgrp")["toolbtn"]; ok {
@@ -190,7 +180,7 @@ func TestJSONFollowsTheRecordedDocuments(t *testing.T) {
 		fake := jsonDoc(t, replyIn(t, srv, "sjson", "func", "payment.send", "elid", pid))
 		assert.Equal(t, map[string]any{}, fake["ok"])
 		assert.Equal(t, real["saved_filters"], fake["saved_filters"])
-		for _, k := range keysOf(real) {
+		for _, k := range sortedKeys(real) {
 			if !strings.HasPrefix(k, "$") { // the root attributes follow the BILLmanager 6 <ok/>
 				assert.Contains(t, fake, k)
 			}
@@ -207,9 +197,9 @@ func TestJSONFollowsTheRecordedDocuments(t *testing.T) {
 		real := obj(t, sampleJSON(t, "ispmgr6_sjson_error_auth_badpassword.json")["error"], "error")
 		for _, out := range []string{"sjson", "json"} {
 			doc := jsonDoc(t, replyIn(t, srv, out, "authinfo", annEmail+":wrong", "func", "account"))
-			assert.Equal(t, []string{"error"}, keysOf(doc), "an error document has the error alone, as recorded")
+			assert.Equal(t, []string{"error"}, sortedKeys(doc), "an error document has the error alone, as recorded")
 			fake := obj(t, doc["error"], "error")
-			for _, k := range keysOf(real) {
+			for _, k := range sortedKeys(real) {
 				assert.Contains(t, fake, k)
 			}
 			assert.Equal(t, "auth", fake["$type"])
@@ -218,7 +208,7 @@ func TestJSONFollowsTheRecordedDocuments(t *testing.T) {
 			realParams := arr(t, real["param"], "param")
 			require.Len(t, params, len(realParams))
 			for i := range params {
-				assert.Equal(t, keysOf(obj(t, realParams[i], "real param")), keysOf(obj(t, params[i], "param")))
+				assert.Equal(t, sortedKeys(obj(t, realParams[i], "real param")), sortedKeys(obj(t, params[i], "param")))
 			}
 		}
 	})
@@ -226,7 +216,7 @@ func TestJSONFollowsTheRecordedDocuments(t *testing.T) {
 	t.Run("session and access errors", func(t *testing.T) {
 		real := sampleJSON(t, "billmgr6_json_fixture_reduced_error_auth_session.json")
 		fake := jsonDoc(t, replyIn(t, srv, "json", "authinfo", "-", "auth", "no-such-session", "func", "account"))
-		assert.Equal(t, keysOf(real), keysOf(fake))
+		assert.Equal(t, sortedKeys(real), sortedKeys(fake))
 		assert.Equal(t, obj(t, real["error"], "")["msg"], obj(t, fake["error"], "error")["msg"])
 
 		real = sampleJSON(t, "billmgr6_json_fixture_reduced_error_access.json")
@@ -266,7 +256,7 @@ func sameTree(t *testing.T, path string, x *xnode, j map[string]any, strict, val
 		groups[c.XMLName.Local] = append(groups[c.XMLName.Local], c)
 	}
 	want += len(groups)
-	assert.Len(t, j, want, "%s: keys %v", path, keysOf(j))
+	assert.Len(t, j, want, "%s: keys %v", path, sortedKeys(j))
 	for name, nodes := range groups {
 		p := path + "/" + name
 		if strict && x.XMLName.Local == "messages" && name == "msg" {

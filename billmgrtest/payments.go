@@ -351,7 +351,8 @@ func (c *call) updatePayment(p *payment, vals map[string]string) error {
 	return nil
 }
 
-func sortedKeys(m map[string]string) []string {
+// sortedKeys returns the keys of m in byte order.
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
