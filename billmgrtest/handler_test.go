@@ -200,6 +200,7 @@ func TestRequestForms(t *testing.T) {
 		e := parseDoc(t, body).child("error")
 		require.NotNil(t, e, "%q %q: %s", c.contentType, c.body, body)
 		assert.Equal(t, "value("+c.object+")", e.attr("type")+"("+e.attr("object")+")")
+		assert.NotContains(t, string(body), srv.AdminPassword, "the refusal echoes no credentials")
 	}
 }
 

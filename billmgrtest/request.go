@@ -42,7 +42,7 @@ func readRequest(r *http.Request) (incoming, error) {
 		}
 	}
 	if err := query.parseQuery(r.URL.RawQuery); err != nil {
-		refuse(r.URL.RawQuery, whyBadForm, err)
+		refuse("", whyBadForm, err) // not the query itself: it may hold the password
 	}
 	if r.Method != http.MethodPost || r.Body == nil {
 		return query, nil
