@@ -70,7 +70,7 @@ func (n *node) write(b *bytes.Buffer) {
 type docKind int
 
 const (
-	// plainDoc is an action's <ok/>, whoami, func=auth and errors: the wire replies to
+	// plainDoc is an action's <ok/>, whoami and func=auth: the wire replies to
 	// payment.setinpay and whoami. After <tparams>, only <saved_filters/>.
 	plainDoc docKind = iota
 	// listDoc is a list: the recorded payment list. Its head (metadata, messages) comes
