@@ -46,7 +46,7 @@ func statusOptions(table map[int]status, codes []int) func(*call) []option {
 	return func(c *call) []option {
 		opts := make([]option, len(codes))
 		for i, code := range codes {
-			opts[i] = option{idString(int64(code)), table[code].label.in(c.lang)}
+			opts[i] = option{key: idString(int64(code)), label: table[code].label.in(c.lang), msg: true}
 		}
 		return opts
 	}
@@ -88,7 +88,7 @@ var registerFields = []field{
 	{name: "realname"},
 	{name: "phone"},
 	{name: "conditions_agree", kind: kindFlag},
-	{name: "country", kind: kindSelect, options: countryOptions},
+	{name: "country", kind: kindSelect, options: countryOptions, notBlank: true},
 	{name: "state"},
 	{name: "project", kind: kindSelect, options: providerOptions},
 	{name: "recovery", kind: kindFlag},
@@ -138,7 +138,7 @@ var accountFields = []field{
 	{name: "email", kind: kindEmail, required: true},
 	{name: "verify_email", kind: kindFlag},
 	{name: "project", kind: kindSelect, options: providerOptions},
-	{name: "country", kind: kindSelect, options: countryOptions},
+	{name: "country", kind: kindSelect, options: countryOptions, notBlank: true},
 	{name: "state"},
 	{name: "realname"},
 	{name: "name"},

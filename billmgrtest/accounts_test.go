@@ -166,3 +166,62 @@ func TestAccountMessages(t *testing.T) {
 	}, srv.Outbox(annID))
 	assert.Nil(t, srv.Outbox(999999))
 }
+
+// TestCountryByFlag runs a registrar module's client creation: it opens the account.edit
+// form, picks the country whose flag is RU.png, and submits it. The select carries the
+// recorded attributes (the keys and flags of the recorded country select, the "null"
+// choice first); a country sent empty or "null" is refused as an empty field is.
+func TestCountryByFlag(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	recorded := map[string]string{}
+	for _, v := range sampleDoc(t, "billmgr5_form_domain_order_contact_maybe_edited.xml").child("slist").all("val") {
+		recorded[v.attr("key")] = v.attr("image")
+	}
+	for _, lang := range []string{"en", "ru"} {
+		var vals []*xnode
+		for _, s := range mustOK(t, srv, "func", "account.edit", "lang", lang).all("slist") {
+			if s.attr("name") == "country" {
+				vals = s.all("val")
+			}
+		}
+		require.NotEmpty(t, vals)
+		assert.Equal(t, "null", vals[0].attr("key"))
+		assert.Empty(t, vals[0].attr("image"))
+		for _, v := range vals[1:] {
+			assert.Equal(t, recorded[v.attr("key")], v.attr("image"), "country %s (%s)", v.attr("key"), v.Text)
+		}
+	}
+	form := mustOK(t, srv, "func", "account.edit")
+	country := ""
+	for _, s := range form.all("slist") {
+		for _, v := range s.all("val") {
+			if v.attr("image") == "/manimg/common/flag/RU.png" { // the module's xpath
+				country = v.attr("key")
+			}
+		}
+	}
+	assert.Equal(t, "182", country)
+	create(t, srv, "func", "account.edit", "sok", "ok", "email", "reg@example.com", "project", "1",
+		"country", country, "realname", "Registrant", "passwd", "pw", "notify", "off", "employee", "null")
+
+	for _, c := range []struct{ fn, country string }{
+		{"account.edit", ""}, {"account.edit", "null"}, {"register", ""}, {"register", "null"},
+	} {
+		e := mustFail(t, srv, "value", "country", "func", c.fn, "sok", "ok",
+			"email", "x"+c.country+"@example.com", "passwd", "pw", "country", c.country, "lang", "ru")
+		assert.Equal(t, []string{"country", "", "desk_empty"}, e.values("param"), "the recorded reason of an empty field")
+		assert.Equal(t, "Поле 'Страна' имеет недопустимое значение. ", e.get("msg"), "as recorded, with nothing after")
+	}
+	assert.Zero(t, srv.AccountID("x@example.com"))
+	create(t, srv, "func", "register", "authinfo", "-", "sok", "ok", "email", "nocountry@example.com", "passwd", "pw")
+
+	// Localized choices carry msg="yes", as the recorded filter form's; names from the
+	// database do not.
+	filter := mustOK(t, srv, "func", "account.payment.filter", "elid", itoa(srv.AccountID("reg@example.com")))
+	for _, s := range filter.all("slist") {
+		for _, v := range s.all("val") {
+			assert.Equal(t, s.attr("name") != "paymethod", v.attr("msg") == "yes", "%s %s", s.attr("name"), v.attr("key"))
+		}
+	}
+}

@@ -68,6 +68,25 @@ func TestSessionSlidingExpiry(t *testing.T) {
 	assert.Equal(t, "auth", use().child("error").attr("type"), "an expired session stays expired")
 }
 
+// TestKeepAlive keeps a client's session alive with keepalive alone, as a panel add-on
+// does between a client's page views.
+func TestKeepAlive(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	srv := newFake(t, WithClock(clk.Now), WithSeed(annSeed()))
+	sid := mustOK(t, srv, "func", "auth", "authinfo", "-", "username", annEmail, "password", annPassword).
+		child("auth").attr("id")
+	for range 3 {
+		clk.Add(50 * time.Minute)
+		d := mustOK(t, srv, "func", "keepalive", "authinfo", "-", "auth", sid)
+		assert.True(t, d.has("ok"))
+	}
+	mustOK(t, srv, "func", "whoami", "authinfo", "-", "auth", sid)
+	clk.Add(time.Hour + time.Second)
+	mustFail(t, srv, "auth", "", "func", "keepalive", "authinfo", "-", "auth", sid)
+	mustFail(t, srv, "auth", "", "func", "keepalive", "authinfo", "-")
+}
+
 func TestExpireSessions(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)

@@ -1,7 +1,10 @@
 // Package billmgrtest is an in-memory fake of the BILLmanager account API
 // that speaks the real wire protocol: requests are form-encoded POSTs (or
-// GETs) with func, out=xml, lang and credentials, and replies are the XML
-// documents the real server writes, errors included. The requests it
+// GETs, or multipart forms) with func, out, lang and credentials, and replies
+// are the documents the real server writes, errors included: XML, or with
+// out=json and out=sjson the panel's JSON forms of the same documents
+// ({"doc": {"$lang": "en", "elem": …}}, every value a string, a one-row list an
+// object in json and an array in sjson). The requests it
 // answers, and how, are fixed by docs/wire.md, which names the recorded
 // BILLmanager 6.94 document each reply follows (or says where none is
 // recorded): lists and forms carry the real furniture (metadata with toolbar
@@ -37,8 +40,11 @@
 //
 // The administrator (WithAdmin, default "admin" / "admin-secret") may call
 // every function, and act as a client with su=EMAIL. Clients log in with
-// their e-mail and password (level 16) and may call payment.add, whoami and
-// payment (their own payments).
+// their e-mail and password (level 16) and may call whoami, keepalive,
+// payment.add, payment and expense (their own payments and expenses) and
+// payment.filter and expense.filter; any other function answers access.
+// NewTLSServer serves HTTPS, as a panel's port 1500 does; Demo is the data of
+// the demo fake that cmd/billmgr-fake and billmgr fake run.
 //
 // A client's own payment follows the recorded flow: payment.add makes it new
 // and at once initiated (status 8) and answers <ok type="url"> with the page

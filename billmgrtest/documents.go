@@ -70,7 +70,7 @@ func (n *node) write(b *bytes.Buffer) {
 type docKind int
 
 const (
-	// plainDoc is an action's <ok/>, whoami, func=auth and errors: the wire replies to
+	// plainDoc is an action's <ok/>, whoami and func=auth: the wire replies to
 	// payment.setinpay and whoami. After <tparams>, only <saved_filters/>.
 	plainDoc docKind = iota
 	// listDoc is a list: the recorded payment list. Its head (metadata, messages) comes
@@ -133,9 +133,9 @@ func idNode(name string, id int64) *node { return el(name, strconv.FormatInt(id,
 // secretParams are never echoed in <tparams>.
 var secretParams = map[string]bool{"authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true}
 
-// document renders a reply: the <doc> root, the head, the echo of the request
-// (<tparams>), <saved_filters/>, the furniture of the kind, and the body.
-func (c *call) document(rep *reply) []byte {
+// document builds the document of a reply: the <doc> root, the head, the echo of the
+// request (<tparams>), <saved_filters/>, the furniture of the kind, and the body.
+func (c *call) document(rep *reply) *node {
 	root := el("doc", "")
 	for _, name := range rootAttrs[rep.kind] {
 		root.attr(name, c.rootValue(name))
@@ -150,11 +150,7 @@ func (c *call) document(rep *reply) []byte {
 	case wizardDoc:
 		root.add(tips("help_links"))
 	}
-	root.add(rep.body...)
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	root.write(&b)
-	return b.Bytes()
+	return root.add(rep.body...)
 }
 
 // tparams echoes the request: its parameters in the order they came, func last, as
@@ -257,7 +253,15 @@ func (c *call) form(fields []field, values map[string]string, own ...message) *r
 			}
 			slist := el("slist", "").attr("name", f.name)
 			for _, o := range f.options(c) {
-				slist.add(el("val", o.label).attr("key", o.key))
+				val := el("val", o.label)
+				if o.msg {
+					val.attr("msg", "yes")
+				}
+				val.attr("key", o.key)
+				if o.image != "" {
+					val.attr("image", o.image)
+				}
+				slist.add(val)
 			}
 			slists = append(slists, slist)
 		}
@@ -280,33 +284,40 @@ func (c *call) form(fields []field, values map[string]string, own ...message) *r
 	return &reply{kind: formDoc, head: append(head, vals...)}
 }
 
-// errorDocument renders e in the shape of the real server's errors: code="1" on every
-// one; a bad password carries <detail> and no <group> (as recorded for BILLmanager 5 and
-// ISPmanager 6); an expired or missing session is type auth without an object, with
-// only its message (as the recorded BILLmanager 6 fixture); every other error is the
-// recorded value error: params object, value and (with a reason) desc, the stack,
-// <group> and <msg>, no <detail>.
-func (c *call) errorDocument(e *apiError) []byte {
+// errorDocument builds the document of e in the shape of the real server's errors: a
+// bare <doc> with the <error> alone (every recorded error, in XML, json and sjson, has
+// no root attributes, no tparams and nothing else); code="1" on every one; a bad password
+// carries <detail> and no <group> (as recorded for BILLmanager 5 and ISPmanager 6); an
+// expired or missing session is type auth without an object, with only its message (as
+// the recorded BILLmanager 6 fixture); every other error is the recorded value error:
+// params object, value and (with a reason) desc, the stack, <group> and <msg> (the
+// template filled in, a trailing space kept as recorded), no <detail>.
+func (c *call) errorDocument(e *apiError) *node {
 	n := el("error", "").attr("type", e.typ)
 	if e.object != "" {
 		n.attr("object", e.object)
 	}
 	n.attr("lang", c.lang).attr("code", "1")
 	group := e.headline().in(c.lang)
+	doc := el("doc", "")
 	if e.typ == "auth" && e.object == "" {
-		return c.document(&reply{head: []*node{n.add(el("msg", group))}})
+		return doc.add(n.add(el("msg", group)))
 	}
 	label := fieldLabel(e.object, c.lang)
 	desc := ""
 	if e.reason.key != "" {
 		desc = e.reason.text.in(c.lang, e.args...)
 	}
-	msg := strings.TrimSpace(strings.NewReplacer("__object__", label, "__value__", e.value, "__desc__", desc).Replace(group))
+	msg := strings.NewReplacer("__object__", label, "__value__", e.value, "__desc__", desc).Replace(group)
 	level, user := "0", ""
 	if p := c.actor(); p != nil {
 		level, user = strconv.Itoa(p.level), p.name
 	}
-	n.add(el("param", e.object).attr("name", "object").attr("type", "msg").attr("msg", label))
+	object := el("param", e.object).attr("name", "object").attr("type", "msg")
+	if e.typ != "auth" { // the recorded bad passwords name no label of the object
+		object.attr("msg", label)
+	}
+	n.add(object)
 	n.add(el("param", e.value).attr("name", "value"))
 	if e.reason.key != "" {
 		n.add(el("param", e.reason.key).attr("name", "desc").attr("type", "msg"))
@@ -317,5 +328,5 @@ func (c *call) errorDocument(e *apiError) []byte {
 	} else {
 		n.add(el("group", group), el("msg", msg))
 	}
-	return c.document(&reply{head: []*node{n}})
+	return doc.add(n)
 }

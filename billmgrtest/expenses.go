@@ -109,7 +109,7 @@ func clientSubaccountOptions(c *call) []option {
 	var opts []option
 	if a := c.st.accounts[intOf(c.params.Get("plid"))]; a != nil {
 		for _, sa := range a.subs {
-			opts = append(opts, option{idString(sa.id), idString(sa.id) + " (" + sa.currency.iso + ")"})
+			opts = append(opts, option{key: idString(sa.id), label: idString(sa.id) + " (" + sa.currency.iso + ")"})
 		}
 	}
 	return opts
@@ -229,4 +229,52 @@ func deleteExpenses(c *call) (*reply, error) {
 		delete(c.st.expenses, e.id)
 	}
 	return ok(), nil
+}
+
+// ownExpenseList is the expense list as a client sees it (func=expense under a client's
+// login or su): the columns of the recorded (reduced) fixture, newest first as there,
+// the date a date; titles, labels and toolbar are the fake's.
+var ownExpenseList = listSpec{key: "id", desc: true,
+	cols: []column{
+		{name: "id", num: true},
+		{name: "realdate"},
+		{name: "locale_name"},
+		{name: "amount", num: true, stat: true},
+	},
+	toolbar: []toolgrp{{name: "filter", btns: []toolbtn{btn("expense.filter", "filter", "t-filter", "new")}}},
+	messages: []message{
+		msg("title", "Expenses", "Расходы"),
+		msg("realdate", "Date", "Дата"),
+		msg("locale_name", "Name", "Наименование"),
+		msg("amount", "Amount", "Сумма"),
+	},
+}
+
+// ownExpenseFilter is the filter of func=expense: inline, or saved with the form
+// expense.filter, per user.
+var ownExpenseFilter = filterSpec{list: "expense", period: "realdate", fields: periodFields("realdate")}
+
+// listOwnExpenses serves expense: under a client's login (or su) the client's own
+// expenses; for the administrator, every client's.
+func listOwnExpenses(c *call) (*reply, error) {
+	filters, err := ownExpenseFilter.active(c)
+	if err != nil {
+		return nil, err
+	}
+	own := c.actor().account
+	var rows []row
+	for _, e := range c.st.expenses {
+		if own != nil && e.accountID != own.id ||
+			!matchAll(filters, func(f map[string]string) bool { return c.inPeriod(f, "realdate", e.realDate) }) {
+			continue
+		}
+		rows = append(rows, row{
+			idNode("id", e.id),
+			el("item", e.props["item"]),
+			el("amount", c.st.money(e.amount, c.st.subaccounts[e.subaccountID].currency)),
+			el("realdate", c.st.formatTime(e.realDate, dateLayout)),
+			el("locale_name", e.label(c.lang)),
+		})
+	}
+	return c.list(ownExpenseList, rows)
 }

@@ -108,3 +108,42 @@ func TestExpenseOnOtherSubaccount(t *testing.T) {
 	assert.Equal(t, "0", srv.Balance(annID).String())
 	assert.Equal(t, "0.00 USD", mustOK(t, srv, "func", "subaccount", "elid", ann).row(t, "id", usd).get("balance"))
 }
+
+// TestOwnExpenses lists a client's own expenses (func=expense) as the client, with su,
+// and as the administrator, and saves and resets the client's filter (expense.filter).
+func TestOwnExpenses(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	srv := newFake(t, WithClock(clk.Now), WithSeed(Seed{Accounts: []SeedAccount{
+		{Email: annEmail, Password: annPassword, Currency: "EUR",
+			Expenses: []SeedExpense{
+				{Name: "VPS", Amount: decimal.RequireFromString("0.0774"), Date: clk.Now().AddDate(0, 0, -10)},
+				{Name: "IPv4", Amount: decimal.RequireFromString("0.08"), Date: clk.Now()},
+			}},
+		{Email: "bob@example.com", Password: "bob-pw", Expenses: []SeedExpense{{Name: "Bob's", Amount: decimal.NewFromInt(1)}}},
+	}}))
+	ann := authinfo(annEmail, annPassword)
+	d := mustOK(t, srv, "func", "expense", "authinfo", ann)
+	assert.Equal(t, []string{"IPv4", "VPS"}, d.column("locale_name"), "the client's own, newest first")
+	assert.Equal(t, []string{"0.08 EUR", "0.0774 EUR"}, d.column("amount"))
+	assert.Equal(t, []string{"2024-05-07", "2024-04-27"}, d.column("realdate"), "a date, as recorded")
+	assert.Equal(t, d.column("id"), mustOK(t, srv, "func", "expense", "su", annEmail).column("id"), "su sees the same")
+	assert.Len(t, mustOK(t, srv, "func", "expense").elems(), 3, "the administrator sees every client's")
+
+	mustOK(t, srv, "func", "expense", "authinfo", ann, "filter", "on", "realdate", "other", "realdatestart", "2024-05-01")
+	assert.Equal(t, []string{"IPv4"}, mustOK(t, srv, "func", "expense", "authinfo", ann, "filter", "on",
+		"realdate", "other", "realdatestart", "2024-05-01").column("locale_name"))
+	mustOK(t, srv, "func", "expense.filter", "authinfo", ann, "sok", "ok", "realdate", "other", "realdateend", "2024-05-01")
+	assert.Equal(t, []string{"VPS"}, mustOK(t, srv, "func", "expense", "authinfo", ann).column("locale_name"), "the saved filter applies")
+	assert.Len(t, mustOK(t, srv, "func", "expense", "su", "bob@example.com").elems(), 1, "another user's filter does not")
+	mustOK(t, srv, "func", "expense.filter", "authinfo", ann, "sok", "ok", "realdate", "nodate", "realdatestart", "",
+		"realdateend", "", "compare_type", "null") // a reset as a connector sends it
+	assert.Len(t, mustOK(t, srv, "func", "expense", "authinfo", ann).elems(), 2)
+
+	// The administrator's functions stay the administrator's.
+	mustFail(t, srv, "access", "subaccount.expense", "func", "subaccount.expense", "authinfo", ann,
+		"elid", itoa(srv.AccountID(annEmail)))
+}
+
+// authinfo is the authinfo parameter of user and password.
+func authinfo(user, password string) string { return user + ":" + password }

@@ -29,8 +29,8 @@ func periodFields(name string) []field {
 
 func periodOptions(c *call) []option {
 	return []option{
-		{"nodate", text{"All time", "За все время"}.in(c.lang)},
-		{"other", text{"Custom range", "Произвольный диапазон"}.in(c.lang)},
+		{key: "nodate", label: text{"All time", "за все время"}.in(c.lang), msg: true},
+		{key: "other", label: text{"Custom range", "произвольный диапазон"}.in(c.lang), msg: true},
 	}
 }
 

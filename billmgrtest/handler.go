@@ -1,16 +1,12 @@
 package billmgrtest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 )
@@ -50,7 +46,11 @@ var routes = map[string]route{
 	"auth":                        {serve: login, public: true},
 	"session.newkey":              {serve: newKey},
 	"whoami":                      {serve: whoami, client: true},
+	"keepalive":                   {serve: keepAlive, client: true},
 	"payment":                     {serve: listOwnPayments, client: true},
+	"payment.filter":              {serve: ownPaymentFilter.serve, client: true},
+	"expense":                     {serve: listOwnExpenses, client: true},
+	"expense.filter":              {serve: ownExpenseFilter.serve, client: true},
 	"payment.setinpay":            {serve: setInPay},
 	"account":                     {serve: listAccounts},
 	"register":                    {serve: formOrSubmit(registerForm, register), public: true},
@@ -119,16 +119,18 @@ func formOrSubmit(view, submit func(*call) (*reply, error)) func(*call) (*reply,
 
 // call is one request being served, with the state locked.
 type call struct {
-	st     *state
-	fn     string
-	params url.Values
-	order  []string // the names of the parameters in the order they came
-	lang   string
-	host   string
-	ip     string
-	now    time.Time
-	login  *principal // who authenticated
-	user   *principal // who the call runs as: login, or the su user
+	st       *state
+	fn       string
+	params   url.Values
+	order    []string // the names of the parameters in the order they came
+	lang     string
+	format   format // the format of the reply
+	formatOK bool   // the fake serves the format out asks for
+	host     string
+	ip       string
+	now      time.Time
+	login    *principal // who authenticated
+	user     *principal // who the call runs as: login, or the su user
 }
 
 // actor is the user the call runs as, nil before authentication.
@@ -139,14 +141,16 @@ func (c *call) actor() *principal {
 	return c.login
 }
 
-// run authenticates the call and serves it.
+// run authenticates the call and serves it. The credentials come first, as on the real
+// server: a wrong password gets the auth error whatever else is wrong with the request
+// (in the format it asks for, when the fake serves it).
 func (c *call) run() (*reply, error) {
-	if out := c.params.Get("out"); out != "" && out != "xml" {
-		return nil, invalid("out", out, whyOut)
-	}
 	rt, known := routes[c.fn]
 	if err := c.authenticate(rt.public); err != nil {
 		return nil, err
+	}
+	if !c.formatOK {
+		return nil, invalid("out", c.params.Get("out"), whyOut)
 	}
 	if !known {
 		return nil, notFound("func", c.fn)
@@ -157,25 +161,20 @@ func (c *call) run() (*reply, error) {
 	return rt.serve(c)
 }
 
-const xmlContentType = "text/xml; charset=UTF-8"
-
-// ServeHTTP answers one request: GET (query) or POST (form body).
+// ServeHTTP answers one request: GET (query) or POST (query and form body).
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	order, err := paramOrder(r)
-	if err == nil {
-		err = r.ParseForm()
-	}
+	req, err := readRequest(r)
 	if err != nil {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
 		return
 	}
 	h.mu.Lock()
-	h.hits[r.Form.Get("func")]++
+	h.hits[req.params.Get("func")]++
 	failStatus, drop := h.takeFault()
 	delay := h.delay
 	h.mu.Unlock()
@@ -197,34 +196,38 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
-	body, contentType := h.serve(r, order)
+	body, contentType := h.serve(r, req)
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
 
-// serve runs the call with the state locked and renders its reply.
-func (h *Handler) serve(r *http.Request, order []string) (body []byte, contentType string) {
+// serve runs the call with the state locked and renders its reply in the format the
+// request asks for.
+func (h *Handler) serve(r *http.Request, req incoming) (body []byte, contentType string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	c := h.st.newCall(r)
-	c.order = order
-	rep, err := c.run()
+	c := h.st.newCall(r, req)
+	var rep *reply
+	err := error(req.refusal)
+	if req.refusal == nil {
+		rep, err = c.run()
+	}
 	if err != nil {
 		var e *apiError
 		if !errors.As(err, &e) {
 			e = &apiError{typ: "internal", object: "error", value: err.Error()}
 		}
-		return c.errorDocument(e), xmlContentType
+		return c.format.render(c.errorDocument(e)), c.format.contentType()
 	}
 	if rep.contentType != "" {
 		return rep.raw, rep.contentType
 	}
-	return c.document(rep), xmlContentType
+	return c.format.render(c.document(rep)), c.format.contentType()
 }
 
-func (s *state) newCall(r *http.Request) *call {
-	lang := r.Form.Get("lang")
+func (s *state) newCall(r *http.Request, req incoming) *call {
+	lang := req.params.Get("lang")
 	if lang != "ru" {
 		lang = "en"
 	}
@@ -236,42 +239,9 @@ func (s *state) newCall(r *http.Request) *call {
 	if err != nil {
 		ip = r.RemoteAddr
 	}
-	return &call{st: s, fn: r.Form.Get("func"), params: r.Form, lang: lang,
-		host: scheme + "://" + r.Host, ip: ip, now: s.cfg.now()}
-}
-
-// maxFormBytes bounds a request body, as net/http's ParseForm does.
-const maxFormBytes = 10 << 20
-
-// paramOrder returns the names of the request's parameters in the order they came, the
-// query's first; it leaves the body readable for ParseForm.
-func paramOrder(r *http.Request) ([]string, error) {
-	raw := []string{r.URL.RawQuery}
-	if r.Method == http.MethodPost && r.Body != nil {
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes+1))
-		if err != nil {
-			return nil, err
-		}
-		if len(body) > maxFormBytes {
-			return nil, errors.New("the form is too large")
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
-			raw = append(raw, string(body))
-		}
-	}
-	var order []string
-	seen := map[string]bool{}
-	for _, s := range raw {
-		for _, pair := range strings.Split(s, "&") {
-			key, _, _ := strings.Cut(pair, "=")
-			if name, err := url.QueryUnescape(key); err == nil && name != "" && !seen[name] {
-				seen[name] = true
-				order = append(order, name)
-			}
-		}
-	}
-	return order, nil
+	f, ok := outFormat(req.params.Get("out"))
+	return &call{st: s, fn: req.params.Get("func"), params: req.params, order: req.order, lang: lang,
+		format: f, formatOK: ok, host: scheme + "://" + r.Host, ip: ip, now: s.cfg.now()}
 }
 
 // wait sleeps d, or less when ctx ends first; it reports whether to go on.

@@ -1,10 +1,14 @@
 package billmgrtest
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -102,21 +106,153 @@ func TestRequestShapes(t *testing.T) {
 	e := mustFail(t, srv, "missed", "func", "func", "account.frobnicate")
 	assert.Equal(t, "Function 'account.frobnicate' not found. The management module may not be loaded", e.get("msg"))
 	mustFail(t, srv, "missed", "func", "func", "-")
-	mustFail(t, srv, "value", "out", "func", "account", "out", "json")
 	mustFail(t, srv, "auth", "", "func", "account.frobnicate", "authinfo", "-") // credentials come first
-
-	// GET with a query works as POST does.
-	resp, err := srv.Client().Get(srv.URL + "?" + params(srv, "func", "account").Encode())
-	require.NoError(t, err)
-	resp.Body.Close()
-	assert.Equal(t, http.StatusOK, resp.StatusCode)
 
 	req, err := http.NewRequest(http.MethodPut, srv.URL, nil)
 	require.NoError(t, err)
-	resp, err = srv.Client().Do(req)
+	resp, err := srv.Client().Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+}
+
+// send sends a request with the body of the content type (GET without a body) and
+// returns the Content-Type and the body of the reply, requiring HTTP 200.
+func send(t *testing.T, srv *Server, method, query, contentType, body string) (string, []byte) {
+	t.Helper()
+	target := srv.URL
+	if query != "" {
+		target += "?" + query
+	}
+	req, err := http.NewRequest(method, target, strings.NewReader(body))
+	require.NoError(t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	reply, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", reply)
+	return resp.Header.Get("Content-Type"), reply
+}
+
+// TestRequestForms sends the forms clients use: GET with the query, a POST form, a
+// multipart form, the query and a body together; and the ones the fake refuses, in the
+// format asked for.
+func TestRequestForms(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, WithSeed(annSeed()))
+	auth := url.Values{"authinfo": {srv.AdminUser + ":" + srv.AdminPassword}}.Encode()
+	ann := itoa(srv.AccountID(annEmail))
+
+	// names reads the e-mails of a client list.
+	emails := func(body []byte) []string { return parseDoc(t, body).column("email") }
+
+	_, body := send(t, srv, http.MethodGet, "func=account&out=xml&"+auth, "", "")
+	assert.Equal(t, []string{annEmail}, emails(body), "GET with the query")
+	_, body = send(t, srv, http.MethodPost, "", "application/x-www-form-urlencoded", "func=account&"+auth)
+	assert.Equal(t, []string{annEmail}, emails(body), "POST form")
+	_, body = send(t, srv, http.MethodPost, "func=account", "application/x-www-form-urlencoded", auth)
+	assert.Equal(t, []string{annEmail}, emails(body), "the query and the body together")
+
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	for _, kv := range [][2]string{{"func", "payment.edit"}, {"plid", ann}, {"sok", "ok"}, {"subaccountamount", "12.50"},
+		{"authinfo", srv.AdminUser + ":" + srv.AdminPassword}} {
+		require.NoError(t, mw.WriteField(kv[0], kv[1]))
+	}
+	fw, err := mw.CreateFormFile("attachment", "receipt.txt")
+	require.NoError(t, err)
+	_, _ = fw.Write([]byte("a file the fake skips"))
+	require.NoError(t, mw.Close())
+	_, body = send(t, srv, http.MethodPost, "out=xml", mw.FormDataContentType(), form.String())
+	d := parseDoc(t, body)
+	require.True(t, d.has("ok"), "multipart form: %s", body)
+	assert.Equal(t, []string{"out", "plid", "sok", "subaccountamount", "func"}, childNames(d.child("tparams"), nil),
+		"the query first, then the fields in order, func last; no password, no file")
+
+	_, body = send(t, srv, http.MethodPost, "func=account&lang=ru", "application/x-www-form-urlencoded", auth+"&lang=en")
+	assert.Equal(t, "en", parseDoc(t, body).attr("lang"), "a body value takes precedence over the query's")
+
+	// A JSON body (as one client sends it to payment.edit) is refused, in the format the
+	// JSON asks for; so is a body of no type or of another type, and bad URL encoding.
+	payments := srv.PaymentIDs(srv.AccountID(annEmail))
+	ct, body := send(t, srv, http.MethodPost, "", "application/json",
+		`{"func": "payment.edit", "out": "sjson", "authinfo": "`+srv.AdminUser+":"+srv.AdminPassword+`", "plid": "`+ann+`", "sok": "ok", "subaccountamount": "5"}`)
+	assert.Equal(t, "application/json; charset=UTF-8", ct)
+	e := obj(t, jsonDoc(t, body)["error"], "error")
+	assert.Equal(t, "value", e["$type"])
+	assert.Equal(t, "body", e["$object"])
+	assert.Contains(t, obj(t, e["msg"], "msg")["$"], "application/x-www-form-urlencoded or multipart/form-data")
+	assert.NotContains(t, string(body), srv.AdminPassword)
+	assert.Equal(t, payments, srv.PaymentIDs(srv.AccountID(annEmail)), "nothing was created")
+
+	for _, c := range []struct{ query, contentType, body, object string }{
+		{"", "text/plain", "func=account&" + auth, "body"},
+		{"", "", "func=account&" + auth, "body"},
+		{"", "application/x-www-form-urlencoded", "func=account&name=%zz&" + auth, "body"},
+		{"func=account&x=%&" + auth, "", "", "body"},
+	} {
+		ct, body := send(t, srv, http.MethodPost, c.query, c.contentType, c.body)
+		assert.Equal(t, "text/xml; charset=UTF-8", ct)
+		e := parseDoc(t, body).child("error")
+		require.NotNil(t, e, "%q %q: %s", c.contentType, c.body, body)
+		assert.Equal(t, "value("+c.object+")", e.attr("type")+"("+e.attr("object")+")")
+		assert.NotContains(t, string(body), srv.AdminPassword, "the refusal echoes no credentials")
+	}
+}
+
+// TestOutputFormats checks which out values are served, and that the credentials come
+// before the format: a wrong password gets the auth error in the format asked for.
+func TestOutputFormats(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	for _, c := range []struct {
+		out, authinfo     string
+		contentType, want string
+	}{
+		{"xml", "", "text/xml", ""},
+		{"", "", "text/xml", ""},
+		{"json", "", "application/json", ""},
+		{"sjson", "", "application/json", ""},
+		{"json", "admin:wrong", "application/json", "auth(badpassword)"},
+		{"sjson", "-", "application/json", "auth()"},
+		{"bjson", "", "application/json", "value(out)"},
+		{"xjson", "admin:wrong", "application/json", "auth(badpassword)"},
+		{"text", "", "text/xml", "value(out)"},
+		{"devel", "admin:wrong", "text/xml", "auth(badpassword)"},
+	} {
+		kv := []string{"func", "account", "out", c.out}
+		if c.out == "" {
+			kv[3] = "-"
+		}
+		if c.authinfo != "" {
+			kv = append(kv, "authinfo", c.authinfo)
+		}
+		resp, body := post(t, srv, params(srv, kv...))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, c.contentType+"; charset=UTF-8", resp.Header.Get("Content-Type"), "out=%s", c.out)
+		got := ""
+		if strings.HasPrefix(c.contentType, "application/json") {
+			if e, ok := jsonDoc(t, body)["error"]; ok {
+				e := obj(t, e, "error")
+				got = e["$type"].(string) + "(" + fmt.Sprint(cmpOr(e["$object"])) + ")"
+			}
+		} else if e := parseDoc(t, body).child("error"); e != nil {
+			got = e.attr("type") + "(" + e.attr("object") + ")"
+		}
+		assert.Equal(t, c.want, got, "out=%s authinfo=%s: %s", c.out, c.authinfo, body)
+	}
+}
+
+// cmpOr is v, or "" for nil.
+func cmpOr(v any) any {
+	if v == nil {
+		return ""
+	}
+	return v
 }
 
 func TestBareHandler(t *testing.T) {

@@ -73,6 +73,7 @@ var fieldLabels = map[string]text{
 	"plid":                {"Parent id", "Идентификатор родительского элемента"},
 	"func":                {"Function", "Функция"},
 	"out":                 {"Output format", "Формат вывода"},
+	"body":                {"Request body", "Тело запроса"},
 	"su":                  {"User", "Пользователь"},
 	"username":            {"User", "Пользователь"},
 	"key":                 {"Key", "Ключ"},
@@ -187,6 +188,8 @@ var formTitles = map[string]text{
 	"payment.refund":            {"Refund", "Возврат"},
 	"payment.add":               {"Payment", "Оплата"},
 	"account.payment.filter":    {"Payment list filter", "Фильтр списка платежей"},
+	"payment.filter":            {"Payment list filter", "Фильтр списка платежей"},
+	"expense.filter":            {"Expense list filter", "Фильтр списка расходов"},
 	"payment.expense.edit":      {"Expense of the payment", "Расход платежа"},
 	"payment.orderinfo.edit":    {"Invoice line", "Позиция счета"},
 	"subaccount.edit":           {"Personal account", "Лицевой счет"},
@@ -222,6 +225,8 @@ type reason struct {
 
 // Reasons of value errors: the key goes into <param name="desc" type="msg"> (the
 // recorded error carries a key there), the localized text into __desc__ of the message.
+// whyRequired, a field left empty, is the recorded one: the key desk_empty and no text
+// (the recorded message ends with the headline's "value. ").
 var (
 	whyNotNumber     = reason{"not_number", text{"Enter a decimal number with a dot, like 100.50", "Введите десятичное число через точку, например 100.50"}}
 	whyNotPositive   = reason{"not_positive", text{"The value must be greater than zero", "Значение должно быть больше нуля"}}
@@ -232,12 +237,14 @@ var (
 	whyDateTime      = reason{"not_datetime", text{"Enter a date and time like 2024-05-07 14:12:03", "Введите дату и время в виде 2024-05-07 14:12:03"}}
 	whyFlag          = reason{"not_flag", text{"The value must be on or off", "Значение должно быть on или off"}}
 	whyChoice        = reason{"no_choice", text{"No such choice", "Нет такого варианта"}}
-	whyRequired      = reason{"empty", text{"The field is required", "Поле обязательно для заполнения"}}
+	whyRequired      = reason{"desk_empty", text{}}
 	whyID            = reason{"not_ids", text{"Ids are positive integers separated by ', '", "Идентификаторы — положительные целые числа через ', '"}}
 	whyOneID         = reason{"not_one_id", text{"Exactly one id is expected", "Ожидается ровно один идентификатор"}}
 	whyEmail         = reason{"not_email", text{"Enter a valid e-mail address", "Введите корректный адрес e-mail"}}
 	whyConfirm       = reason{"confirm_mismatch", text{"The passwords do not match", "Пароли не совпадают"}}
-	whyOut           = reason{"out_unsupported", text{"Only out=xml is supported", "Поддерживается только out=xml"}}
+	whyOut           = reason{"out_unsupported", text{"The fake serves out=xml, json and sjson", "Фейк отвечает в форматах out=xml, json и sjson"}}
+	whyBodyType      = reason{"unsupported_body", text{"Send the parameters in the query string or in a POST body of type application/x-www-form-urlencoded or multipart/form-data", "Передайте параметры в строке запроса или в теле POST типа application/x-www-form-urlencoded или multipart/form-data"}}
+	whyBadForm       = reason{"bad_form", text{"The parameters are not valid URL encoding: %v", "Параметры закодированы неверно: %v"}}
 	whyRefundTooMuch = reason{"refund_too_much", text{"At most %s can be refunded from this payment", "Из этого платежа можно вернуть не более %s"}}
 	whyRestricted    = reason{"refund_restricted", text{"Refunds from this payment are forbidden", "Возврат средств по этому платежу запрещен"}}
 	whyNoFunds       = reason{"no_funds", text{"Not enough funds: the balance is %s and the credit limit is %s", "Недостаточно средств: баланс %s, кредитный лимит %s"}}

@@ -68,9 +68,9 @@ var (
 var smsFields = []field{
 	{name: "type", kind: kindSelect, options: func(c *call) []option {
 		return []option{
-			{"valid_phone", text{"Verified phone", "Подтвержденный телефон"}.in(c.lang)},
-			{"try_phone", text{"Phone", "Телефон"}.in(c.lang)},
-			{"other", text{"Another number", "Другой номер"}.in(c.lang)},
+			{key: "valid_phone", label: text{"Verified phone", "Подтвержденный телефон"}.in(c.lang), msg: true},
+			{key: "try_phone", label: text{"Phone", "Телефон"}.in(c.lang), msg: true},
+			{key: "other", label: text{"Another number", "Другой номер"}.in(c.lang), msg: true},
 		}
 	}},
 	{name: "phone"},

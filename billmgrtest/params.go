@@ -41,11 +41,23 @@ type field struct {
 	kind     fieldKind
 	options  func(c *call) []option // kindSelect and kindMulti
 	required bool                   // must be non-empty on create, and when sent
+	notBlank bool                   // may be left out, but not sent empty
 	viewOnly bool                   // shown in the form, ignored on submit
 }
 
-// option is one choice of a select: <val key="key">label</val>.
-type option struct{ key, label string }
+// option is one choice of a select: <val key="key">label</val>, with the attributes the
+// recorded forms carry: msg="yes" on a label the panel translates (statuses, periods;
+// not names from the database), the image of a country's flag
+// (image="/manimg/common/flag/RU.png"), which clients select countries by.
+type option struct {
+	key, label string
+	msg        bool
+	image      string
+}
+
+// unset is the key of a select's "not set" choice in the recorded forms
+// (<val key="null">-- не установлен --</val>); sent, it leaves the field empty.
+const unset = "null"
 
 var decimalPattern = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 
@@ -63,8 +75,11 @@ func (c *call) read(fields []field, creating bool) (map[string]string, error) {
 		if present {
 			v = strings.TrimSpace(raw[0])
 		}
+		if v == unset && (f.kind == kindSelect || f.kind == kindMulti) {
+			v = ""
+		}
 		if v == "" {
-			if f.required && (creating || present) {
+			if f.required && (creating || present) || f.notBlank && present {
 				return nil, invalid(f.name, v, whyRequired)
 			}
 			if present {

@@ -102,8 +102,8 @@ var paymentFilterFields = append([]field{
 
 var (
 	paymentFilter = filterSpec{list: "account.payment", byClient: true, period: "createdate", fields: paymentFilterFields}
-	// ownPaymentFilter is the inline filter of func=payment (the fake serves no form to
-	// save a filter of that list).
+	// ownPaymentFilter is the filter of func=payment: inline, or saved with the form
+	// payment.filter, per user.
 	ownPaymentFilter = filterSpec{list: "payment", period: "createdate", fields: paymentFilterFields}
 )
 
@@ -351,7 +351,8 @@ func (c *call) updatePayment(p *payment, vals map[string]string) error {
 	return nil
 }
 
-func sortedKeys(m map[string]string) []string {
+// sortedKeys returns the keys of m in byte order.
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

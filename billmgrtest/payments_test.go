@@ -419,6 +419,28 @@ func TestClientPaymentLifecycle(t *testing.T) {
 	mustFail(t, srv, "missed", "elid", "func", "payment.setinpay", "elid", "999999")
 }
 
+// TestOwnPaymentFilter saves and resets a client's filter of its own payments
+// (payment.filter, the recorded form), as a connector does before it lists them.
+func TestOwnPaymentFilter(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, WithSeed(Seed{Accounts: []SeedAccount{{Email: annEmail, Password: annPassword,
+		Payments: []SeedPayment{{Amount: decimal.NewFromInt(1), Status: 4}, {Amount: decimal.NewFromInt(2)}}}}}))
+	ann := authinfo(annEmail, annPassword)
+	own := func() []string {
+		return mustOK(t, srv, "func", "payment", "authinfo", ann).column("subaccountamount_iso")
+	}
+	assert.Equal(t, []string{"2.00 RUB", "1.00 RUB"}, own())
+
+	form := mustOK(t, srv, "func", "payment.filter", "authinfo", ann, "lang", "ru")
+	assert.Contains(t, form.child("messages").values("msg"), "Фильтр списка платежей", "the recorded title")
+	mustOK(t, srv, "func", "payment.filter", "authinfo", ann, "sok", "ok", "status", "4")
+	assert.Equal(t, []string{"1.00 RUB"}, own())
+	assert.Len(t, mustOK(t, srv, "func", "payment").elems(), 2, "the administrator's list keeps its own filter")
+	mustOK(t, srv, "func", "payment.filter", "authinfo", ann, "sok", "ok", "number", "", "status", "", "paymethod", "",
+		"createdate", "nodate", "restrictrefund", "null") // the recorded reset
+	assert.Equal(t, []string{"2.00 RUB", "1.00 RUB"}, own())
+}
+
 func TestWhoami(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, WithSeed(Seed{Accounts: []SeedAccount{{Email: annEmail, Password: annPassword, Name: "Ann",

@@ -3,6 +3,7 @@ package billmgrtest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -11,7 +12,7 @@ import (
 )
 
 // Seed is the initial data of a fake (WithSeed). Its JSON form is what
-// cmd/billmgr-fake reads with -seed:
+// billmgr-fake and billmgr fake read with --seed:
 //
 //	{"currencies": [{"iso": "RUB", "symbol": "₽"}],
 //	 "accounts": [{"email": "ann@example.com", "password": "pw", "name": "Ann",
@@ -214,6 +215,22 @@ func (h *Handler) AccountID(email string) int64 {
 		return a.id
 	}
 	return 0
+}
+
+// PaymentIDs returns the ids of the client's payments, oldest first. It panics if there
+// is no such client.
+func (h *Handler) PaymentIDs(accountID int64) []int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.st.mustAccount(accountID, "PaymentIDs")
+	var ids []int64
+	for id, p := range h.st.payments {
+		if p.accountID == accountID {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 func (s *state) mustAccount(id int64, caller string) *account {

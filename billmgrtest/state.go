@@ -177,12 +177,15 @@ var (
 		{2, text{"Resellers", "Реселлеры"}},
 		{3, text{"Partners", "Партнеры"}},
 	}
+	// countries have the ids and Russian names of the recorded country directory.
 	countries = []entry{
 		{182, text{"Russian Federation", "Российская Федерация"}},
 		{233, text{"United States", "Соединенные Штаты Америки"}},
 		{81, text{"Germany", "Германия"}},
 	}
-	paymethods = []entry{
+	// countryCodes are the ISO codes of the countries, whose flags the forms show.
+	countryCodes = map[int64]string{182: "RU", 233: "US", 81: "DE"}
+	paymethods   = []entry{
 		{1, text{"Bank transfer", "Безналичный расчет"}},
 		{2, text{"Bank card", "Банковская карта"}},
 		{3, text{"Test payment", "Тестовый платеж"}},
@@ -213,7 +216,7 @@ func directoryOptions(dir []entry) func(*call) []option {
 	return func(c *call) []option {
 		opts := make([]option, len(dir))
 		for i, e := range dir {
-			opts[i] = option{strconv.FormatInt(e.id, 10), e.name.in(c.lang)}
+			opts[i] = option{key: strconv.FormatInt(e.id, 10), label: e.name.in(c.lang)}
 		}
 		return opts
 	}
@@ -221,14 +224,24 @@ func directoryOptions(dir []entry) func(*call) []option {
 
 var (
 	providerOptions  = directoryOptions(providers)
-	countryOptions   = directoryOptions(countries)
 	paymethodOptions = directoryOptions(paymethods)
 )
+
+// countryOptions are the countries as the recorded form lists them: a "not set" choice
+// first, then each country with the image of its flag.
+func countryOptions(c *call) []option {
+	opts := []option{{key: unset, label: text{"-- select a country --", "-- выберите страну --"}.in(c.lang)}}
+	for _, e := range countries {
+		opts = append(opts, option{key: idString(e.id), label: e.name.in(c.lang),
+			image: "/manimg/common/flag/" + countryCodes[e.id] + ".png"})
+	}
+	return opts
+}
 
 func currencyOptions(c *call) []option {
 	opts := make([]option, len(currencies))
 	for i, cur := range currencies {
-		opts[i] = option{strconv.FormatInt(cur.id, 10), cur.name.in(c.lang) + " (" + cur.iso + ")"}
+		opts[i] = option{key: strconv.FormatInt(cur.id, 10), label: cur.name.in(c.lang) + " (" + cur.iso + ")"}
 	}
 	return opts
 }

@@ -209,6 +209,16 @@ func TestFidelity(t *testing.T) {
 			assert.Equal(t, formatOf(a.Value), formatOf(fu.attr(a.Name.Local)), "user@%s: real %q, fake %q", a.Name.Local, a.Value, fu.attr(a.Name.Local))
 		}
 		assert.Equal(t, real.values("path@level"), fake.values("path@level"), "the administrator, then the client")
+		for i, rp := range real.all("path") {
+			var want, got []string
+			for _, a := range rp.Attrs {
+				want = append(want, a.Name.Local)
+			}
+			for _, a := range fake.all("path")[i].Attrs {
+				got = append(got, a.Name.Local)
+			}
+			assert.Equal(t, want, got, "the attributes of path %d in the recorded order", i)
+		}
 		assert.Equal(t, attrNames(real.child("mgr")), attrNames(fake.child("mgr")))
 	})
 

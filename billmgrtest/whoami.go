@@ -42,12 +42,19 @@ func whoami(c *call) (*reply, error) {
 		attr("ignoreabuserate", "off")
 
 	head := []*node{user}
-	for _, p := range c.path() {
+	for i, p := range c.path() {
 		pid := adminUserID
 		if p.account != nil {
 			pid = p.account.userID
 		}
-		head = append(head, el("path", idString(pid)).attr("name", p.name).attr("level", strconv.Itoa(p.level)))
+		// As recorded: name before level on the first path, level before name on the second.
+		path, name, level := el("path", idString(pid)), attr{"name", p.name}, attr{"level", strconv.Itoa(p.level)}
+		if i == 0 {
+			path.attrs = []attr{name, level}
+		} else {
+			path.attrs = []attr{level, name}
+		}
+		head = append(head, path)
 	}
 	head = append(head,
 		el("mgr", "billmgr").attr("version", billmgrVersion).attr("dist", "3"),

@@ -1,0 +1,38 @@
+package billmgr_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/billmgrtest"
+)
+
+func TestPublicKeyPin(t *testing.T) {
+	t.Parallel()
+	srv := billmgrtest.NewTLSServer()
+	t.Cleanup(srv.Close)
+	cert := srv.Certificate()
+	require.NotNil(t, cert)
+
+	pin := billmgr.PublicKeyPin(cert)
+	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+	assert.Equal(t, hex.EncodeToString(sum[:]), pin)
+	assert.Regexp(t, `^[0-9a-f]{64}$`, pin)
+
+	call := func(pin string) error {
+		c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo(srv.AdminUser, srv.AdminPassword),
+			billmgr.WithPinnedCertificate(pin))
+		require.NoError(t, err)
+		_, err = c.Accounts.List(context.Background(), nil)
+		return err
+	}
+	assert.NoError(t, call(pin), "the pin is the one WithPinnedCertificate takes")
+	other := sha256.Sum256([]byte("another key"))
+	assert.ErrorContains(t, call(hex.EncodeToString(other[:])), "does not match the pinned SHA-256")
+}
