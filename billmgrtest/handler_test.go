@@ -322,3 +322,27 @@ func TestSortByMoney(t *testing.T) {
 	d := mustOK(t, srv, "func", "account.payment", "elid", itoa(srv.AccountID(annEmail)), "p_sort", "subaccountamount_iso")
 	assert.Equal(t, []string{"9.00 RUB", "20.50 RUB", "100.00 RUB"}, d.column("subaccountamount_iso"), "by value, not text")
 }
+
+// TestHandlerBehindAMiddlewareThatParsedTheForm: a handler in front that read the form
+// (to log or route it) spent the body; the fake takes the parsed form instead.
+func TestHandlerBehindAMiddlewareThatParsedTheForm(t *testing.T) {
+	t.Parallel()
+	fake := NewHandler()
+	parsed := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, r.ParseForm())
+		parsed++
+		fake.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	resp, err := ts.Client().PostForm(ts.URL+"/billmgr", url.Values{
+		"func": {"account"}, "out": {"xml"}, "authinfo": {DefaultAdminUser + ":" + DefaultAdminPassword},
+	})
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.Equal(t, 1, parsed)
+	assert.NotContains(t, string(body), "<error", "the credentials of the parsed form are read")
+	assert.Contains(t, string(body), "<p_elems>")
+}

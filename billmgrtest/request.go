@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -47,6 +48,9 @@ func readRequest(r *http.Request) (incoming, error) {
 	if r.Method != http.MethodPost || r.Body == nil {
 		return query, nil
 	}
+	if r.PostForm != nil {
+		return query.merge(parsedForm(r.PostForm)), nil
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxFormBytes+1))
 	if err != nil {
 		return incoming{}, err
@@ -84,6 +88,24 @@ func readRequest(r *http.Request) (incoming, error) {
 }
 
 func newIncoming() incoming { return incoming{params: url.Values{}} }
+
+// parsedForm is the body of a request that a handler in front of the fake has parsed
+// already (ParseForm, ParseMultipartForm): the body is spent, and the order of its
+// parameters lost, so they come in the order of their names.
+func parsedForm(values url.Values) incoming {
+	form := newIncoming()
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, v := range values[name] {
+			form.add(name, v)
+		}
+	}
+	return form
+}
 
 // add appends a value of the parameter name.
 func (q *incoming) add(name, value string) {

@@ -323,9 +323,9 @@ func TestTimeoutDoesNotStopTheFake(t *testing.T) {
 	defer stop()
 	var stdout, stderr bytes.Buffer
 	start := time.Now()
-	code := execute(ctx, func(string) (string, bool) { return "", false }, []string{"--timeout", "50ms", "fake"}, strings.NewReader(""), &stdout, &stderr)
+	code := execute(ctx, func(string) (string, bool) { return "", false }, []string{"--timeout", "50ms", "fake", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &stdout, &stderr)
 	assert.GreaterOrEqual(t, time.Since(start), 450*time.Millisecond, stderr.String())
-	assert.Contains(t, stdout.String(), "BILLmanager fake running")
+	assert.Contains(t, stdout.String(), "BILLmanager fake, serving until interrupted")
 	assert.Equal(t, exitOK, code, stderr.String())
 }
 
