@@ -340,6 +340,11 @@ func (im *importer) failed(ctx context.Context, r importLine, key string, err er
 		}
 	case errors.As(err, &left):
 		r, event = r.with(resultUnmatched, left.reason), eventUnmatched
+	case errors.Is(err, billmgr.ErrOutcomeUnknown):
+		// A write of the line may still be running on the server: the journal keeps the
+		// line unfinished, and the next run looks it up before writing anything.
+		r = r.with(resultFailed, "outcome unknown, rerun later: "+err.Error())
+		r.transient = true
 	case errors.As(err, &apiErr):
 		r = r.with(resultFailed, "refused by the server: "+describeAPIError(apiErr))
 	default:

@@ -167,9 +167,7 @@ func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case badGatewayAfterWrite:
 		c.h.ServeHTTP(httptest.NewRecorder(), r)
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(http.StatusBadGateway)
-		fmt.Fprint(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
+		badGateway(w)
 		return
 	case killAfterWrite, cutAfterWrite:
 		c.h.ServeHTTP(httptest.NewRecorder(), r)
@@ -182,6 +180,13 @@ func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 		conn.Close()
 	}
+}
+
+// badGateway answers as nginx does when the panel behind it took too long.
+func badGateway(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusBadGateway)
+	fmt.Fprint(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
 }
 
 func (c *chaos) setChild(p *os.Process) {

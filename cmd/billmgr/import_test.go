@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -311,6 +316,96 @@ func TestImportExitCodes(t *testing.T) {
 	r = f.run(t, "payments", "import", path, "-o", "json")
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	assert.Equal(t, []string{"created"}, results(parseReport(t, r.stdout)))
+}
+
+// lateCreate is a proxy in front of the fake that answers the first create
+// (payment.edit submitted without elid) with 502 after its own timeout, while the panel
+// carries the create out only later, when the test calls finish: the lookup of the run
+// that sent it cannot see it.
+type lateCreate struct {
+	h http.Handler
+
+	mu      sync.Mutex
+	creates int    // the creates that arrived
+	held    []byte // the body of the first
+}
+
+func (l *lateCreate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	form, _ := url.ParseQuery(string(body))
+	create := form.Get("func") == "payment.edit" && form.Get("sok") != "" && form.Get("elid") == ""
+	l.mu.Lock()
+	if create {
+		l.creates++
+	}
+	hold := create && l.creates == 1
+	if hold {
+		l.held = body
+	}
+	l.mu.Unlock()
+	if hold {
+		badGateway(w)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	l.h.ServeHTTP(w, r)
+}
+
+func (l *lateCreate) createCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.creates
+}
+
+// finish carries out the create the proxy gave up on.
+func (l *lateCreate) finish(t *testing.T) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	require.NotNil(t, l.held, "a create was held")
+	req := httptest.NewRequest(http.MethodPost, "/billmgr", bytes.NewReader(l.held))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	l.h.ServeHTTP(rec, req)
+	require.NotContains(t, rec.Body.String(), "<error")
+}
+
+// TestImportLeavesAnUnknownOutcomeToTheNextRun: a proxy answers 502 to a create the panel
+// carries out later. The run does not create the payment again: the line fails as
+// "outcome unknown", the journal keeps it unfinished, and the next run, once the panel
+// has created it, finds the payment and credits it.
+func TestImportLeavesAnUnknownOutcomeToTheNextRun(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	bob := f.AccountID("bob@example.com")
+	proxy := &lateCreate{h: f.Handler()}
+	env := f.through(t, proxy)
+	path := filepath.Join(t.TempDir(), "s.csv")
+	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n88,2024-05-06,300.00,bob@example.com\n"), 0o644))
+
+	r := runWith(t, env, "", "payments", "import", path, "-o", "json")
+	assert.Equal(t, exitFailure, r.code, r.stderr)
+	report := parseReport(t, r.stdout)
+	assert.Equal(t, []string{"failed"}, results(report))
+	assert.True(t, strings.HasPrefix(report[0].Reason, "outcome unknown, rerun later: "), report[0].Reason)
+	assert.Contains(t, r.stderr, "failed: outcome unknown, rerun later")
+	assert.Equal(t, 1, proxy.createCount(), "the create is not sent again")
+	assert.True(t, f.Balance(bob).IsZero())
+	journal, err := os.ReadFile(path + ".journal")
+	require.NoError(t, err)
+	assert.NotContains(t, string(journal), `"event":"done"`, "the line is unfinished")
+
+	proxy.finish(t)
+	r = runWith(t, env, "", "payments", "import", path, "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"credited"}, results(parseReport(t, r.stdout)), "the payment found, credited")
+	assert.Equal(t, 1, proxy.createCount())
+	assert.Len(t, f.listPayments(t), 2, "the invoice and the payment, nothing more")
+	assert.Equal(t, "300.00", f.Balance(bob).StringFixed(2))
 }
 
 func TestImportRefusesTheSameTransferTwice(t *testing.T) {

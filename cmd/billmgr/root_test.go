@@ -352,3 +352,14 @@ func TestCallDryRunRedactsEveryPassword(t *testing.T) {
 	assert.JSONEq(t, `{"func":"usrparam","params":{"new_password":"[REDACTED]","old_pwd":"[REDACTED]","name":"kept"}}`, r.stdout)
 	assert.NotContains(t, r.stdout, "Secret")
 }
+
+// through returns the environment that reaches f through the middleware h (which serves
+// f.Handler() in its turn).
+func (f *fake) through(t *testing.T, h http.Handler) map[string]string {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	env := maps.Clone(f.env)
+	env["BILLMGR_URL"] = ts.URL
+	return env
+}
