@@ -397,16 +397,7 @@ func importExit(problems []importLine) error {
 			return fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again", linesAre(len(problems)))
 		}
 	}
-	return &linesLeft{len(problems)}
-}
-
-// linesLeft ends a run that left lines for a person: rerunning changes nothing until
-// someone acts on them. It exits like a refusal by the server (code 1), through errors.As
-// to *billmgr.Error, which is how the command tells that exit code.
-type linesLeft struct{ n int }
-
-func (e *linesLeft) Error() string {
-	return linesAre(e.n) + " left for a person (see the report)"
+	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(len(problems))))
 }
 
 // linesAre reads "1 line is" or "3 lines are".
@@ -415,14 +406,6 @@ func linesAre(n int) string {
 		return "1 line is"
 	}
 	return strconv.Itoa(n) + " lines are"
-}
-
-func (e *linesLeft) As(target any) bool {
-	t, ok := target.(**billmgr.Error)
-	if ok {
-		*t = &billmgr.Error{Func: "payments import", Type: "unfinished", Msg: e.Error()}
-	}
-	return ok
 }
 
 // importProgress draws a bar of the lines done on a terminal's stderr, at most ten times

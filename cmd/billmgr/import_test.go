@@ -102,7 +102,7 @@ func TestImport1C(t *testing.T) {
 			assert.Contains(t, r.stderr, "5 lines: created 1, credited 1, already present 0, skipped 1, unmatched 1, failed 1")
 			assert.Contains(t, r.stderr, `line 103, document 319: failed: malformed: Сумма: "15OO.00" is not an amount`)
 			assert.Contains(t, r.stderr, "line 130, document 7: unmatched: no invoice named and no client")
-			assert.Contains(t, r.stderr, "error: unfinished: 2 lines are left for a person")
+			assert.Contains(t, r.stderr, "error: 2 lines are left for a person (see the report)")
 
 			c := f.client(t)
 			inv, err := c.Payments.Get(context.Background(), ann, mustID(t, report[0].Payment))

@@ -21,7 +21,7 @@ import (
 // Exit codes.
 const (
 	exitOK      = 0
-	exitAPI     = 1 // the server answered with an <error> (*billmgr.Error)
+	exitAPI     = 1 // the server answered with an <error> (*billmgr.Error), or work is left for a person
 	exitUsage   = 2 // bad flags, arguments or configuration
 	exitFailure = 3 // network or protocol failure: no answer, HTTP errors, not a BILLmanager reply
 )
@@ -357,6 +357,20 @@ func usageErr(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
 
+// exitError is the error of a command that knows which exit code its failure deserves,
+// where the error's own type would say otherwise. Its message is the command's own,
+// printed as it is.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withExitCode makes err end the command with exit code code.
+func withExitCode(code int, err error) error { return &exitError{code: code, err: err} }
+
 // runError marks an error returned by a command's RunE, as opposed to one cobra found in
 // the command line before running anything.
 type runError struct{ err error }
@@ -395,12 +409,16 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 	var (
 		usage  *usageError
 		ran    *runError
+		coded  *exitError
 		apiErr *billmgr.Error
 	)
 	switch {
 	case errors.As(err, &usage) || !errors.As(err, &ran):
 		fmt.Fprintf(a.stderr, "error: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
 		return exitUsage
+	case errors.As(err, &coded):
+		fmt.Fprintf(a.stderr, "error: %v\n", err)
+		return coded.code
 	case errors.As(err, &apiErr):
 		fmt.Fprintln(a.stderr, "error: "+describeAPIError(apiErr))
 		return exitAPI
