@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -388,11 +389,13 @@ func TestImportLeavesAnUnknownOutcomeToTheNextRun(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n88,2024-05-06,300.00,bob@example.com\n"), 0o644))
 
 	r := runWith(t, env, "", "payments", "import", path, "-o", "json")
-	assert.Equal(t, exitFailure, r.code, r.stderr)
+	assert.Equal(t, exitUnknown, r.code, r.stderr)
 	report := parseReport(t, r.stdout)
 	assert.Equal(t, []string{"failed"}, results(report))
 	assert.True(t, strings.HasPrefix(report[0].Reason, "outcome unknown, rerun later: "), report[0].Reason)
 	assert.Contains(t, r.stderr, "failed: outcome unknown, rerun later")
+	assert.Contains(t, r.stderr, "error: 1 line is not finished, 1 with an unknown outcome: the server may still be carrying "+
+		"their writes out; run the same command again in a few minutes, and it looks them up first")
 	assert.Equal(t, 1, proxy.createCount(), "the create is not sent again")
 	assert.True(t, f.Balance(bob).IsZero())
 	journal, err := os.ReadFile(path + ".journal")
@@ -406,6 +409,60 @@ func TestImportLeavesAnUnknownOutcomeToTheNextRun(t *testing.T) {
 	assert.Equal(t, 1, proxy.createCount())
 	assert.Len(t, f.listPayments(t), 2, "the invoice and the payment, nothing more")
 	assert.Equal(t, "300.00", f.Balance(bob).StringFixed(2))
+}
+
+// TestImportExitCodePrecedence: a run whose lines call for different exit codes exits with
+// the one to act on first, 4 (look before writing again) over 3 (run it again) over 1 (a
+// person acts); a run interrupted while a write is in flight exits 4.
+func TestImportExitCodePrecedence(t *testing.T) {
+	t.Parallel()
+	const statement = "number,date,amount,client,purpose\n" +
+		"1,2024-05-06,10.00,,Аванс\n" + // no client and no invoice: for a person
+		"2,2024-05-06,300.00,bob@example.com,Аванс\n"
+	for _, tt := range []struct {
+		name string
+		// reach returns the environment that reaches the server; interrupt stops the run
+		// as Ctrl-C does.
+		reach  func(t *testing.T, f *fake, interrupt context.CancelFunc) map[string]string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"outcome unknown over a line for a person", func(t *testing.T, f *fake, _ context.CancelFunc) map[string]string {
+			return f.through(t, &lateCreate{h: f.Handler()})
+		}, nil, exitUnknown, "error: 2 lines are not finished, 1 with an unknown outcome"},
+		{"network failure over a line for a person", func(_ *testing.T, f *fake, _ context.CancelFunc) map[string]string {
+			env := maps.Clone(f.env)
+			env["BILLMGR_URL"] = "http://127.0.0.1:1/billmgr"
+			return env
+		}, nil, exitFailure, "error: 2 lines are not finished, some for network or protocol failures"},
+		{"interrupted while a write is in flight", func(t *testing.T, f *fake, interrupt context.CancelFunc) map[string]string {
+			return f.through(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.ParseForm() == nil && r.Form.Get("func") == "payment.edit" && r.Form.Get("sok") != "" {
+					interrupt()
+					<-r.Context().Done() // no reply: the command has gone
+					return
+				}
+				f.Handler().ServeHTTP(w, r)
+			}))
+		}, nil, exitUnknown, "error: interrupted at line 3, whose write may have been applied (the next run looks it up): context canceled"},
+		{"interrupted before writing", func(_ *testing.T, f *fake, _ context.CancelFunc) map[string]string {
+			f.SetDelay(time.Minute)
+			return f.env
+		}, []string{"--timeout", "300ms"}, exitFailure, "error: interrupted at line 3: context deadline exceeded"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, importSeed())
+			path := filepath.Join(t.TempDir(), "s.csv")
+			require.NoError(t, os.WriteFile(path, []byte(statement), 0o644))
+			ctx, interrupt := context.WithCancel(context.Background())
+			defer interrupt()
+			r := runContext(t, ctx, tt.reach(t, f, interrupt), "", append(tt.args, "payments", "import", path, "-o", "json")...)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tt.stderr)
+		})
+	}
 }
 
 func TestImportRefusesTheSameTransferTwice(t *testing.T) {
