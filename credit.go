@@ -17,6 +17,13 @@ import (
 // the document up on the server before it writes, and again after a write whose outcome is
 // unknown (ErrOutcomeUnknown), so that calling it again, after a crash, a timeout or a lost
 // reply, never credits twice and never loses the payment.
+//
+// A write whose outcome is unknown is never sent again by the same call. Such an outcome
+// often means that the server is still carrying the write out (the client's deadline ran
+// out, a proxy answered 502 or 504 after its own timeout, the connection was cut in the
+// middle of the transaction), so a lookup right after it cannot prove that it was not
+// applied: the call goes on from an effect it sees, and otherwise returns an error that
+// wraps ErrOutcomeUnknown, for a later call to look up again.
 
 // Document is the payment document that brought a client money: a bank's payment order,
 // a payment system's transaction. Number and Date are its key within the client: the
@@ -99,8 +106,9 @@ const (
 
 // CreditConflict is the error of CreditReceipt and CreditInvoice when they would have to
 // guess: the invoice is credited already, the amounts differ, several payments carry the
-// document. Nothing was changed by the call that returned it; errors.Is(err,
-// ErrCreditConflict) holds for it.
+// document. Nothing was changed by the call that returned it, unless its error wraps
+// ErrOutcomeUnknown too: then the conflict was found by the lookup after a write of the
+// call whose outcome is unknown. errors.Is(err, ErrCreditConflict) holds for it.
 type CreditConflict struct {
 	AccountID int64
 	Document  Document
@@ -128,10 +136,6 @@ func (e *CreditConflict) Error() string {
 
 // Is makes errors.Is(err, ErrCreditConflict) hold.
 func (e *CreditConflict) Is(target error) bool { return target == ErrCreditConflict }
-
-// creditRounds bounds how many writes with an unknown outcome one call follows with a
-// lookup before it gives up and reports the outcome as unknown.
-const creditRounds = 3
 
 // recentDays is how long before its document's date a payment for it may have been paid:
 // a margin for time zones between the document's issuer and the server.
@@ -196,13 +200,19 @@ func (s *PaymentsService) FindByDocument(ctx context.Context, accountID int64, d
 // CreditReceipt credits r to client accountID once, however often it is called for the
 // same document: it looks the document up (FindByDocument), creates a payment for it
 // when none carries it (payment.edit, with documentnumber and documentdate) and credits
-// the payment (payment.setpaid) unless it is credited already.
+// the payment (payment.setpaid) unless it is credited already. The payment is created and
+// credited in two steps, so that a create the server carries out late is never credited
+// by itself.
 //
-// A write that fails with ErrOutcomeUnknown is followed by another lookup: a payment
-// found is resumed from where it is (credited if it is not), an absence proved leads to
-// the write again. A call that fails otherwise left nothing half done that a later call
-// cannot finish: call it again with the same receipt. The payment is created and credited
-// in two steps, so that a create the server carries out late is never credited by itself.
+// Each write is sent at most once per call. After a write that fails with
+// ErrOutcomeUnknown the call looks again: a payment found, or a credit seen, is taken up
+// from where it is (a payment found uncredited is credited). When the write does not show
+// yet, the server may still be carrying it out, so the call does not send it again: its
+// error wraps ErrOutcomeUnknown and says so. Call it again later, once the server can no
+// longer be working on the request (longer than the timeout of the panel's proxy, minutes
+// rather than seconds): that call looks the document up first, and an absence it finds
+// then is proved. A call that fails otherwise left nothing half done that a later call
+// cannot finish: call it again with the same receipt.
 //
 // A payment found for the document with another amount or currency, in a status that
 // cannot be credited, or found twice, is not guessed at: the error is a *CreditConflict.
@@ -212,46 +222,57 @@ func (s *PaymentsService) CreditReceipt(ctx context.Context, accountID int64, r 
 	if err := r.check("payment.edit"); err != nil {
 		return nil, err
 	}
-	var (
-		created, credited bool  // this call created the payment or sent its credit
-		unknown           error // the last write whose outcome was unknown
-	)
-	for round := 0; round < creditRounds; round++ {
-		found, err := s.FindByDocument(ctx, accountID, r.Document, r.Amount)
-		if err != nil {
-			return nil, lookupFailed(unknown, err)
-		}
-		var p PaymentDetails
-		switch len(found) {
-		case 0:
-			id, err := s.Create(ctx, accountID, r.params())
-			if errors.Is(err, ErrOutcomeUnknown) {
-				created, unknown = true, err
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			created, p = true, PaymentDetails{ID: id, Status: PaymentNew}
-		case 1:
-			p = found[0]
-			if err := r.compare(accountID, &p); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, r.conflict(accountID, ConflictDuplicate, found, fmt.Sprintf("%d payments carry the document", len(found)))
-		}
-		done, err := s.creditOnce(ctx, accountID, r, &p)
-		if errors.Is(err, ErrOutcomeUnknown) {
-			credited, unknown = true, err
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &CreditResult{PaymentID: p.ID, Outcome: outcome(created, credited || done)}, nil
+	p, created, err := s.receiptPayment(ctx, accountID, r)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("billmgr: credit document %s: %d writes in a row ended without a verdict: %w", r.Document, creditRounds, unknown)
+	credited, err := s.credit(ctx, accountID, r, p)
+	if err != nil {
+		return nil, err
+	}
+	return &CreditResult{PaymentID: p.ID, Outcome: outcome(created, credited)}, nil
+}
+
+// receiptPayment returns the payment that carries r's document, creating it when none
+// does, and reports whether this call created it.
+func (s *PaymentsService) receiptPayment(ctx context.Context, accountID int64, r *Receipt) (*PaymentDetails, bool, error) {
+	p, err := s.findReceipt(ctx, accountID, r)
+	if err != nil || p != nil {
+		return p, false, err
+	}
+	id, err := s.Create(ctx, accountID, r.params())
+	if err == nil {
+		return &PaymentDetails{ID: id, Status: PaymentNew}, true, nil
+	}
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		return nil, false, err
+	}
+	p, lerr := s.findReceipt(ctx, accountID, r)
+	switch {
+	case lerr != nil:
+		return nil, false, lookupFailed(err, lerr)
+	case p == nil:
+		return nil, false, r.notVisible(accountID, "the payment created (payment.edit)", err)
+	}
+	return p, true, nil
+}
+
+// findReceipt returns the payment of the client that carries r's document, or nil when
+// none does. A payment that disagrees with r, or several, are a conflict.
+func (s *PaymentsService) findReceipt(ctx context.Context, accountID int64, r *Receipt) (*PaymentDetails, error) {
+	found, err := s.FindByDocument(ctx, accountID, r.Document, r.Amount)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(found) == 0:
+		return nil, nil
+	case len(found) > 1:
+		return nil, r.conflict(accountID, ConflictDuplicate, found, fmt.Sprintf("%d payments carry the document", len(found)))
+	}
+	if err := r.compare(accountID, &found[0]); err != nil {
+		return nil, err
+	}
+	return &found[0], nil
 }
 
 // CreditInvoice credits invoice invoiceID of client accountID (an unpaid payment, issued
@@ -263,8 +284,12 @@ func (s *PaymentsService) CreditReceipt(ctx context.Context, accountID int64, r 
 // It is not guessed at, and the error is a *CreditConflict, when the invoice is for
 // another amount or currency than r, is credited already but not for this document,
 // carries another document, cannot be credited in its status, or when another payment of
-// the client carries the document (see FindByDocument). Writes with an unknown outcome
-// are followed by a lookup, as in CreditReceipt.
+// the client carries the document (see FindByDocument).
+//
+// Writes whose outcome is unknown are looked up, and the credit is never sent twice, as in
+// CreditReceipt. Recording the document is the exception: it sets two fields to the values
+// they are to have, which a second send leaves as they are, so when the invoice does not
+// show the document after an unknown outcome, it is sent once more.
 //
 // API: account.payment, payment.edit, account.payment.filter, payment.setpaid
 func (s *PaymentsService) CreditInvoice(ctx context.Context, accountID, invoiceID int64, r *Receipt) (*CreditResult, error) {
@@ -275,61 +300,81 @@ func (s *PaymentsService) CreditInvoice(ctx context.Context, accountID, invoiceI
 	if err := r.check(fn); err != nil {
 		return nil, err
 	}
-	var (
-		written bool  // this call recorded the document or sent the credit
-		unknown error // the last write whose outcome was unknown
-	)
-	for round := 0; round < creditRounds; round++ {
-		found, err := s.FindByDocument(ctx, accountID, r.Document, r.Amount)
-		if err != nil {
-			return nil, lookupFailed(unknown, err)
-		}
-		if err := r.elsewhere(accountID, invoiceID, found); err != nil {
-			return nil, err
-		}
-		inv, err := s.Get(ctx, accountID, invoiceID)
-		if err != nil {
-			return nil, lookupFailed(unknown, err)
-		}
-		if err := r.checkInvoice(accountID, inv); err != nil {
-			return nil, err
-		}
-		if !r.Document.on(inv) {
-			err = s.Update(ctx, accountID, invoiceID, &PaymentParams{
-				DocumentNumber: Ptr(strings.TrimSpace(r.Document.Number)), DocumentDate: DateOf(r.Document.Date)})
-			if errors.Is(err, ErrOutcomeUnknown) {
-				written, unknown = true, err
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			written = true
-		}
-		done, err := s.creditOnce(ctx, accountID, r, inv)
-		if errors.Is(err, ErrOutcomeUnknown) {
-			written, unknown = true, err
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &CreditResult{PaymentID: invoiceID, Outcome: outcome(false, written || done)}, nil
+	inv, err := s.invoice(ctx, accountID, invoiceID, r)
+	if err == nil && !r.Document.on(inv) {
+		inv, err = s.recordDocument(ctx, accountID, inv, r)
 	}
-	return nil, fmt.Errorf("billmgr: credit invoice %d with document %s: %d writes in a row ended without a verdict: %w",
-		invoiceID, r.Document, creditRounds, unknown)
+	if err != nil {
+		return nil, err
+	}
+	credited, err := s.credit(ctx, accountID, r, inv)
+	if err != nil {
+		return nil, err
+	}
+	return &CreditResult{PaymentID: invoiceID, Outcome: outcome(false, credited)}, nil
 }
 
-// creditOnce credits p unless it is credited already, and reports whether it sent the
-// credit. A payment in a status that cannot be credited is a conflict.
-func (s *PaymentsService) creditOnce(ctx context.Context, accountID int64, r *Receipt, p *PaymentDetails) (bool, error) {
+// invoice reads invoice invoiceID, and refuses it when r cannot credit it without a guess.
+func (s *PaymentsService) invoice(ctx context.Context, accountID, invoiceID int64, r *Receipt) (*PaymentDetails, error) {
+	found, err := s.FindByDocument(ctx, accountID, r.Document, r.Amount)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.elsewhere(accountID, invoiceID, found); err != nil {
+		return nil, err
+	}
+	inv, err := s.Get(ctx, accountID, invoiceID)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkInvoice(accountID, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// recordDocument records r's document on invoice inv and returns the invoice to credit.
+// After an unknown outcome it reads the invoice again, and sends the same fields once more
+// when they do not show (see CreditInvoice).
+func (s *PaymentsService) recordDocument(ctx context.Context, accountID int64, inv *PaymentDetails, r *Receipt) (*PaymentDetails, error) {
+	fields := &PaymentParams{DocumentNumber: Ptr(strings.TrimSpace(r.Document.Number)), DocumentDate: DateOf(r.Document.Date)}
+	err := s.Update(ctx, accountID, inv.ID, fields)
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		return inv, err
+	}
+	now, lerr := s.invoice(ctx, accountID, inv.ID, r)
+	switch {
+	case lerr != nil:
+		return nil, lookupFailed(err, lerr)
+	case r.Document.on(now):
+		return now, nil
+	}
+	return now, s.Update(ctx, accountID, inv.ID, fields)
+}
+
+// credit credits p unless it is credited already, and reports whether this call credited
+// it. A payment in a status that cannot be credited is a conflict. After a credit whose
+// outcome is unknown it reads the payment again, and does not send the credit again when
+// it does not show (see CreditReceipt).
+func (s *PaymentsService) credit(ctx context.Context, accountID int64, r *Receipt, p *PaymentDetails) (bool, error) {
 	switch {
 	case p.Status == PaymentCredited:
 		return false, nil
-	case creditable(p.Status):
-		return true, s.SetPaid(ctx, p.ID)
+	case !creditable(p.Status):
+		return false, statusConflict(r, accountID, p)
 	}
-	return false, statusConflict(r, accountID, p)
+	err := s.SetPaid(ctx, p.ID)
+	if !errors.Is(err, ErrOutcomeUnknown) {
+		return err == nil, err
+	}
+	now, lerr := s.Get(ctx, accountID, p.ID)
+	switch {
+	case lerr != nil:
+		return false, lookupFailed(err, lerr)
+	case now.Status != PaymentCredited:
+		return false, r.notVisible(accountID, fmt.Sprintf("the credit of payment %d (payment.setpaid)", p.ID), err)
+	}
+	return true, nil
 }
 
 // creditable reports whether payment.setpaid credits a payment in this status.
@@ -356,13 +401,18 @@ func outcome(created, credited bool) CreditOutcome {
 	return CreditAlreadyCredited
 }
 
-// lookupFailed is the error of a lookup that failed, after a write whose outcome was
-// unknown (when there was one): the outcome is still unknown.
+// lookupFailed is the error of the lookup after a write whose outcome is unknown: the
+// outcome is still unknown.
 func lookupFailed(unknown, err error) error {
-	if unknown == nil {
-		return err
-	}
 	return fmt.Errorf("%w; looking it up afterwards failed: %w", unknown, err)
+}
+
+// notVisible is the error of a write whose outcome is unknown (unknown) and whose effect
+// (what) the lookup after it did not find.
+func (r *Receipt) notVisible(accountID int64, what string, unknown error) error {
+	return fmt.Errorf("billmgr: credit document %s to client %d: %s does not show yet, and is not sent again "+
+		"while the server may still be carrying it out; call again later, which looks it up first: %w",
+		r.Document, accountID, what, unknown)
 }
 
 // check refuses a receipt that cannot be credited before anything is sent.

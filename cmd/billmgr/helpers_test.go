@@ -64,12 +64,18 @@ func (f *fake) run(t *testing.T, args ...string) result {
 // the password shows up in no output.
 func runWith(t *testing.T, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
+	return runContext(t, context.Background(), env, stdin, args...)
+}
+
+// runContext is runWith with the context ctx, which a test may cancel as Ctrl-C does.
+func runContext(t *testing.T, ctx context.Context, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	lookup := func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	}
-	code := execute(context.Background(), lookup, args, strings.NewReader(stdin), &stdout, &stderr)
+	code := execute(ctx, lookup, args, strings.NewReader(stdin), &stdout, &stderr)
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	for _, out := range []string{r.stdout, r.stderr} {
 		require.NotContains(t, out, testPassword, "the password leaked in the output of %q", args)

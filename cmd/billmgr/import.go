@@ -59,8 +59,11 @@ outcome: a rerun skips finished lines, and looks every other line up on the serv
 writing. Deleting the journal is safe: the server's payments carry the bank documents.
 
 Exit codes: 0 every line settled (created, credited, already present or skipped); 1 lines
-are left for a person (unmatched, or refused by the server); 2 usage; 3 some lines failed on
-the network, or the run was interrupted: run the same command again.`,
+are left for a person (unmatched, malformed, or refused by the server); 2 usage; 3 some
+lines failed on the network with nothing written, or the run was interrupted: run the same
+command again; 4 the outcome of some lines' writes is unknown (the server may still be
+carrying them out): run the same command again in a few minutes, and it looks them up
+first. Where several apply, the run exits 4, else 3, else 1.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runImport(cmd.Context(), args[0], o)
@@ -111,7 +114,10 @@ type importLine struct {
 	Payment  string        `xml:"payment"` // the id of the payment credited
 	Reason   string        `xml:"reason"`
 
-	transient bool // failed on the network or the protocol: a rerun may succeed
+	// code is the exit code the line calls for: exitOK when it is settled, exitAPI when it
+	// is left for a person, exitFailure when it failed with nothing written (a rerun may
+	// finish it), exitUnknown when its write may have been applied.
+	code int
 }
 
 func reportOf(l *statementLine) importLine {
@@ -178,10 +184,12 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 		if err != nil {
 			bar.done()
 			_ = w.abort()
-			return err
+			// The lines not reached are unfinished: a rerun is needed, unless an earlier
+			// line or this one calls for more care.
+			return withExitCode(max(exitFailure, worstCode(append(problems, r))), err)
 		}
 		counts[r.Result]++
-		if r.Result == resultUnmatched || r.Result == resultFailed {
+		if r.code != exitOK {
 			problems = append(problems, r)
 		}
 		if err := w.write(reflect.ValueOf(r)); err != nil {
@@ -263,7 +271,7 @@ func (im *importer) line(ctx context.Context, l *statementLine) (importLine, err
 	case l.skip != "":
 		return r.with(resultSkipped, l.skip), nil
 	case l.malformed != nil:
-		return r.with(resultFailed, "malformed: "+l.malformed.Error()), nil
+		return r.with(resultFailed, "malformed: "+l.malformed.Error()).left(exitAPI), nil
 	}
 	key := l.key()
 	if first, ok := im.seen[key]; ok {
@@ -322,9 +330,12 @@ func (im *importer) line(ctx context.Context, l *statementLine) (importLine, err
 // of its writes when they were started.
 func (im *importer) failed(ctx context.Context, r importLine, key string, err error, started bool) (importLine, error) {
 	if ctx.Err() != nil {
-		// The outcome of the line's last write is unknown: the journal keeps its intent,
-		// and the next run looks the line up.
-		return r, fmt.Errorf("interrupted at line %d: %w", r.Line, ctx.Err())
+		// The journal keeps the line's intent, and the next run looks the line up.
+		if errors.Is(err, billmgr.ErrOutcomeUnknown) {
+			return r.left(exitUnknown), fmt.Errorf("interrupted at line %d, whose write may have been applied "+
+				"(the next run looks it up): %w", r.Line, ctx.Err())
+		}
+		return r.left(exitFailure), fmt.Errorf("interrupted at line %d: %w", r.Line, ctx.Err())
 	}
 	var (
 		conflict *billmgr.CreditConflict
@@ -334,17 +345,20 @@ func (im *importer) failed(ctx context.Context, r importLine, key string, err er
 	)
 	switch {
 	case errors.As(err, &conflict):
-		r, event = r.with(resultUnmatched, fmt.Sprintf("%s (%s)", conflict.Detail, conflict.Reason)), eventUnmatched
+		r, event = r.with(resultUnmatched, fmt.Sprintf("%s (%s)", conflict.Detail, conflict.Reason)).left(exitAPI), eventUnmatched
 		if len(conflict.Payments) == 1 {
 			r.Payment = idOrEmpty(conflict.Payments[0])
 		}
 	case errors.As(err, &left):
-		r, event = r.with(resultUnmatched, left.reason), eventUnmatched
+		r, event = r.with(resultUnmatched, left.reason).left(exitAPI), eventUnmatched
+	case errors.Is(err, billmgr.ErrOutcomeUnknown):
+		// A write of the line may still be running on the server: the journal keeps the
+		// line unfinished, and the next run looks it up before writing anything.
+		r = r.with(resultFailed, "outcome unknown, rerun later: "+err.Error()).left(exitUnknown)
 	case errors.As(err, &apiErr):
-		r = r.with(resultFailed, "refused by the server: "+describeAPIError(apiErr))
+		r = r.with(resultFailed, "refused by the server: "+describeAPIError(apiErr)).left(exitAPI)
 	default:
-		r = r.with(resultFailed, err.Error())
-		r.transient = true
+		r = r.with(resultFailed, err.Error()).left(exitFailure)
 	}
 	if im.dryRun || !started {
 		return r, nil
@@ -354,6 +368,12 @@ func (im *importer) failed(ctx context.Context, r importLine, key string, err er
 
 func (r importLine) with(result importResult, reason string) importLine {
 	r.Result, r.Reason = result, reason
+	return r
+}
+
+// left marks a line that is not settled with the exit code it calls for.
+func (r importLine) left(code int) importLine {
+	r.code = code
 	return r
 }
 
@@ -381,27 +401,36 @@ func (a *app) printSummary(file string, total int, counts map[importResult]int, 
 }
 
 // importExit is the run's error, which decides the exit code: nil when every line is
-// settled; 3 when a line failed on the network or the protocol (a rerun may finish it);
-// 1 when lines are left for a person.
+// settled, else the code of the line that calls for the most care (worstCode).
 func importExit(problems []importLine) error {
-	if len(problems) == 0 {
-		return nil
-	}
+	var unknown int
 	for _, p := range problems {
-		if p.transient {
-			return fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again", linesAre(len(problems)))
+		if p.code == exitUnknown {
+			unknown++
 		}
 	}
-	return &linesLeft{len(problems)}
+	switch code := worstCode(problems); code {
+	case exitOK:
+		return nil
+	case exitUnknown:
+		return withExitCode(code, fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying "+
+			"their writes out; run the same command again in a few minutes, and it looks them up first", linesAre(len(problems)), unknown))
+	case exitFailure:
+		return withExitCode(code, fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again",
+			linesAre(len(problems))))
+	}
+	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(len(problems))))
 }
 
-// linesLeft ends a run that left lines for a person: rerunning changes nothing until
-// someone acts on them. It exits like a refusal by the server (code 1), through errors.As
-// to *billmgr.Error, which is how the command tells that exit code.
-type linesLeft struct{ n int }
-
-func (e *linesLeft) Error() string {
-	return linesAre(e.n) + " left for a person (see the report)"
+// worstCode is the exit code of the line that calls for the most care: 4 (look before
+// writing again) over 3 (run again) over 1 (a person acts; a rerun changes nothing until
+// then) over 0. The codes rank as their values do.
+func worstCode(lines []importLine) int {
+	code := exitOK
+	for _, l := range lines {
+		code = max(code, l.code)
+	}
+	return code
 }
 
 // linesAre reads "1 line is" or "3 lines are".
@@ -410,14 +439,6 @@ func linesAre(n int) string {
 		return "1 line is"
 	}
 	return strconv.Itoa(n) + " lines are"
-}
-
-func (e *linesLeft) As(target any) bool {
-	t, ok := target.(**billmgr.Error)
-	if ok {
-		*t = &billmgr.Error{Func: "payments import", Type: "unfinished", Msg: e.Error()}
-	}
-	return ok
 }
 
 // importProgress draws a bar of the lines done on a terminal's stderr, at most ten times

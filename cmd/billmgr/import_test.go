@@ -4,9 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,7 +103,7 @@ func TestImport1C(t *testing.T) {
 			assert.Contains(t, r.stderr, "5 lines: created 1, credited 1, already present 0, skipped 1, unmatched 1, failed 1")
 			assert.Contains(t, r.stderr, `line 103, document 319: failed: malformed: Сумма: "15OO.00" is not an amount`)
 			assert.Contains(t, r.stderr, "line 130, document 7: unmatched: no invoice named and no client")
-			assert.Contains(t, r.stderr, "error: unfinished: 2 lines are left for a person")
+			assert.Contains(t, r.stderr, "error: 2 lines are left for a person (see the report)")
 
 			c := f.client(t)
 			inv, err := c.Payments.Get(context.Background(), ann, mustID(t, report[0].Payment))
@@ -311,6 +317,152 @@ func TestImportExitCodes(t *testing.T) {
 	r = f.run(t, "payments", "import", path, "-o", "json")
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	assert.Equal(t, []string{"created"}, results(parseReport(t, r.stdout)))
+}
+
+// lateCreate is a proxy in front of the fake that answers the first create
+// (payment.edit submitted without elid) with 502 after its own timeout, while the panel
+// carries the create out only later, when the test calls finish: the lookup of the run
+// that sent it cannot see it.
+type lateCreate struct {
+	h http.Handler
+
+	mu      sync.Mutex
+	creates int    // the creates that arrived
+	held    []byte // the body of the first
+}
+
+func (l *lateCreate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	form, _ := url.ParseQuery(string(body))
+	create := form.Get("func") == "payment.edit" && form.Get("sok") != "" && form.Get("elid") == ""
+	l.mu.Lock()
+	if create {
+		l.creates++
+	}
+	hold := create && l.creates == 1
+	if hold {
+		l.held = body
+	}
+	l.mu.Unlock()
+	if hold {
+		badGateway(w)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	l.h.ServeHTTP(w, r)
+}
+
+func (l *lateCreate) createCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.creates
+}
+
+// finish carries out the create the proxy gave up on.
+func (l *lateCreate) finish(t *testing.T) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	require.NotNil(t, l.held, "a create was held")
+	req := httptest.NewRequest(http.MethodPost, "/billmgr", bytes.NewReader(l.held))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	l.h.ServeHTTP(rec, req)
+	require.NotContains(t, rec.Body.String(), "<error")
+}
+
+// TestImportLeavesAnUnknownOutcomeToTheNextRun: a proxy answers 502 to a create the panel
+// carries out later. The run does not create the payment again: the line fails as
+// "outcome unknown", the journal keeps it unfinished, and the next run, once the panel
+// has created it, finds the payment and credits it.
+func TestImportLeavesAnUnknownOutcomeToTheNextRun(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	bob := f.AccountID("bob@example.com")
+	proxy := &lateCreate{h: f.Handler()}
+	env := f.through(t, proxy)
+	path := filepath.Join(t.TempDir(), "s.csv")
+	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n88,2024-05-06,300.00,bob@example.com\n"), 0o644))
+
+	r := runWith(t, env, "", "payments", "import", path, "-o", "json")
+	assert.Equal(t, exitUnknown, r.code, r.stderr)
+	report := parseReport(t, r.stdout)
+	assert.Equal(t, []string{"failed"}, results(report))
+	assert.True(t, strings.HasPrefix(report[0].Reason, "outcome unknown, rerun later: "), report[0].Reason)
+	assert.Contains(t, r.stderr, "failed: outcome unknown, rerun later")
+	assert.Contains(t, r.stderr, "error: 1 line is not finished, 1 with an unknown outcome: the server may still be carrying "+
+		"their writes out; run the same command again in a few minutes, and it looks them up first")
+	assert.Equal(t, 1, proxy.createCount(), "the create is not sent again")
+	assert.True(t, f.Balance(bob).IsZero())
+	journal, err := os.ReadFile(path + ".journal")
+	require.NoError(t, err)
+	assert.NotContains(t, string(journal), `"event":"done"`, "the line is unfinished")
+
+	proxy.finish(t)
+	r = runWith(t, env, "", "payments", "import", path, "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"credited"}, results(parseReport(t, r.stdout)), "the payment found, credited")
+	assert.Equal(t, 1, proxy.createCount())
+	assert.Len(t, f.listPayments(t), 2, "the invoice and the payment, nothing more")
+	assert.Equal(t, "300.00", f.Balance(bob).StringFixed(2))
+}
+
+// TestImportExitCodePrecedence: a run whose lines call for different exit codes exits with
+// the one to act on first, 4 (look before writing again) over 3 (run it again) over 1 (a
+// person acts); a run interrupted while a write is in flight exits 4.
+func TestImportExitCodePrecedence(t *testing.T) {
+	t.Parallel()
+	const statement = "number,date,amount,client,purpose\n" +
+		"1,2024-05-06,10.00,,Аванс\n" + // no client and no invoice: for a person
+		"2,2024-05-06,300.00,bob@example.com,Аванс\n"
+	for _, tt := range []struct {
+		name string
+		// reach returns the environment that reaches the server; interrupt stops the run
+		// as Ctrl-C does.
+		reach  func(t *testing.T, f *fake, interrupt context.CancelFunc) map[string]string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"outcome unknown over a line for a person", func(t *testing.T, f *fake, _ context.CancelFunc) map[string]string {
+			return f.through(t, &lateCreate{h: f.Handler()})
+		}, nil, exitUnknown, "error: 2 lines are not finished, 1 with an unknown outcome"},
+		{"network failure over a line for a person", func(_ *testing.T, f *fake, _ context.CancelFunc) map[string]string {
+			env := maps.Clone(f.env)
+			env["BILLMGR_URL"] = "http://127.0.0.1:1/billmgr"
+			return env
+		}, nil, exitFailure, "error: 2 lines are not finished, some for network or protocol failures"},
+		{"interrupted while a write is in flight", func(t *testing.T, f *fake, interrupt context.CancelFunc) map[string]string {
+			return f.through(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.ParseForm() == nil && r.Form.Get("func") == "payment.edit" && r.Form.Get("sok") != "" {
+					interrupt()
+					<-r.Context().Done() // no reply: the command has gone
+					return
+				}
+				f.Handler().ServeHTTP(w, r)
+			}))
+		}, nil, exitUnknown, "error: interrupted at line 3, whose write may have been applied (the next run looks it up): context canceled"},
+		{"interrupted before writing", func(_ *testing.T, f *fake, _ context.CancelFunc) map[string]string {
+			f.SetDelay(time.Minute)
+			return f.env
+		}, []string{"--timeout", "300ms"}, exitFailure, "error: interrupted at line 3: context deadline exceeded"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, importSeed())
+			path := filepath.Join(t.TempDir(), "s.csv")
+			require.NoError(t, os.WriteFile(path, []byte(statement), 0o644))
+			ctx, interrupt := context.WithCancel(context.Background())
+			defer interrupt()
+			r := runContext(t, ctx, tt.reach(t, f, interrupt), "", append(tt.args, "payments", "import", path, "-o", "json")...)
+			assert.Equal(t, tt.code, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tt.stderr)
+		})
+	}
 }
 
 func TestImportRefusesTheSameTransferTwice(t *testing.T) {

@@ -18,12 +18,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit codes.
+// Exit codes. Where several apply, the command exits with the one a script must act on
+// first: 4, then 3, then 1 (see exitCode and the import's summary).
 const (
 	exitOK      = 0
-	exitAPI     = 1 // the server answered with an <error> (*billmgr.Error)
+	exitAPI     = 1 // the server answered with an <error> (*billmgr.Error), or work is left for a person
 	exitUsage   = 2 // bad flags, arguments or configuration
-	exitFailure = 3 // network or protocol failure: no answer, HTTP errors, not a BILLmanager reply
+	exitFailure = 3 // network or protocol failure, nothing written: no answer, HTTP errors, not a BILLmanager reply
+	exitUnknown = 4 // a write may have been applied (billmgr.ErrOutcomeUnknown): look before running it again
 )
 
 // run runs the command line args with the process environment and returns the exit code.
@@ -103,8 +105,10 @@ and the password from BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWOR
 Every command that calls the API gives up after --timeout (5m by default; 0 for no
 limit), all of its requests and retries included.
 
-Exit codes: 0 success, 1 the server refused the call (an API error), 2 usage (bad flags,
-arguments or configuration), 3 network or protocol failure.`,
+Exit codes: 0 success; 1 the server refused the call (an API error); 2 usage (bad flags,
+arguments or configuration); 3 network or protocol failure, nothing written: safe to run
+again; 4 a write may have been applied (it went out and no verdict came back): look the
+object up before running it again.`,
 		Version:           billmgr.Version,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
@@ -357,6 +361,20 @@ func usageErr(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
 
+// exitError is the error of a command that knows which exit code its failure deserves,
+// where the error's own type would say otherwise (see exitCode). Its message is the
+// command's own, printed as it is.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// withExitCode makes err end the command with exit code code.
+func withExitCode(code int, err error) error { return &exitError{code: code, err: err} }
+
 // runError marks an error returned by a command's RunE, as opposed to one cobra found in
 // the command line before running anything.
 type runError struct{ err error }
@@ -395,13 +413,18 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 	var (
 		usage  *usageError
 		ran    *runError
+		coded  *exitError
 		apiErr *billmgr.Error
 	)
-	switch {
-	case errors.As(err, &usage) || !errors.As(err, &ran):
+	if errors.As(err, &usage) || !errors.As(err, &ran) {
 		fmt.Fprintf(a.stderr, "error: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
 		return exitUsage
-	case errors.As(err, &apiErr):
+	}
+	code := exitCode(err)
+	switch {
+	case errors.As(err, &coded):
+		fmt.Fprintf(a.stderr, "error: %v\n", err)
+	case code == exitAPI && errors.As(err, &apiErr):
 		fmt.Fprintln(a.stderr, "error: "+describeAPIError(apiErr))
 		return exitAPI
 	case errors.Is(err, context.Canceled):
@@ -411,6 +434,26 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 	}
 	for _, hint := range a.hints(err) {
 		fmt.Fprintln(a.stderr, "hint: "+hint)
+	}
+	return code
+}
+
+// exitCode is the exit code of err, the failure of a command's run: the code the command
+// gave it (*exitError); else 4 when a write may have been applied, which wins over the
+// rest, since running it again blindly may apply it twice; 1 when the server refused the
+// call; 3 for any other failure, which wrote nothing.
+func exitCode(err error) int {
+	var (
+		coded  *exitError
+		apiErr *billmgr.Error
+	)
+	switch {
+	case errors.As(err, &coded):
+		return coded.code
+	case errors.Is(err, billmgr.ErrOutcomeUnknown):
+		return exitUnknown
+	case errors.As(err, &apiErr):
+		return exitAPI
 	}
 	return exitFailure
 }

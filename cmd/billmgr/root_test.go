@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log"
 	"maps"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-billmgr/billmgr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,7 +82,13 @@ func TestAPIErrorPrintsTypeObjectAndMessage(t *testing.T) {
 	assert.Empty(t, r.stdout)
 }
 
-func TestNetworkAndProtocolFailuresExit3(t *testing.T) {
+// lookFirst is the hint after a write that may have been applied.
+const lookFirst = "hint: the server may have applied the call: look the object up (list, get) before running it again"
+
+// TestFailuresExit3WhenNothingWasWrittenAnd4WhenAWriteMayHaveBeen: a failure that wrote
+// nothing exits 3 (run it again); a write that went out and got no verdict exits 4 and
+// says to look the object up first.
+func TestFailuresExit3WhenNothingWasWrittenAnd4WhenAWriteMayHaveBeen(t *testing.T) {
 	t.Parallel()
 	t.Run("bad gateway on a write", func(t *testing.T) {
 		t.Parallel()
@@ -87,9 +96,24 @@ func TestNetworkAndProtocolFailuresExit3(t *testing.T) {
 		ann := idText(f.AccountID("ann@example.com"))
 		f.FailNext(1, 502)
 		r := f.run(t, "payments", "create", "--account", ann, "--subaccountamount", "10")
-		assert.Equal(t, exitFailure, r.code)
+		assert.Equal(t, exitUnknown, r.code)
 		assert.Contains(t, r.stderr, "error: billmgr: payment.edit: HTTP 502")
+		assert.Contains(t, r.stderr, lookFirst)
 		assert.Equal(t, 1, f.Hits("payment.edit"), "a write is sent once")
+	})
+	t.Run("write executed, then the connection cut", func(t *testing.T) {
+		t.Parallel()
+		f := newFake(t, seedAnn())
+		ann := f.AccountID("ann@example.com")
+		unpaid := lines(f.run(t, "payments", "list", "--account", idText(ann), "--status", "1", "-o", "ids").stdout)[0]
+		env := f.through(t, cutAfterExecuting(f.Handler(), "payment.setpaid"))
+		r := runWith(t, env, "", "payments", "setpaid", unpaid)
+		assert.Equal(t, exitUnknown, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "outcome unknown")
+		assert.Contains(t, r.stderr, lookFirst)
+		got, err := f.client(t).Payments.Get(context.Background(), ann, mustID(t, unpaid))
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.PaymentCredited, got.Status, "the write was applied")
 	})
 	t.Run("bad gateway on every try of a read", func(t *testing.T) {
 		t.Parallel()
@@ -98,6 +122,7 @@ func TestNetworkAndProtocolFailuresExit3(t *testing.T) {
 		r := f.run(t, "accounts", "list")
 		assert.Equal(t, exitFailure, r.code)
 		assert.Contains(t, r.stderr, "HTTP 502")
+		assert.NotContains(t, r.stderr, lookFirst)
 		assert.Greater(t, f.Hits("account"), 1, "a read is retried")
 	})
 	t.Run("closed server", func(t *testing.T) {
@@ -107,21 +132,72 @@ func TestNetworkAndProtocolFailuresExit3(t *testing.T) {
 		r := f.run(t, "payments", "setpaid", "1")
 		assert.Equal(t, exitFailure, r.code)
 		assert.Contains(t, r.stderr, "connection refused")
+		assert.NotContains(t, r.stderr, lookFirst, "nothing went out")
 	})
 	t.Run("not a BILLmanager", func(t *testing.T) {
 		t.Parallel()
 		f := newFake(t)
-		login := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		env := f.through(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<!DOCTYPE html><html><body>Log in</body></html>"))
 		}))
-		t.Cleanup(login.Close)
-		env := maps.Clone(f.env)
-		env["BILLMGR_URL"] = login.URL
-		r := runWith(t, env, "", "accounts", "delete", "1")
-		assert.Equal(t, exitFailure, r.code)
-		assert.Contains(t, r.stderr, "unexpected response")
+		read := runWith(t, env, "", "accounts", "list")
+		assert.Equal(t, exitFailure, read.code)
+		assert.Contains(t, read.stderr, "unexpected response")
+		write := runWith(t, env, "", "accounts", "delete", "1")
+		assert.Equal(t, exitUnknown, write.code, "a page in reply to a write may follow its execution")
+		assert.Contains(t, write.stderr, "unexpected response")
+		assert.Contains(t, write.stderr, lookFirst)
 	})
+}
+
+// cutAfterExecuting serves h, and after carrying out a call of fn cuts the connection
+// without a reply.
+func cutAfterExecuting(h http.Handler, fn string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ParseForm() != nil || r.Form.Get("func") != fn {
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+	})
+}
+
+// TestExitCodePrecedence: the code a command gives its error wins; else a write that may
+// have been applied wins over a refusal, which wins over any other failure.
+func TestExitCodePrecedence(t *testing.T) {
+	t.Parallel()
+	refused := &billmgr.Error{Func: "payment.edit", Type: "value", Object: "amount"}
+	unknown := fmt.Errorf("billmgr: payment.edit: EOF (%w)", billmgr.ErrOutcomeUnknown)
+	for _, tt := range []struct {
+		name string
+		err  error
+		code int
+	}{
+		{"refused", refused, exitAPI},
+		{"outcome unknown", unknown, exitUnknown},
+		{"the lookup after an unknown outcome refused", fmt.Errorf("%w; looking it up afterwards failed: %w", unknown, refused), exitUnknown},
+		{"network", errors.New("dial tcp: connection refused"), exitFailure},
+		{"the command's own code", withExitCode(exitAPI, fmt.Errorf("lines left: %w", unknown)), exitAPI},
+		{"the command's own code, wrapped", fmt.Errorf("run: %w", withExitCode(exitUnknown, errors.New("lines unknown"))), exitUnknown},
+	} {
+		assert.Equal(t, tt.code, exitCode(tt.err), tt.name)
+	}
+}
+
+func TestHelpListsTheExitCodes(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	root := f.run(t, "--help")
+	for _, want := range []string{"1 the server refused the call", "2 usage", "3 network or protocol failure, nothing written",
+		"4 a write may have been applied"} {
+		assert.Contains(t, strings.Join(strings.Fields(root.stdout), " "), want)
+	}
+	imp := f.run(t, "payments", "import", "--help")
+	assert.Contains(t, strings.Join(strings.Fields(imp.stdout), " "), "Where several apply, the run exits 4, else 3, else 1.")
 }
 
 func TestPasswordSources(t *testing.T) {
@@ -299,8 +375,8 @@ func TestTimeoutBoundsTheWholeCommand(t *testing.T) {
 	assert.Contains(t, r.stderr, "hint: --timeout 200ms ran out; raise it, or --timeout 0 for no limit")
 
 	w := f.run(t, "--timeout", "200ms", "payments", "setpaid", "1")
-	assert.Equal(t, exitFailure, w.code)
-	assert.Contains(t, w.stderr, "hint: the server may have applied the call: look the object up (list, get) before running it again")
+	assert.Equal(t, exitUnknown, w.code, "the write went out before the time ran out")
+	assert.Contains(t, w.stderr, lookFirst)
 
 	f.SetDelay(300 * time.Millisecond)
 	ok := f.run(t, "--timeout", "0", "accounts", "list", "-o", "ids")
@@ -351,4 +427,15 @@ func TestCallDryRunRedactsEveryPassword(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.JSONEq(t, `{"func":"usrparam","params":{"new_password":"[REDACTED]","old_pwd":"[REDACTED]","name":"kept"}}`, r.stdout)
 	assert.NotContains(t, r.stdout, "Secret")
+}
+
+// through returns the environment that reaches f through the middleware h (which serves
+// f.Handler() in its turn).
+func (f *fake) through(t *testing.T, h http.Handler) map[string]string {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	env := maps.Clone(f.env)
+	env["BILLMGR_URL"] = ts.URL
+	return env
 }
