@@ -32,9 +32,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strconv"
@@ -56,12 +54,10 @@ const (
 	// The time limits of the SDK's own transport (not of a transport given with
 	// WithHTTPClient). A reply must start (its headers) within defaultHeaderTimeout of the
 	// request going out, and each later read of it must bring a byte within
-	// defaultIdleTimeout. Connecting takes at most net/http's defaults: 30 s to dial and
+	// defaultIdleTimeout. Connecting is bounded by net/http's defaults: 30 s to dial and
 	// 10 s for the TLS handshake.
-	defaultHeaderTimeout    = time.Minute
-	defaultIdleTimeout      = 30 * time.Second
-	defaultDialTimeout      = 30 * time.Second
-	defaultHandshakeTimeout = 10 * time.Second
+	defaultHeaderTimeout = time.Minute
+	defaultIdleTimeout   = 30 * time.Second
 )
 
 // Client calls the BILLmanager API. It is safe for concurrent use; make one per server and
@@ -81,9 +77,6 @@ type Client struct {
 	dryRun   func(fn string, params url.Values)
 
 	tls tlsOptions
-	// ownTransport: the SDK dials the connections and counts the bytes written to each
-	// (see onceBody); false with WithHTTPClient.
-	ownTransport bool
 
 	Accounts      *AccountsService
 	Payments      *PaymentsService
@@ -120,11 +113,7 @@ type Option func(*Client) error
 // the TLS handshake, 1 minute for the reply to start after the request went out, and
 // 30 s between two reads of a reply (a reply that stalls fails even when the context has
 // no deadline). A call with no deadline is therefore bounded until its reply starts; see
-// RetryPolicy for the tries. Set a deadline on the context to bound the whole call. The
-// transport counts the bytes of a request that went out on an HTTP/1 connection: a write
-// of which none went out may be sent on a new connection (when a keep-alive connection
-// the server closed while idle fails it), one of which some went out never is (see
-// ErrOutcomeUnknown).
+// RetryPolicy for the tries. Set a deadline on the context to bound the whole call.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	base, err := normalizeBaseURL(baseURL)
 	if err != nil {
@@ -148,7 +137,6 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if c.hc == nil {
 		c.hc = &http.Client{Transport: c.tls.transport()}
 		c.idle = defaultIdleTimeout
-		c.ownTransport = true
 	} else if c.tls.set() {
 		return nil, errors.New("billmgr: the TLS options configure the SDK's own transport; with WithHTTPClient, set TLS on that client's transport instead")
 	}
@@ -250,8 +238,7 @@ func checkUserPassword(user, password string) error {
 // set a deadline on the context, or ResponseHeaderTimeout and the like on the transport.
 // Whatever the transport, a request body cannot be sent twice: its GetBody refuses once any
 // of it was read, so neither net/http nor HTTP/2 replays a call after a stream reset or a
-// GOAWAY. The SDK cannot see the connections of hc, so that is also when a call counts as
-// sent (see ErrOutcomeUnknown).
+// GOAWAY.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -400,66 +387,8 @@ func (o tlsOptions) transport() *http.Transport {
 			return nil
 		}
 	}
-	t.TLSClientConfig = cfg // also for a connection through a proxy (CONNECT), which dialTLS does not make
-	d := &net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}
-	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		conn, err := d.DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		return &countingConn{Conn: conn}, nil
-	}
-	t.DialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return dialTLS(ctx, d, cfg, network, addr)
-	}
+	t.TLSClientConfig = cfg
 	return t
-}
-
-// dialTLS connects to addr over TLS as net/http would, offering HTTP/2 and HTTP/1.1. An
-// HTTP/1 connection comes back as a countingConn above TLS, which counts the bytes of
-// requests: below TLS it would count the close_notify alert too, which net/http writes
-// when it closes a connection the server dropped, before it asks to rewind a request
-// that never went out on it. An HTTP/2 connection stays the *tls.Conn that net/http
-// needs to speak HTTP/2 on it.
-func dialTLS(ctx context.Context, d *net.Dialer, cfg *tls.Config, network, addr string) (net.Conn, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := d.DialContext(ctx, network, addr)
-	if err != nil {
-		return nil, err
-	}
-	cfg = cfg.Clone()
-	cfg.ServerName = host
-	cfg.NextProtos = []string{"h2", "http/1.1"}
-	conn := tls.Client(raw, cfg)
-	hctx, cancel := context.WithTimeout(ctx, defaultHandshakeTimeout)
-	defer cancel()
-	if err := conn.HandshakeContext(hctx); err != nil {
-		raw.Close()
-		if ctx.Err() == nil && hctx.Err() != nil {
-			return nil, fmt.Errorf("TLS handshake timeout (%v)", defaultHandshakeTimeout)
-		}
-		return nil, err
-	}
-	if conn.ConnectionState().NegotiatedProtocol == "h2" {
-		return conn, nil
-	}
-	return &countingConn{Conn: conn}, nil
-}
-
-// countingConn is an HTTP/1 connection of the SDK's transport. It counts the bytes
-// written to it, so that a request can tell whether any of it went out (see onceBody).
-type countingConn struct {
-	net.Conn
-	written atomic.Int64
-}
-
-func (c *countingConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	c.written.Add(int64(n))
-	return n, err
 }
 
 // pinMismatchError is a server whose certificate key is not the pinned one.
@@ -1055,9 +984,9 @@ func (c *Client) contextError(ctx context.Context, r *request, err error) error 
 // attempt makes one HTTP exchange and returns the session generation it used.
 //
 // Its error says whether the request may have been applied (see ErrOutcomeUnknown): not
-// when the login or the connection failed before any of the request went out (see
-// onceBody.sent), nor when the server or a proxy refused it (an <error> document, an HTTP
-// 4xx); else, once some of it went out, whatever went wrong may have happened after the
+// when the login or the connection failed before the transport read the request body,
+// nor when the server or a proxy refused it (an <error> document, an HTTP 4xx); else,
+// once the transport read the body, whatever went wrong may have happened after the
 // server applied the call.
 func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 	start := time.Now()
@@ -1113,15 +1042,11 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 	return gen, err
 }
 
-// newRequest is the POST of the encoded form in body. On the SDK's own transport, body
-// learns which connection the request gets (httptrace's GotConn).
+// newRequest is the POST of the encoded form in body.
 func (c *Client) newRequest(ctx context.Context, body *onceBody) (*http.Request, error) {
 	first, err := body.reader()
 	if err != nil {
 		return nil, err
-	}
-	if c.ownTransport {
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: body.gotConn})
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.baseURL, first)
 	if err != nil {
@@ -1262,80 +1187,44 @@ func (c *Client) logCall(ctx context.Context, r *request, attempt, status int, s
 	c.log.LogAttrs(ctx, slog.LevelDebug, "billmgr: call", attrs...)
 }
 
-// onceBody is the body of one request, which no transport can send twice. GetBody
-// (reader) rewinds it only while none of the request was sent, and sent tells the SDK
-// whether the request may have reached the server. What "sent" means depends on what the
-// SDK can see:
+// onceBody is the body of one request, which the transport can read once. GetBody (reader)
+// rewinds it only while none of it was read, so no transport sends a request twice:
+// neither net/http nor HTTP/2 after a stream reset or a GOAWAY, on the SDK's transport or
+// a caller's. A rewind before any byte was read is safe and allowed. That the transport
+// read the body is how the SDK knows the request may have reached the server.
 //
-//   - On an HTTP/1 connection of its own transport (a countingConn), the request was sent
-//     once any byte was written to the connection since the request got it (httptrace's
-//     GotConn), whatever the order in which net/http reads the body and writes to the
-//     connection. An HTTP/1 connection carries one request at a time, and net/http hands
-//     it to the next one only once the last one was written, so every byte counted after
-//     GotConn is of this request.
-//   - On any other connection (HTTP/2, whose streams share the connection; a proxy
-//     tunnel; any connection of a transport given with WithHTTPClient, which the SDK
-//     cannot see), the request was sent once the transport read any of its body, and a
-//     stream reset or a GOAWAY after that does not replay it. (net/http writes the
-//     headers of this body before it reads it, so over its HTTP/1 a read means bytes
-//     went out there too.)
-//
-// A write on a kept-alive connection that the server closed while it was idle fails
-// before a byte goes out, and net/http rewinds the body and sends it on a new connection.
-// A request that moves to another connection stays sent if any of it went out on an
-// earlier one. GotConn, the rewinds, the reads and sent run on different goroutines (the
-// caller's, net/http's writer, an HTTP/2 stream's): the state is under mu and the count
-// is atomic. net/http asks to rewind an HTTP/1 request only once its writer is done with
-// the connection, so the count it is checked against is final.
+// On HTTP/1 a read means bytes of the request went out: net/http writes the headers of a
+// body it does not know to be in memory (this one) to the connection before it reads the
+// body. A kept-alive connection that the server closed while it was idle therefore fails
+// the write at the headers, before the body is read, and net/http rewinds the body and
+// sends the request on a new connection.
 type onceBody struct {
 	data string
 
 	mu      sync.Mutex
-	current *onceReader   // the one reader that may read; the others are spent
-	read    bool          // the transport read some of current
-	conn    *countingConn // the request's connection, if an HTTP/1 one of the SDK's transport
-	base    int64         // what was written to conn before the request got it
-	earlier bool          // some of the request went out on an earlier connection
+	current *onceReader // the one reader that may read; the others are spent
+	read    bool        // the transport read some of the body
 }
 
-// errReplay is what a transport gets when it asks for a body of which some went out.
-var errReplay = errors.New("the transport asked to send the request again after some of it went out (an HTTP/2 stream reset or GOAWAY, a dead connection); a request is never sent twice")
+// errReplay is what a transport gets when it asks for a body it already read.
+var errReplay = errors.New("the transport asked to send the request again after reading its body (an HTTP/2 stream reset or GOAWAY, a dead connection); a request is never sent twice")
 
-// reader returns a reader of the whole body, while none of the request was sent.
+// reader returns a reader of the whole body, while none of it was read.
 func (b *onceBody) reader() (io.ReadCloser, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.sentLocked() {
+	if b.read {
 		return nil, errReplay
 	}
-	b.current, b.read = &onceReader{b: b}, false
+	b.current = &onceReader{b: b}
 	return b.current, nil
 }
 
-// gotConn is the GotConn hook of the SDK's transport: the request got conn.
-func (b *onceBody) gotConn(info httptrace.GotConnInfo) {
-	conn, _ := info.Conn.(*countingConn)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.earlier = b.sentLocked()
-	b.conn, b.base = conn, 0
-	if conn != nil {
-		b.base = conn.written.Load()
-	}
-}
-
-// sent reports whether any of the request went out: it may have reached the server.
+// sent reports whether the transport read any of the body: the request may have gone out.
 func (b *onceBody) sent() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.sentLocked()
-}
-
-func (b *onceBody) sentLocked() bool {
-	if b.conn != nil {
-		return b.earlier || b.conn.written.Load() > b.base
-	}
-	return b.earlier || b.read
+	return b.read
 }
 
 type onceReader struct {

@@ -8,12 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httptrace"
 	"net/url"
 	"regexp"
 	"strings"
@@ -976,61 +973,4 @@ func TestRetryPolicyBoundsSharedLogins(t *testing.T) {
 	assert.GreaterOrEqual(t, logins.Load(), int32(attempts))
 	assert.LessOrEqual(t, logins.Load(), int32(callers*attempts))
 	t.Logf("%d callers, %d tries each: %d logins", callers, attempts, logins.Load())
-}
-
-// TestOnceBodyRewindsOnlyWhatNeverWentOut: on an HTTP/1 connection of the SDK's transport
-// a request is sent once a byte was written to the connection after the request got it;
-// on any other, once its body was read. Real loopback connections.
-func TestOnceBodyRewindsOnlyWhatNeverWentOut(t *testing.T) {
-	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = io.Copy(io.Discard, conn); conn.Close() }()
-		}
-	}()
-	dial := func() *countingConn {
-		conn, err := net.Dial("tcp", ln.Addr().String())
-		require.NoError(t, err)
-		t.Cleanup(func() { conn.Close() })
-		return &countingConn{Conn: conn}
-	}
-	write := func(c net.Conn) { _, err := c.Write([]byte("POST /billmgr HTTP/1.1\r\n")); require.NoError(t, err) }
-	got := func(b *onceBody, c net.Conn) { b.gotConn(httptrace.GotConnInfo{Conn: c}) }
-	tests := []struct {
-		name string
-		run  func(b *onceBody, read func(), a, z *countingConn)
-		sent bool
-	}{
-		{"nothing read", func(*onceBody, func(), *countingConn, *countingConn) {}, false},
-		{"HTTP/1: the body read, nothing written", func(b *onceBody, read func(), a, _ *countingConn) { got(b, a); read() }, false},
-		{"HTTP/1: a byte written", func(b *onceBody, read func(), a, _ *countingConn) { got(b, a); read(); write(a) }, true},
-		{"HTTP/1: bytes written before the request got the connection", func(b *onceBody, read func(), a, _ *countingConn) { write(a); got(b, a); read() }, false},
-		{"HTTP/1: bytes on the first connection, then another", func(b *onceBody, read func(), a, z *countingConn) { got(b, a); write(a); got(b, z) }, true},
-		{"HTTP/1: rewound, then nothing on another", func(b *onceBody, read func(), a, z *countingConn) {
-			got(b, a)
-			read()
-			_, err := b.reader()
-			require.NoError(t, err)
-			got(b, z)
-		}, false},
-		{"another connection (HTTP/2, a caller's): the body read", func(b *onceBody, read func(), a, _ *countingConn) { got(b, a.Conn); read() }, true},
-		{"no connection seen: the body read", func(_ *onceBody, read func(), _, _ *countingConn) { read() }, true},
-	}
-	for _, tt := range tests {
-		b := &onceBody{data: "func=payment.setpaid&elid=7"}
-		first, err := b.reader()
-		require.NoError(t, err)
-		read := func() { _, err := io.ReadAll(first); require.NoError(t, err) }
-		tt.run(b, read, dial(), dial())
-		assert.Equal(t, tt.sent, b.sent(), tt.name)
-		_, err = b.reader()
-		assert.Equal(t, tt.sent, errors.Is(err, errReplay), "%s: rewind refused", tt.name)
-	}
 }
