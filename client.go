@@ -1192,6 +1192,12 @@ func (c *Client) logCall(ctx context.Context, r *request, attempt, status int, s
 // neither net/http nor HTTP/2 after a stream reset or a GOAWAY, on the SDK's transport or
 // a caller's. A rewind before any byte was read is safe and allowed. That the transport
 // read the body is how the SDK knows the request may have reached the server.
+//
+// On HTTP/1 a read means bytes of the request went out: net/http writes the headers of a
+// body it does not know to be in memory (this one) to the connection before it reads the
+// body. A kept-alive connection that the server closed while it was idle therefore fails
+// the write at the headers, before the body is read, and net/http rewinds the body and
+// sends the request on a new connection.
 type onceBody struct {
 	data string
 
