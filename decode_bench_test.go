@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -663,7 +664,7 @@ func benchDocument(tb testing.TB, n int) []byte {
 
 // BenchmarkDecodeStages splits the SDK's path on a list of 10,000 rows in memory: the
 // scanner alone, the tree of the whole document (decodeDoc, as Call reads it), and the
-// rows of a List page.
+// rows decoded into Payment values (decodeRows, as List and All read them).
 func BenchmarkDecodeStages(b *testing.B) {
 	const rows = 10000
 	doc := benchDocument(b, rows)
@@ -684,17 +685,14 @@ func BenchmarkDecodeStages(b *testing.B) {
 			}
 		}},
 		{"tree", func() error {
-			_, err := decodeDoc(bytes.NewReader(doc), nil)
+			_, err := decodeDoc(bytes.NewReader(doc), defaultMaxResponseBytes)
 			return err
 		}},
-		{"tree+map", func() error {
-			var (
-				m rowMapper
-				p Payment
-			)
-			_, err := decodeDoc(bytes.NewReader(doc), func(n *Node) error {
-				p = Payment{}
-				return m.unmarshal(n, &p, time.UTC)
+		{"rows", func() error {
+			p, row := rowsOf[Payment]()
+			_, err := decodeRows(bytes.NewReader(doc), defaultMaxResponseBytes, "account.payment", time.UTC, p, unsafe.Pointer(row), func(*budget) error {
+				*row = Payment{}
+				return nil
 			})
 			return err
 		}},
@@ -762,60 +760,47 @@ func TestBenchListDecodes(t *testing.T) {
 	assert.InDelta(t, 1200, perRow, 100, "rows of about 1.2 KB")
 }
 
-// parseMoneyColumn gives what ParseMoney gives, on its fast path and off it.
-func TestParseMoneyColumnMatchesParseMoney(t *testing.T) {
+// parseMoneyBytes gives what ParseMoney gives, on its fast path and off it.
+func TestParseMoneyBytesMatchesParseMoney(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{
-		"100.00 RUB", " 1.5 USD ", "0 EUR", "12 rub", "100.00 RUB / Месяц", "1 234,50 RUB", "-5.00 RUB",
-		"5.00 $", "49.99 руб.", "100. RUB", ".5 RUB", "100.00", "100.00  RUB", "100.00 RUB2", "", "RUB",
-		"1.2.3 RUB", "99999999999999999999.99 RUB",
-	} {
+	for _, s := range moneyCorners {
 		want, wantErr := ParseMoney(s)
-		got, err := parseMoneyColumn(s)
+		amount, currency, currencyBytes, err := parseMoneyBytes([]byte(s))
+		if currencyBytes != nil {
+			currency = string(currencyBytes)
+		}
 		assert.Equal(t, wantErr == nil, err == nil, s)
-		assert.True(t, want.Amount.Equal(got.Amount) && want.Amount.Exponent() == got.Amount.Exponent(), "%q: %v and %v", s, want, got)
-		assert.Equal(t, want.Currency, got.Currency, s)
+		assert.True(t, want.Amount.Equal(amount) && want.Amount.Exponent() == amount.Exponent(), "%q: %v and %v", s, want.Amount, amount)
+		assert.Equal(t, want.Currency, currency, s)
 	}
 }
 
-// BenchmarkMoneyColumn justifies parseMoneyColumn's fast path.
+var moneyCorners = []string{
+	"100.00 RUB", " 1.5 USD ", "0 EUR", "12 rub", "100.00 RUB / Месяц", "1 234,50 RUB", "-5.00 RUB",
+	"5.00 $", "10.00 ₽", "12.3450 RUB", "49.99 руб.", "100. RUB", ".5 RUB", "100.00", "100.00  RUB",
+	"100.00 RUB2", "", "RUB", "1.2.3 RUB", "99999999999999999999.99 RUB", "100 / Месяц", "5 /RUB",
+	"5.00 RUB", "5.00 RUB ", "5.00 $ ", "0.00 RUB",
+}
+
+// BenchmarkMoneyColumn justifies parseMoneyBytes's fast path.
 func BenchmarkMoneyColumn(b *testing.B) {
-	for _, tt := range []struct {
-		name  string
-		parse func(string) (Money, error)
-	}{{"ParseMoney", ParseMoney}, {"parseMoneyColumn", parseMoneyColumn}} {
-		b.Run(tt.name, func(b *testing.B) {
+	for _, s := range []string{"1234.50 RUB", "10.00 ₽"} {
+		b.Run("impl=ParseMoney/text="+s, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, err := tt.parse("1234.50 RUB"); err != nil {
+				if _, err := ParseMoney(s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("impl=parseMoneyBytes/text="+s, func(b *testing.B) {
+			text := []byte(s)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, _, _, err := parseMoneyBytes(text); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
-}
-
-// rowMapper reuses the places of the columns only for rows of the same shape, and finds
-// the first of two children of the same name as unmarshalNode does.
-func TestRowMapperFollowsTheShape(t *testing.T) {
-	t.Parallel()
-	doc, err := decodeDoc(strings.NewReader(`<doc>
-		<elem><id>1</id><subaccountamount_iso>1.00 RUB</subaccountamount_iso></elem>
-		<elem><subaccountamount_iso>2.00 RUB</subaccountamount_iso><id>2</id></elem>
-		<elem><x/><id>3</id><id>4</id></elem>
-		<elem><id>5</id></elem>
-	</doc>`), nil)
-	require.NoError(t, err)
-	var m rowMapper
-	var got []pagedRow
-	for _, n := range doc.Elems() {
-		var row, want pagedRow
-		require.NoError(t, m.unmarshal(n, &row, time.UTC))
-		require.NoError(t, unmarshalNode(n, &want, time.UTC))
-		assert.Equal(t, want, row)
-		got = append(got, row)
-	}
-	assert.Equal(t, []int64{1, 2, 3, 5}, []int64{got[0].ID, got[1].ID, got[2].ID, got[3].ID})
-	assert.Equal(t, "2.00 RUB", got[1].Amount.String())
-	assert.True(t, got[3].Amount.Amount.IsZero())
 }

@@ -2,11 +2,12 @@ package billmgr
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
+	"unsafe"
 )
 
 // ListOptions page and sort a list. The zero value asks for the server's first page in
@@ -30,33 +31,48 @@ type Page[T any] struct {
 // allPageSize is the page size All asks for when the options set none.
 const allPageSize = 1000
 
+// rowsOf is the plan of T and a place for one row of it.
+func rowsOf[T any]() (*plan, *T) { return planOf(reflect.TypeFor[T]()), new(T) }
+
 // listPage fetches one page of fn and decodes its rows.
 func listPage[T any](ctx context.Context, c *Client, fn string, params url.Values) (*Page[T], error) {
-	doc, err := c.document(ctx, &request{fn: fn, params: params, readOnly: true})
-	if err != nil {
-		return nil, err
+	p, row := rowsOf[T]()
+	var page *Page[T]
+	r := &request{fn: fn, params: params, readOnly: true}
+	r.decode = func(resp *http.Response) error {
+		defer resp.Body.Close()
+		page, *row = &Page[T]{}, *new(T) // a retried page starts over
+		info, err := decodeRows(resp.Body, c.maxBytes, fn, c.loc, p, unsafe.Pointer(row), func(mem *budget) error {
+			items, err := grow(mem, page.Items, 1) // a row kept costs at least its struct
+			if err != nil {
+				return err
+			}
+			page.Items = append(items, *row)
+			*row = *new(T)
+			return nil
+		})
+		page.Number, page.Size, page.Total = info.number, info.size, info.total
+		return err
 	}
-	page := &Page[T]{}
-	page.Number, page.Size, page.Total = pageInfo(doc)
-	var rows rowMapper
-	for _, n := range doc.Elems() {
-		var row T
-		if err := rows.unmarshal(n, &row, c.loc); err != nil {
-			return nil, wrapFunc(fn, err)
-		}
-		page.Items = append(page.Items, row)
+	if err := c.send(ctx, r); err != nil {
+		return nil, err
 	}
 	return page, nil
 }
 
+// keyCost is what a key of All's set costs at least: its place in the map, with the
+// map's own overhead and what its growth allocates (up to 75 bytes a key in all).
+const keyCost = 80
+
 // listAll walks every page of fn, streaming each page row by row, and yields every row
-// once. It asks for large pages (PerPage, or allPageSize), and stops on a short page, on a
-// page with no new row (the server repeats the last page when asked past it) or when the
-// total is reached. It remembers the keys of the previous and the current page only, so
-// memory stays at one page however long the list; a row pushed onto the next page by a
-// concurrent insert is still yielded once. A failed page is retried like any read, and
+// once (key names a row). It asks for large pages (PerPage, or allPageSize), and stops on
+// a short page, on a page with no new row (the server repeats the last page when asked
+// past it) or when the total is reached. It remembers the keys of the previous and the
+// current page only, so memory stays at one page however long the list (the keys count
+// against the reply's bound, see WithMaxResponseBytes); a row pushed onto the next page by
+// a concurrent insert is still yielded once. A failed page is retried like any read, and
 // the rows of it already yielded are not yielded again.
-func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values, key func(*T) string) iter.Seq2[T, error] {
+func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, params url.Values, key func(*T) K) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		size, _ := strconv.Atoi(params.Get("p_cnt"))
 		if size <= 0 {
@@ -64,12 +80,13 @@ func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values
 		}
 		number, _ := strconv.Atoi(params.Get("p_num"))
 		number = max(number, 1)
+		p, row := rowsOf[T]()
 		var (
-			previous  map[string]bool
-			mapper    rowMapper
-			row, zero T // one row value for the whole list: yield gets a copy
+			previous      map[K]struct{}
+			yielded       int
+			zeroKey       K
+			_, stringKeys = any(zeroKey).(string)
 		)
-		yielded := 0
 		for {
 			q := url.Values{}
 			for k, v := range params {
@@ -77,53 +94,59 @@ func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values
 			}
 			q.Set("p_num", strconv.Itoa(number))
 			q.Set("p_cnt", strconv.Itoa(size))
-			current := make(map[string]bool, len(previous))
-			rows, fresh, total := 0, 0, 0
+			current := make(map[K]struct{}, len(previous))
+			var info listInfo
+			rows, fresh := 0, 0
 			stopped := false
 			r := &request{fn: fn, params: q, readOnly: true}
 			r.decode = func(resp *http.Response) error {
 				defer resp.Body.Close()
-				rows = 0 // a retried page starts over; rows already yielded stay in current
-				lr := &limitReader{r: resp.Body, limit: c.maxBytes, remaining: c.maxBytes}
-				doc, err := decodeDoc(lr, func(n *Node) error {
-					lr.reset()
-					rows++
-					row = zero
-					if err := mapper.unmarshal(n, &row, c.loc); err != nil {
-						return err
+				rows, *row = 0, *new(T) // a retried page starts over; rows already yielded stay in current
+				charged := false
+				var err error
+				info, err = decodeRows(resp.Body, c.maxBytes, fn, c.loc, p, unsafe.Pointer(row), func(mem *budget) error {
+					if !charged { // the keys of the page before are held through this one
+						charged = true
+						if err := mem.spend(keyCost * (len(previous) + len(current))); err != nil {
+							return err
+						}
 					}
-					k := key(&row)
-					if current[k] || previous[k] {
+					rows++
+					k := key(row)
+					_, again := current[k]
+					if _, before := previous[k]; again || before {
+						*row = *new(T)
 						return nil
 					}
-					current[k] = true
+					cost := keyCost
+					if stringKeys {
+						cost += len(*(*string)(unsafe.Pointer(&k)))
+					}
+					if err := mem.spend(cost); err != nil {
+						return err
+					}
+					current[k] = struct{}{}
 					fresh++
-					if !yield(row, nil) {
+					out := *row
+					*row = *new(T)
+					if !yield(out, nil) {
 						stopped = true
 						return errStopped
 					}
 					return nil
 				})
-				if err != nil {
-					return err
-				}
-				if e := doc.Child("error"); e != nil {
-					return errorFromNode(fn, e)
-				}
-				_, _, total = pageInfo(doc)
-				return nil
+				return err
 			}
 			err := c.send(ctx, r)
 			if stopped {
 				return
 			}
 			if err != nil {
-				var zero T
-				yield(zero, err)
+				yield(*new(T), err)
 				return
 			}
 			yielded += fresh
-			if rows < size || fresh == 0 || (total > 0 && yielded >= total) {
+			if rows < size || fresh == 0 || (info.total > 0 && yielded >= info.total) {
 				return
 			}
 			previous = current
@@ -138,5 +161,3 @@ var errStopped = errorString("iteration stopped by the caller")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
-
-func wrapFunc(fn string, err error) error { return fmt.Errorf("billmgr: %s: %w", fn, err) }

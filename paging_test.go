@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,7 +19,7 @@ type pagedRow struct {
 	Amount Money `xml:"subaccountamount_iso"`
 }
 
-func pagedRowKey(r *pagedRow) string { return strconv.FormatInt(r.ID, 10) }
+func pagedRowKey(r *pagedRow) int64 { return r.ID }
 
 // pagedServer serves a list of total rows the way BILLmanager pages: p_num is clamped to
 // the last page, so asking past the end repeats it.
@@ -162,28 +161,32 @@ func TestAllYieldsTheErrorAndStops(t *testing.T) {
 	assert.Len(t, s.requests(), 1)
 }
 
-func TestAllBoundsEachRowNotTheWholeList(t *testing.T) {
+func TestAllBoundsEveryPageNotTheWholeList(t *testing.T) {
 	t.Parallel()
 	p := &pagedServer{total: 3000, sendTotal: true}
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
 	defer srv.Close()
-	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithMaxResponseBytes(4096))
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithMaxResponseBytes(8192))
+	require.NoError(t, err)
+	params, err := listParams("account.payment", &ListOptions{PerPage: 50})
 	require.NoError(t, err)
 	n := 0
-	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+	for _, err := range listAll(context.Background(), c, "account.payment", params, pagedRowKey) {
 		require.NoError(t, err)
 		n++
 	}
-	assert.Equal(t, 3000, n, "a list far larger than the limit streams through")
+	assert.Equal(t, 3000, n, "a list far larger than the limit, in pages within it, walks through")
+
+	var errs []error
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+		errs = append(errs, err)
+	}
+	require.NotEmpty(t, errs)
+	assert.ErrorIs(t, errs[len(errs)-1], ErrUnexpectedResponse, "a page of 1,000 rows is over the limit")
+	assert.ErrorContains(t, errs[len(errs)-1], "size limit")
 
 	_, err = listPage[pagedRow](context.Background(), c, "account.payment", nil)
-	assert.ErrorContains(t, err, "size limit", "a whole document is bounded")
-
-	huge := "<doc><elem><id>1</id><note>" + strings.Repeat("x", 8192) + "</note></elem></doc>"
-	c2, _ := newStub(t, []stubReply{xmlReply([]byte(huge))}, WithMaxResponseBytes(4096))
-	for _, err := range listAll(context.Background(), c2, "account.payment", nil, pagedRowKey) {
-		assert.ErrorContains(t, err, "size limit", "one oversized row is refused")
-	}
+	assert.ErrorContains(t, err, "size limit", "a List page is bounded")
 }
 
 func TestListPage(t *testing.T) {

@@ -18,15 +18,23 @@ import (
 // of allocating every token, which makes it several times faster.
 //
 // Comments, processing instructions and directives are checked and skipped. A self-closing
-// element is one start token with selfClosing set. The slices a token carries are valid
-// until the next call of next.
+// element is one start token with selfClosing set. Character data longer than half the
+// buffer comes in several text tokens, so that the buffer grows only for a tag, a comment
+// or a CDATA section that does not fit. The slices a token carries are valid until the
+// next call of next.
+//
+// With nest set, the scanner also holds the document to its nesting, as the decoders need:
+// an end tag must close the innermost open element, and elements nest at most maxDepth
+// deep; a breach is an error wrapping ErrUnexpectedResponse.
 type scanner struct {
-	r     io.Reader
-	buf   []byte
-	pos   int   // the next unread byte of buf
-	end   int   // the end of the bytes read into buf
-	err   error // what ended the input (io.EOF, or a read error); pending until buf is used up
-	lines int   // newlines in the bytes already dropped from buf
+	r      io.Reader
+	buf    []byte
+	pos    int     // the next unread byte of buf
+	end    int     // the end of the bytes read into buf
+	err    error   // what ended the input (io.EOF, or a read error); pending until buf is used up
+	lines  int     // newlines in the bytes already dropped from buf
+	budget *budget // charged for every buffer that grows; nil: unbounded
+	nest   bool    // refuse a misnested document
 
 	// The current token.
 	name        string     // start: the element name (interned)
@@ -34,6 +42,10 @@ type scanner struct {
 	attrs       []scanAttr // start: the attributes in document order
 	selfClosing bool       // start: <name/>
 	text        []byte     // text: the character data, references resolved
+
+	// The open elements: depth of them, the names of the innermost maxDepth in open.
+	depth int
+	open  [maxDepth]string
 
 	names   map[string]string // validated names, interned
 	textBuf []byte            // decoded text, when it differs from the input
@@ -59,18 +71,35 @@ const (
 const (
 	scanBufferSize = 32 << 10
 	maxInterned    = 4096 // distinct names kept per scanner
+	maxDepth       = 64   // element nesting the decoders accept; real documents nest a few levels
 )
 
 // errShort means that the buffered bytes end inside a token.
 var errShort = errors.New("billmgr: internal: token continues past the buffer")
 
 func (s *scanner) reset(r io.Reader) {
-	s.r, s.pos, s.end, s.err, s.lines = r, 0, 0, nil, 0
+	s.r, s.pos, s.end, s.err, s.lines, s.depth = r, 0, 0, nil, 0, 0
 	if s.buf == nil {
 		s.buf = make([]byte, scanBufferSize)
 	}
 	if s.names == nil {
 		s.names = make(map[string]string)
+	}
+}
+
+// release drops what the scanner holds of its input, and every buffer that grew past its
+// first size, so that a pooled scanner keeps nothing of an outsized document.
+func (s *scanner) release() {
+	s.r, s.budget, s.err = nil, nil, nil
+	s.attrs, s.text, s.endName = s.attrs[:0], nil, nil
+	if len(s.buf) > scanBufferSize {
+		s.buf = nil
+	}
+	if cap(s.textBuf) > scanBufferSize {
+		s.textBuf = nil
+	}
+	if cap(s.attrBuf) > scanBufferSize || cap(s.attrs) > 64 {
+		s.attrBuf, s.attrs = nil, nil
 	}
 }
 
@@ -101,7 +130,12 @@ func (s *scanner) fill(want int) {
 		s.pos = 0
 	}
 	if want > len(s.buf) {
-		grown := make([]byte, max(want, 2*len(s.buf)))
+		size := max(want, 2*len(s.buf))
+		if err := s.budget.spend(size); err != nil {
+			s.err = err
+			return
+		}
+		grown := make([]byte, size)
 		copy(grown, s.buf[:s.end])
 		s.buf = grown
 	}
@@ -135,9 +169,23 @@ func (s *scanner) next() (tokenKind, error) {
 			return 0, err
 		}
 		s.pos += n
-		if kind != tokSkipped {
-			return kind, nil
+		switch kind {
+		case tokSkipped:
+			continue
+		case tokStart:
+			if s.nest && s.depth >= maxDepth {
+				return 0, fmt.Errorf("%w: elements nested deeper than %d", ErrUnexpectedResponse, maxDepth)
+			}
+			if !s.selfClosing {
+				if s.depth < maxDepth {
+					s.open[s.depth] = s.name
+				}
+				s.depth++
+			}
+		case tokEnd:
+			s.depth = max(s.depth-1, 0)
 		}
+		return kind, nil
 	}
 }
 
@@ -173,22 +221,50 @@ func (s *scanner) scan(w []byte) (tokenKind, int, error) {
 	return s.scanStart(w)
 }
 
-// scanText reads character data up to the next '<' or the end of the input.
+// scanText reads character data up to the next '<' or the end of the input. Data that
+// fills half the buffer without a '<' is handed out in pieces, each cut where no
+// reference, character or line end is split.
 func (s *scanner) scanText(w []byte) (tokenKind, int, error) {
 	n := bytes.IndexByte(w, '<')
 	cut := n < 0
-	if cut {
-		if s.err == nil {
+	if cut && s.err == nil {
+		if len(w) < len(s.buf)/2 {
 			return 0, 0, errShort
 		}
+		if n, cut = textPiece(w), false; n == 0 {
+			return 0, 0, errShort
+		}
+	} else if cut {
 		n = len(w)
 	}
+	s.textBuf = s.textBuf[:0]
 	text, err := s.chars(w[:n], charText, cut, &s.textBuf)
 	if err != nil {
 		return 0, 0, s.charsError(err)
 	}
 	s.text = text
 	return tokText, n, nil
+}
+
+// textPiece returns the length of the longest prefix of the character data w that can be
+// read on its own: it stops before a reference without its ';', before trailing ']' and
+// CR (which may start "]]>" or CR LF), and before a character w ends inside of.
+func textPiece(w []byte) int {
+	n := len(w)
+	if amp := bytes.LastIndexByte(w, '&'); amp >= 0 && bytes.IndexByte(w[amp:], ';') < 0 {
+		n = amp
+	}
+	for n > 0 && (w[n-1] == ']' || w[n-1] == '\r') {
+		n--
+	}
+	start := n
+	for start > 0 && n-start < utf8.UTFMax && !utf8.RuneStart(w[start-1]) {
+		start--
+	}
+	if start > 0 && w[start-1] >= utf8.RuneSelf && !utf8.FullRune(w[start-1:n]) {
+		n = start - 1
+	}
+	return n
 }
 
 // scanStart reads <name attr="value" ...> or <name .../>.
@@ -266,6 +342,9 @@ func (s *scanner) scanAttr(w []byte, i int) (int, error) {
 	if err != nil {
 		return 0, s.charsError(err)
 	}
+	if s.attrs, err = grow(s.budget, s.attrs, 1); err != nil {
+		return 0, err
+	}
 	s.attrs = append(s.attrs, scanAttr{name: name, value: value})
 	return i + n + 1, nil
 }
@@ -285,6 +364,14 @@ func (s *scanner) scanEnd(w []byte) (tokenKind, int, error) {
 	}
 	if w[i] != '>' {
 		return 0, 0, s.syntaxError(i, "invalid characters between </"+string(name)+" and >")
+	}
+	if s.nest {
+		switch {
+		case s.depth == 0:
+			return 0, 0, fmt.Errorf("%w: unexpected </%s>", ErrUnexpectedResponse, name)
+		case string(name) != s.open[s.depth-1]:
+			return 0, 0, fmt.Errorf("%w: malformed XML: <%s> closed by </%s>", ErrUnexpectedResponse, s.open[s.depth-1], name)
+		}
 	}
 	s.endName = name
 	return tokEnd, i + 1, nil
@@ -353,6 +440,7 @@ func (s *scanner) scanBang(w []byte) (tokenKind, int, error) {
 		if n < 0 {
 			return 0, 0, errShort
 		}
+		s.textBuf = s.textBuf[:0]
 		text, err := s.chars(w[len(open):len(open)+n], charCDATA, false, &s.textBuf)
 		if err != nil {
 			return 0, 0, s.charsError(err)
@@ -446,16 +534,20 @@ func (e *charsError) Error() string { return e.msg }
 
 func (s *scanner) charsError(err error) error {
 	var ce *charsError
-	if errors.As(err, &ce) && ce.short {
+	switch {
+	case errors.As(err, &ce) && ce.short:
 		return errShort
+	case ce == nil:
+		return err // the budget
 	}
 	return s.syntaxError(0, err.Error())
 }
 
 // chars checks the character data raw and returns it with line ends normalized and, in
 // text and attribute values, references resolved. It returns raw itself when nothing
-// changes and builds the result in *scratch otherwise. cut says that raw ends at the end
-// of the input, so that a reference it ends inside is cut short rather than malformed.
+// changes and builds the result in *scratch otherwise (after what *scratch holds). cut
+// says that raw ends at the end of the input, so that a reference it ends inside is cut
+// short rather than malformed.
 func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([]byte, error) {
 	i := 0
 	for i < len(raw) && charSafe[raw[i]] {
@@ -467,11 +559,17 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 	var out []byte // nil while raw itself is the result
 	start := len(*scratch)
 	copied := 0 // raw[:copied] is in out
-	flush := func(upTo int) {
+	flush := func(upTo int) error {
 		if out == nil {
-			out = *scratch
+			// The result is never longer than raw: grow once, charged, for all of it.
+			grown, err := grow(s.budget, *scratch, len(raw))
+			if err != nil {
+				return err
+			}
+			out = grown
 		}
 		out = append(out, raw[copied:upTo]...)
+		return nil
 	}
 	for i < len(raw) {
 		c := raw[i]
@@ -496,7 +594,9 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 			i++
 			continue
 		case c == '\r':
-			flush(i)
+			if err := flush(i); err != nil {
+				return nil, err
+			}
 			out = append(out, '\n')
 			i++
 			if i < len(raw) && raw[i] == '\n' {
@@ -510,7 +610,9 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 			if !isInCharacterRange(r) {
 				return nil, &charsError{msg: fmt.Sprintf("illegal character code %U", r)}
 			}
-			flush(i)
+			if err := flush(i); err != nil {
+				return nil, err
+			}
 			out = utf8.AppendRune(out, r)
 			i += 1 + n
 		default: // a control character ('<' does not reach here: the callers cut at it)
@@ -521,7 +623,9 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 	if out == nil {
 		return raw, nil
 	}
-	flush(len(raw))
+	if err := flush(len(raw)); err != nil {
+		return nil, err
+	}
 	*scratch = out
 	return out[start:], nil
 }

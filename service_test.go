@@ -218,7 +218,7 @@ func TestCreatedID(t *testing.T) {
 		{`<doc><ok/><id>abc</id></doc>`, 0, "not a number"},
 	}
 	for _, tt := range tests {
-		doc, err := decodeDoc(strings.NewReader(tt.body), nil)
+		doc, err := decodeDoc(strings.NewReader(tt.body), defaultMaxResponseBytes)
 		require.NoError(t, err)
 		id, err := createdID("x.edit", doc)
 		if tt.err != "" {
