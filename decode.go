@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -144,10 +146,14 @@ type recordReader struct {
 	orig    []byte     // its orig attribute
 	hasOrig bool
 
-	// The names of the children of the last record, in order, and their columns: the rows
-	// of a list share one shape, which spares a map lookup per column.
-	shape []string
-	cols  []planColumn
+	// The columns of the names read lately, by the slot of the name in the scanner's
+	// recent names: a row's columns are found without a map lookup.
+	cols [256]namedColumn
+}
+
+type namedColumn struct {
+	name string
+	col  planColumn
 }
 
 type colError struct {
@@ -159,23 +165,20 @@ type colError struct {
 // currency, a Status's label and code. An empty span is no string.
 type strSpan2 struct{ a, b struct{ start, end int } }
 
-// maxShape bounds the shape a recordReader remembers.
-const maxShape = 256
-
 func (r *recordReader) reset(p *plan, loc *time.Location, dst unsafe.Pointer, mem *budget) {
 	r.p, r.loc, r.dst, r.mem = p, loc, dst, mem
 	n := len(p.fields)
 	r.filled = append(r.filled[:0], make([]int8, n)...)
 	r.failed = append(r.failed[:0], make([]colError, n)...)
 	r.spans = append(r.spans[:0], make([]strSpan2, n)...)
-	r.shape, r.cols, r.fails = r.shape[:0], r.cols[:0], 0
+	r.cols, r.fails = [256]namedColumn{}, 0
 }
 
 // release drops the record and the reply's data, and the buffers that grew large.
 func (r *recordReader) release() {
 	r.p, r.loc, r.dst, r.mem = nil, nil, nil, nil
 	clear(r.failed)
-	clear(r.shape)
+	r.cols = [256]namedColumn{}
 	if cap(r.arena) > scanBufferSize || cap(r.text) > scanBufferSize || cap(r.orig) > scanBufferSize {
 		r.arena, r.text, r.orig = nil, nil, nil
 	}
@@ -191,21 +194,17 @@ func (r *recordReader) begin() {
 	r.kept, r.arena = r.kept[:0], r.arena[:0]
 }
 
-// column returns the column of the i-th child of the record, named name.
-func (r *recordReader) column(i int, name string) planColumn {
-	if i < len(r.shape) && r.shape[i] == name {
-		return r.cols[i]
+// column returns the column of the name of the scanner's start tag, whose slot among its
+// recent names is slot.
+func (r *recordReader) column(name string, slot uint8) planColumn {
+	if c := &r.cols[slot]; c.name == name {
+		return c.col
 	}
 	c, ok := r.p.columns[name]
 	if !ok {
 		c.field = -1
 	}
-	switch {
-	case i < len(r.shape):
-		r.shape[i], r.cols[i] = name, c
-	case i == len(r.shape) && i < maxShape:
-		r.shape, r.cols = append(r.shape, name), append(r.cols, c)
-	}
+	r.cols[slot] = namedColumn{name: name, col: c}
 	return c
 }
 
@@ -216,7 +215,7 @@ func (r *recordReader) column(i int, name string) planColumn {
 func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 	r.begin()
 	if !d.sc.selfClosing {
-		for i := 0; ; {
+		for {
 			kind, err := d.next()
 			if err != nil {
 				return err
@@ -228,7 +227,7 @@ func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 				continue
 			}
 			name := d.sc.name
-			switch c := r.column(i, name); {
+			switch c := r.column(name, d.sc.nameSlot()); {
 			case c.field >= 0:
 				err = d.readColumn(r, c, name)
 			case isDoc && name == "error":
@@ -239,7 +238,6 @@ func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 			if err != nil {
 				return err
 			}
-			i++
 		}
 	}
 	err := r.finish()
@@ -304,7 +302,7 @@ func (r *recordReader) set(c planColumn, name string) error {
 	}
 	r.spans[fi] = strSpan2{}
 	p := unsafe.Add(r.dst, r.p.fields[fi].offset)
-	text := bytes.TrimSpace(r.text)
+	text := trimSpace(r.text)
 	var err error
 	switch r.p.fields[fi].kind {
 	case kindString:
@@ -337,7 +335,7 @@ func (r *recordReader) set(c planColumn, name string) error {
 	case kindStatus:
 		*(*Status)(p) = Status{}
 		code := text
-		if r.hasOrig && len(bytes.TrimSpace(r.orig)) > 0 {
+		if r.hasOrig && len(trimSpace(r.orig)) > 0 {
 			code = r.orig
 		}
 		err = r.keep(fi, text, code)
@@ -409,6 +407,56 @@ func (r *recordReader) finish() error {
 	return nil
 }
 
+// trimSpace is bytes.TrimSpace, quicker on text that starts or ends with a character
+// beyond ASCII that cannot be white space (Cyrillic).
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 {
+		c := b[0]
+		if c < utf8.RuneSelf && !asciiSpace[c] || c >= utf8.RuneSelf && !mayBeSpace(c) {
+			break
+		}
+		if c < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		b = b[size:]
+	}
+	for len(b) > 0 {
+		c := b[len(b)-1]
+		if c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				break
+			}
+			b = b[:len(b)-1]
+			continue
+		}
+		start := len(b) - 1
+		for start > 0 && len(b)-start < utf8.UTFMax && !utf8.RuneStart(b[start]) {
+			start--
+		}
+		if !mayBeSpace(b[start]) {
+			break
+		}
+		r, size := utf8.DecodeRune(b[start:])
+		if start+size != len(b) || !unicode.IsSpace(r) {
+			break
+		}
+		b = b[:start]
+	}
+	return b
+}
+
+// asciiSpace marks the ASCII white space of unicode.IsSpace.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// mayBeSpace reports whether a character starting with the byte c may be white space:
+// U+0085 and U+00A0 start with 0xC2, the rest beyond ASCII with 0xE1 to 0xE3.
+func mayBeSpace(c byte) bool { return c == 0xC2 || c >= 0xE1 && c <= 0xE3 }
+
 // listInfo is what a list reply says of its page: p_num, p_cnt and p_elems (0 when
 // absent or not a number).
 type listInfo struct{ number, size, total int }
@@ -459,7 +507,7 @@ func (d *decoder) readCount(n *int, seen *bool) error {
 	if err := d.readText(&d.rec); err != nil {
 		return err
 	}
-	*n, _ = strconv.Atoi(string(bytes.TrimSpace(d.rec.text)))
+	*n, _ = strconv.Atoi(string(trimSpace(d.rec.text)))
 	return nil
 }
 
@@ -572,7 +620,7 @@ func allDigitBytes(s []byte) bool {
 // plain digits followed by a currency code ("1234.50 RUB"): it returns the currency as
 // bytes of text then, and as a string otherwise.
 func parseMoneyBytes(text []byte) (decimal.Decimal, string, []byte, error) {
-	s := bytes.TrimSpace(text)
+	s := trimSpace(text)
 	end := 0
 	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '.') {
 		end++
@@ -599,7 +647,7 @@ func isCode(s []byte) bool {
 
 // parseFlagBytes reads on/off like Flag.UnmarshalText.
 func parseFlagBytes(text []byte) (bool, error) {
-	switch string(bytes.TrimSpace(text)) {
+	switch string(trimSpace(text)) {
 	case "on":
 		return true, nil
 	case "off":

@@ -2,6 +2,7 @@ package billmgr
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -43,13 +44,23 @@ type scanner struct {
 	selfClosing bool       // start: <name/>
 	text        []byte     // text: the character data, references resolved
 
-	// The open elements: depth of them, the names of the innermost maxDepth in open.
+	// The open elements: depth of them, the names of the innermost maxDepth in open. An end
+	// tag that repeats the name of the innermost is read without scanning its name.
 	depth int
 	open  [maxDepth]string
 
 	names   map[string]string // validated names, interned
+	recent  [256]recentName   // the names last read, by a hash of their bytes
+	last    [maxDepth]uint8   // at each depth, the slot in recent of the last start tag's name
 	textBuf []byte            // decoded text, when it differs from the input
 	attrBuf []byte            // decoded attribute values, when they differ from the input
+}
+
+// recentName is a name read lately, and the name of the start tag that followed it at
+// the same depth the last time.
+type recentName struct {
+	name, next string
+	nextSlot   uint8
 }
 
 // scanAttr is an attribute of a start token.
@@ -153,7 +164,31 @@ func (s *scanner) fill(want int) {
 
 // next reads the next token. At the end of the input it returns io.EOF; input that ends
 // inside a token is a *xml.SyntaxError "unexpected EOF"; a failed read is returned as is.
+//
+// The two tokens most of a document is made of are read first, without the general
+// path: character data that needs no look, up to the next tag, and the end tag of the
+// innermost open element, whose name need not be scanned again.
 func (s *scanner) next() (tokenKind, error) {
+	w := s.buf[s.pos:s.end]
+	switch {
+	case len(w) == 0:
+	case w[0] != '<':
+		if i := plainPrefix(w); i < len(w) && w[i] == '<' {
+			s.text, s.pos = w[:i], s.pos+i
+			return tokText, nil
+		}
+	case len(w) > 1 && w[1] == '/' && s.depth > 0 && s.depth <= maxDepth:
+		want := s.open[s.depth-1]
+		if k := 2 + len(want); k < len(w) && w[k] == '>' && string(w[2:k]) == want {
+			s.endName, s.pos, s.depth = w[2:k], s.pos+k+1, s.depth-1
+			return tokEnd, nil
+		}
+	}
+	return s.nextToken()
+}
+
+// nextToken is next's general path.
+func (s *scanner) nextToken() (tokenKind, error) {
 	for {
 		kind, n, err := s.scan(s.buf[s.pos:s.end])
 		switch {
@@ -246,6 +281,23 @@ func (s *scanner) scanText(w []byte) (tokenKind, int, error) {
 	return tokText, n, nil
 }
 
+// plainPrefix returns the length of the prefix of w that is character data as it
+// stands: ASCII that needs no look, and two-byte characters (Cyrillic among them).
+func plainPrefix(w []byte) int {
+	i := 0
+	for i < len(w) {
+		switch c := w[i]; {
+		case charSafe[c]:
+			i++
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(w) && w[i+1]&0xC0 == 0x80:
+			i += 2 // U+0080 to U+07FF: all XML characters
+		default:
+			return i
+		}
+	}
+	return i
+}
+
 // textPiece returns the length of the longest prefix of the character data w that can be
 // read on its own: it stops before a reference without its ';', before trailing ']' and
 // CR (which may start "]]>" or CR LF), and before a character w ends inside of.
@@ -269,13 +321,9 @@ func textPiece(w []byte) int {
 
 // scanStart reads <name attr="value" ...> or <name .../>.
 func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
-	i := scanName(w, 1)
-	if i == len(w) {
-		return 0, 0, errShort
-	}
-	name, ok := s.elementName(w[1:i])
-	if !ok {
-		return 0, 0, s.syntaxError(0, "expected element name after <")
+	name, i, err := s.startName(w)
+	if err != nil {
+		return 0, 0, err
 	}
 	s.name, s.selfClosing = name, false
 	s.attrs, s.attrBuf = s.attrs[:0], s.attrBuf[:0]
@@ -303,16 +351,51 @@ func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
 	}
 }
 
+// nameSlot is the slot in recent of the name of the start tag just read.
+func (s *scanner) nameSlot() uint8 {
+	depth := s.depth // the open elements, the start tag's own among them unless it closed itself
+	if !s.selfClosing {
+		depth--
+	}
+	return s.last[min(depth, maxDepth-1)]
+}
+
+// startName reads the name of the start tag at w and returns it with its end. The rows of
+// a list repeat their columns in order, so the name that followed the last one read at
+// this depth the last time is tried first, before the name is scanned and looked up.
+func (s *scanner) startName(w []byte) (string, int, error) {
+	last := &s.last[min(s.depth, maxDepth-1)]
+	prev := &s.recent[*last]
+	if p := prev.next; p != "" {
+		if k := 1 + len(p); k < len(w) && !nameByte[w[k]] && string(w[1:k]) == p {
+			*last = prev.nextSlot
+			return p, k, nil
+		}
+	}
+	i := scanName(w, 1)
+	if i == len(w) {
+		return "", 0, errShort
+	}
+	slot, ok := s.intern(w[1:i])
+	if !ok {
+		return "", 0, s.syntaxError(0, "expected element name after <")
+	}
+	name := s.recent[slot].name
+	prev.next, prev.nextSlot, *last = name, slot, slot
+	return name, i, nil
+}
+
 // scanAttr reads name="value" at w[i:] and returns the offset after it.
 func (s *scanner) scanAttr(w []byte, i int) (int, error) {
 	j := scanName(w, i)
 	if j == len(w) {
 		return 0, errShort
 	}
-	name, ok := s.elementName(w[i:j])
+	slot, ok := s.intern(w[i:j])
 	if !ok {
 		return 0, s.syntaxError(i, "expected attribute name in element")
 	}
+	name := s.recent[slot].name
 	if i = skipSpace(w, j); i == len(w) {
 		return 0, errShort
 	}
@@ -549,10 +632,7 @@ func (s *scanner) charsError(err error) error {
 // says that raw ends at the end of the input, so that a reference it ends inside is cut
 // short rather than malformed.
 func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([]byte, error) {
-	i := 0
-	for i < len(raw) && charSafe[raw[i]] {
-		i++
-	}
+	i := plainPrefix(raw)
 	if i == len(raw) {
 		return raw, nil
 	}
@@ -576,6 +656,9 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 		switch {
 		case charSafe[c]:
 			i++
+			continue
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(raw) && raw[i+1]&0xC0 == 0x80:
+			i += 2 // U+0080 to U+07FF (Cyrillic among them): all XML characters
 			continue
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(raw[i:])
@@ -745,20 +828,39 @@ func skipSpace(w []byte, i int) int {
 	return i
 }
 
-// elementName returns the interned element or attribute name b, or false when b is not
-// a name: empty, not an XML name, or with more than one colon.
-func (s *scanner) elementName(b []byte) (string, bool) {
-	if name, ok := s.names[string(b)]; ok {
-		return name, true
+// intern finds the element or attribute name b in recent and returns its slot there, or
+// false when b is not a name: empty, not an XML name, or with more than one colon. The
+// names last read are found by a hash of their bytes before the map is asked.
+func (s *scanner) intern(b []byte) (uint8, bool) {
+	slot := nameHash(b)
+	if e := &s.recent[slot]; e.name == string(b) && len(b) > 0 {
+		return slot, true
 	}
-	if !s.validName(b) || bytes.Count(b, []byte{':'}) > 1 {
-		return "", false
+	name, ok := s.names[string(b)]
+	if !ok {
+		if !s.validName(b) || bytes.Count(b, []byte{':'}) > 1 {
+			return 0, false
+		}
+		name = string(b)
+		if len(s.names) < maxInterned {
+			s.names[name] = name
+		}
 	}
-	name := string(b)
-	if len(s.names) < maxInterned {
-		s.names[name] = name
+	s.recent[slot] = recentName{name: name}
+	return slot, true
+}
+
+// nameHash is an index into scanner.recent for the name b: its length, first and last
+// bytes, mixed by a multiplication.
+func nameHash(b []byte) uint8 {
+	h := uint32(len(b))
+	switch {
+	case len(b) >= 4:
+		h ^= binary.LittleEndian.Uint32(b) ^ binary.LittleEndian.Uint32(b[len(b)-4:])<<7
+	case len(b) > 0:
+		h ^= uint32(b[0])<<8 | uint32(b[len(b)-1])<<16
 	}
-	return name, true
+	return uint8((h * 0x9E3779B1) >> (32 - 8))
 }
 
 // validName reports whether b, a run of scanName, is an XML name. Names beyond ASCII
