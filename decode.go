@@ -26,8 +26,11 @@ import (
 //     ignored, as Node.Child finds the first.
 //   - The value is the text directly inside the column, all its pieces joined (the text
 //     of elements nested in it is not part of it), trimmed of white space.
+//   - A string column whose text is " - " (BILLmanager's placeholder for a missing payer,
+//     recipient or method name) reads as "". Call's *Doc keeps the text as sent.
 //   - int and int64 columns read a whole number, decimal.Decimal columns an exact number
-//     ("1 234,50" too), Money columns ParseMoney's forms ("100.00 RUB"), Flag columns
+//     ("1 234,50" too), Money columns ParseMoney's forms ("10.00 ₽", "5.00 $",
+//     "12.3450 RUB": Currency is the text after the amount, as written), Flag columns
 //     on/off (see Flag), Status columns the orig attribute and the text, time.Time columns
 //     a date or date-time in the client's location. An empty text or a missing column
 //     leaves the zero value; a text that does not parse fails the row, naming the column.
@@ -306,6 +309,9 @@ func (r *recordReader) set(c planColumn, name string) error {
 	var err error
 	switch r.p.fields[fi].kind {
 	case kindString:
+		if isPlaceholder(text) {
+			text = nil
+		}
 		*(*string)(p) = ""
 		err = r.keep(fi, text, nil)
 	case kindInt, kindInt64:
@@ -406,6 +412,10 @@ func (r *recordReader) finish() error {
 	}
 	return nil
 }
+
+// isPlaceholder reports whether the trimmed text of a string column is BILLmanager's
+// placeholder for a missing name, " - ".
+func isPlaceholder(text []byte) bool { return len(text) == 1 && text[0] == '-' }
 
 // trimSpace is bytes.TrimSpace, quicker on text that starts or ends with a character
 // beyond ASCII that cannot be white space (Cyrillic).
@@ -617,8 +627,8 @@ func allDigitBytes(s []byte) bool {
 }
 
 // parseMoneyBytes reads an amount as ParseMoney does, with a fast path for an amount of
-// plain digits followed by a currency code ("1234.50 RUB"): it returns the currency as
-// bytes of text then, and as a string otherwise.
+// plain digits followed by a currency ("1234.50 RUB", "10.00 ₽", "5.00 $"): it returns the
+// currency as bytes of text then, and as a string otherwise.
 func parseMoneyBytes(text []byte) (decimal.Decimal, string, []byte, error) {
 	s := trimSpace(text)
 	end := 0
@@ -626,19 +636,21 @@ func parseMoneyBytes(text []byte) (decimal.Decimal, string, []byte, error) {
 		end++
 	}
 	amount, rest := s[:end], s[end:]
-	if len(rest) > 1 && rest[0] == ' ' && isCode(rest[1:]) {
-		if d, ok := plainDecimal(amount); ok {
-			return d, "", rest[1:], nil
+	if len(rest) == 0 || rest[0] == ' ' {
+		currency := trimSpace(rest)
+		if d, ok := plainDecimal(amount); ok && plainCurrency(currency) && !bytes.Contains(s, []byte(" / ")) {
+			return d, "", currency, nil
 		}
 	}
 	m, err := ParseMoney(string(text))
 	return m.Amount, m.Currency, nil, err
 }
 
-// isCode reports whether s is a currency code: ASCII letters.
-func isCode(s []byte) bool {
+// plainCurrency reports whether the text after an amount is all currency for ParseMoney:
+// no digit in it.
+func plainCurrency(s []byte) bool {
 	for _, c := range s {
-		if c|0x20 < 'a' || c|0x20 > 'z' {
+		if c >= '0' && c <= '9' {
 			return false
 		}
 	}

@@ -311,7 +311,12 @@ func (p *baselinePayment) convert() (Payment, error) {
 		d, err := decimal.NewFromString(amount)
 		return Money{Amount: d, Currency: currency}, err
 	}
-	name := strings.TrimSpace
+	name := func(s string) string {
+		if s = strings.TrimSpace(s); s == "-" {
+			return "" // the placeholder of a missing name
+		}
+		return s
+	}
 	out := Payment{ID: id, Number: strings.TrimSpace(p.Number), SenderName: name(p.SenderName),
 		RecipientName: name(p.RecipientName), Project: name(p.Project), AccountName: name(p.AccountName),
 		PaymethodName: name(p.PaymethodName), PaymethodModule: strings.TrimSpace(p.PaymethodModule),

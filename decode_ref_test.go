@@ -75,6 +75,9 @@ func setField(dst reflect.Value, n *Node, loc *time.Location) error {
 	}
 	switch dst.Kind() {
 	case reflect.String:
+		if text == "-" {
+			text = "" // the placeholder of a missing name
+		}
 		dst.SetString(text)
 		return nil
 	case reflect.Int, reflect.Int64:

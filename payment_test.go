@@ -200,7 +200,7 @@ func assertRealPayments(t *testing.T, got []Payment) {
 		assert.Equal(t, "RUB", p.SubaccountAmount.Currency)
 		assert.Equal(t, Status{Code: PaymentCredited, Label: "Зачислен"}, p.Status)
 		assert.Equal(t, PaymentCredited, p.RealStatus)
-		assert.Equal(t, "-", p.SenderName)
+		assert.Equal(t, "", p.SenderName, "the placeholder \" - \" of a missing payer")
 		assert.Equal(t, w.method, p.PaymethodName)
 		assert.Equal(t, w.module, p.PaymethodModule)
 		assert.False(t, bool(p.AllowRefund))
