@@ -40,7 +40,8 @@ import (
 //     the same values, the same errors, the same refusals.
 //   - FuzzListStream: Payments.List (a page) and Payments.All (streamed, dedup by id)
 //     agree row for row on the same reply, through the real transport code with an
-//     in-memory round tripper.
+//     in-memory round tripper that repeats the reply for every page; All ends with a
+//     *ShortListError exactly when the reply's total promises rows it does not hold.
 //   - FuzzErrorDocument: an <error> comes back as *Error with its type, object and texts,
 //     errors.Is matches exactly its sentinel, and an echoed password is redacted.
 //   - FuzzParseMoney: exact round trips of amounts, the decoder's fast path gives what
@@ -387,7 +388,14 @@ func FuzzListStream(f *testing.F) {
 			}
 			return
 		}
-		if last != nil {
+		var short *ShortListError
+		if errors.As(last, &short) {
+			// The server repeats this page for every page asked: the walk ended short of the
+			// total it reported, or at the list's cut.
+			if short.Rows != len(rows) || short.Total != page.Total || (short.Limit == 0 && page.Total <= len(rows)) {
+				t.Fatalf("All yielded %d rows of %d and %+v", len(rows), page.Total, short)
+			}
+		} else if last != nil {
 			t.Fatalf("List read the page, All failed: %v", last)
 		}
 		want := distinctPayments(page.Items)
@@ -426,7 +434,8 @@ func checkCallError(t *testing.T, err error) {
 	}
 	var apiErr *Error
 	var te *transportError
-	if !errors.As(err, &apiErr) && !errors.Is(err, ErrUnexpectedResponse) && !errors.As(err, &te) {
+	var short *ShortListError
+	if !errors.As(err, &apiErr) && !errors.Is(err, ErrUnexpectedResponse) && !errors.As(err, &te) && !errors.As(err, &short) {
 		t.Fatalf("unclassified error %T: %v", err, err)
 	}
 	if strings.Contains(err.Error(), testPassword) {

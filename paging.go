@@ -1,6 +1,7 @@
 package billmgr
 
 import (
+	"cmp"
 	"context"
 	"iter"
 	"net/http"
@@ -30,6 +31,12 @@ type Page[T any] struct {
 
 // allPageSize is the page size All asks for when the options set none.
 const allPageSize = 1000
+
+// serverRowLimits are the lists BILLmanager itself cuts, and where: it builds a client's
+// payment list with LIMIT 5001 in SQL, so that a longer list ends after 5,001 rows
+// whatever its pages say. What p_elems says of such a list is not recorded anywhere
+// public; All reports a walk that ends there (ShortListError).
+var serverRowLimits = map[string]int{"account.payment": 5001}
 
 // rowsOf is the plan of T and a place for one row of it.
 func rowsOf[T any]() (*plan, *T) { return planOf(reflect.TypeFor[T]()), new(T) }
@@ -65,13 +72,16 @@ func listPage[T any](ctx context.Context, c *Client, fn string, params url.Value
 const keyCost = 80
 
 // listAll walks every page of fn, streaming each page row by row, and yields every row
-// once (key names a row). It asks for large pages (PerPage, or allPageSize), and stops on
-// a short page, on a page with no new row (the server repeats the last page when asked
-// past it) or when the total is reached. It remembers the keys of the previous and the
-// current page only, so memory stays at one page however long the list (the keys count
-// against the reply's bound, see WithMaxResponseBytes); a row pushed onto the next page by
-// a concurrent insert is still yielded once. A failed page is retried like any read, and
-// the rows of it already yielded are not yielded again.
+// once (key names a row). It asks for large pages (PerPage, or allPageSize) and then for
+// the page size the server reports (p_cnt). It ends when the rows it has walked reach the
+// total the server reports (p_elems), or when a page brings no new row (the server
+// repeats the last page when asked past it); if the total was not reached then, or the
+// walk stopped where the server cuts the list (serverRowLimits), it yields a
+// *ShortListError last. It remembers the keys of the previous and the current page only,
+// so memory stays at one page however long the list (the keys count against the reply's
+// bound, see WithMaxResponseBytes); a row pushed onto the next page by a concurrent insert
+// is still yielded once. A failed page is retried like any read, and the rows of it
+// already yielded are not yielded again.
 func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, params url.Values, key func(*T) K) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		size, _ := strconv.Atoi(params.Get("p_cnt"))
@@ -82,10 +92,10 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 		number = max(number, 1)
 		p, row := rowsOf[T]()
 		var (
-			previous      map[K]struct{}
-			yielded       int
-			zeroKey       K
-			_, stringKeys = any(zeroKey).(string)
+			previous         map[K]struct{}
+			covered, yielded int // the rows the pages reached, and those yielded
+			zeroKey          K
+			_, stringKeys    = any(zeroKey).(string)
 		)
 		for {
 			q := url.Values{}
@@ -146,13 +156,39 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 				return
 			}
 			yielded += fresh
-			if rows < size || fresh == 0 || (info.total > 0 && yielded >= info.total) {
+			if info.size > 0 && info.number > 0 { // where the server says this page is
+				covered = max(covered, (info.number-1)*info.size+rows)
+			} else {
+				covered = yielded
+			}
+			reached := info.total > 0 && covered >= info.total
+			if reached || fresh == 0 {
+				if short := shortList(fn, covered, yielded, info.total, reached); short != nil {
+					yield(*new(T), short)
+				}
 				return
 			}
 			previous = current
-			number++
+			number, size = number+1, cmp.Or(info.size, size)
 		}
 	}
+}
+
+// shortList is the error of a walk of fn that ended after covering covered rows and
+// yielding yielded, when the server reported total (0: none) and the walk reached it or
+// not: nil when the list is whole.
+func shortList(fn string, covered, yielded, total int, reached bool) error {
+	limit := serverRowLimits[fn]
+	switch {
+	case total > 0 && !reached:
+		if covered != limit {
+			limit = 0
+		}
+	case limit > 0 && covered == limit:
+	default:
+		return nil
+	}
+	return &ShortListError{Func: fn, Rows: yielded, Total: total, Limit: limit}
 }
 
 // errStopped ends a streamed page when the consumer of an iterator stops early.
