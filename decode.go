@@ -148,14 +148,16 @@ type recordReader struct {
 	text    []byte     // the text of the column being read
 	orig    []byte     // its orig attribute
 	hasOrig bool
+	amount  amountMemo // the last amount read
 
 	// The columns of the names read lately, by the slot of the name in the scanner's
 	// recent names: a row's columns are found without a map lookup.
-	cols [256]namedColumn
+	cols [recentNames]namedColumn
 }
 
 type namedColumn struct {
 	name string
+	p    *plan
 	col  planColumn
 }
 
@@ -174,14 +176,13 @@ func (r *recordReader) reset(p *plan, loc *time.Location, dst unsafe.Pointer, me
 	r.filled = append(r.filled[:0], make([]int8, n)...)
 	r.failed = append(r.failed[:0], make([]colError, n)...)
 	r.spans = append(r.spans[:0], make([]strSpan2, n)...)
-	r.cols, r.fails = [256]namedColumn{}, 0
+	r.fails = 0
 }
 
 // release drops the record and the reply's data, and the buffers that grew large.
 func (r *recordReader) release() {
-	r.p, r.loc, r.dst, r.mem = nil, nil, nil, nil
+	r.p, r.loc, r.dst, r.mem, r.amount = nil, nil, nil, nil, amountMemo{}
 	clear(r.failed)
-	r.cols = [256]namedColumn{}
 	if cap(r.arena) > scanBufferSize || cap(r.text) > scanBufferSize || cap(r.orig) > scanBufferSize {
 		r.arena, r.text, r.orig = nil, nil, nil
 	}
@@ -199,15 +200,15 @@ func (r *recordReader) begin() {
 
 // column returns the column of the name of the scanner's start tag, whose slot among its
 // recent names is slot.
-func (r *recordReader) column(name string, slot uint8) planColumn {
-	if c := &r.cols[slot]; c.name == name {
+func (r *recordReader) column(name string, slot nameSlot) planColumn {
+	if c := &r.cols[slot]; c.name == name && c.p == r.p {
 		return c.col
 	}
 	c, ok := r.p.columns[name]
 	if !ok {
 		c.field = -1
 	}
-	r.cols[slot] = namedColumn{name: name, col: c}
+	r.cols[slot] = namedColumn{name: name, p: r.p, col: c}
 	return c
 }
 
@@ -230,7 +231,7 @@ func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 				continue
 			}
 			name := d.sc.name
-			switch c := r.column(name, d.sc.nameSlot()); {
+			switch c := r.column(name, d.sc.startSlot()); {
 			case c.field >= 0:
 				err = d.readColumn(r, c, name)
 			case isDoc && name == "error":
@@ -265,38 +266,43 @@ func (d *decoder) readColumn(r *recordReader, c planColumn, name string) error {
 			}
 		}
 	}
-	if err := d.readText(r); err != nil {
+	text, err := d.readText(r)
+	if err != nil {
 		return err
 	}
-	return r.set(c, name)
+	return r.set(c, name, text)
 }
 
-// readText reads the text directly inside the element the scanner's start tag opens into
-// r.text, through its end tag.
-func (d *decoder) readText(r *recordReader) error {
+// readText reads the text directly inside the element the scanner's start tag opens,
+// through its end tag. The text is valid until the scanner reads on: in the scanner's
+// buffer when it came in one piece, else in r.text.
+func (d *decoder) readText(r *recordReader) ([]byte, error) {
 	sc := &d.sc
-	r.text = r.text[:0]
 	if sc.selfClosing {
-		return nil
+		return nil, nil
 	}
+	if text, ok := sc.plainContent(); ok {
+		return text, nil
+	}
+	r.text = r.text[:0]
 	for depth := sc.depth; ; {
 		kind, err := d.next()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if kind == tokText && sc.depth == depth {
 			if r.text, err = grow(r.mem, r.text, len(sc.text)); err != nil {
-				return err
+				return nil, err
 			}
 			r.text = append(r.text, sc.text...)
 		} else if kind == tokEnd && sc.depth < depth {
-			return nil
+			return r.text, nil
 		}
 	}
 }
 
-// set decodes the text of column name into field c.field.
-func (r *recordReader) set(c planColumn, name string) error {
+// set decodes text, the text of column name, into field c.field.
+func (r *recordReader) set(c planColumn, name string, rawText []byte) error {
 	fi := c.field
 	r.filled[fi] = int8(c.rank + 1)
 	if r.failed[fi].err != nil {
@@ -305,7 +311,7 @@ func (r *recordReader) set(c planColumn, name string) error {
 	}
 	r.spans[fi] = strSpan2{}
 	p := unsafe.Add(r.dst, r.p.fields[fi].offset)
-	text := trimSpace(r.text)
+	text := trimSpace(rawText)
 	var err error
 	switch r.p.fields[fi].kind {
 	case kindString:
@@ -323,21 +329,21 @@ func (r *recordReader) set(c planColumn, name string) error {
 			*(*int64)(p) = v
 		}
 	case kindDecimal:
-		*(*decimal.Decimal)(p), err = parseDecimalBytes(text)
+		*(*decimal.Decimal)(p), err = parseDecimalBytes(text, &r.amount)
 		if err == nil {
 			err = r.mem.spend(decimalCost)
 		}
 	case kindMoney:
 		m := (*Money)(p)
 		var currency []byte
-		m.Amount, m.Currency, currency, err = parseMoneyBytes(r.text)
+		m.Amount, m.Currency, currency, err = parseMoneyBytes(rawText, &r.amount)
 		if err == nil {
 			if err = r.mem.spend(decimalCost); err == nil {
 				err = r.keep(fi, currency, nil)
 			}
 		}
 	case kindFlag:
-		*(*bool)(p), err = parseFlagBytes(r.text)
+		*(*bool)(p), err = parseFlagBytes(rawText)
 	case kindStatus:
 		*(*Status)(p) = Status{}
 		code := text
@@ -514,10 +520,11 @@ func (d *decoder) readCount(n *int, seen *bool) error {
 		return d.skip()
 	}
 	*seen = true
-	if err := d.readText(&d.rec); err != nil {
+	text, err := d.readText(&d.rec)
+	if err != nil {
 		return err
 	}
-	*n, _ = strconv.Atoi(string(trimSpace(d.rec.text)))
+	*n, _ = strconv.Atoi(string(trimSpace(text)))
 	return nil
 }
 
@@ -585,12 +592,37 @@ func parseIntBytes(s []byte) (int64, error) {
 	return v, nil
 }
 
+// amountMemo is the last plain amount read and its decimal. The amount columns of a row
+// (subaccountamount_iso, paymethodamount_iso) most often repeat one amount, which then
+// costs one decimal.Decimal (immutable, so shared safely) instead of two. A nil memo
+// remembers nothing.
+type amountMemo struct {
+	text []byte
+	d    decimal.Decimal
+	set  bool
+}
+
+// plain is plainDecimal, remembered.
+func (m *amountMemo) plain(s []byte) (decimal.Decimal, bool) {
+	if m == nil {
+		return plainDecimal(s)
+	}
+	if m.set && bytes.Equal(s, m.text) {
+		return m.d, true
+	}
+	d, ok := plainDecimal(s)
+	if ok {
+		m.text, m.d, m.set = append(m.text[:0], s...), d, true
+	}
+	return d, ok
+}
+
 // parseDecimalBytes reads an exact number like parseGroupedDecimal; empty text is zero.
-func parseDecimalBytes(s []byte) (decimal.Decimal, error) {
+func parseDecimalBytes(s []byte, memo *amountMemo) (decimal.Decimal, error) {
 	if len(s) == 0 {
 		return decimal.Decimal{}, nil
 	}
-	if d, ok := plainDecimal(s); ok {
+	if d, ok := memo.plain(s); ok {
 		return d, nil
 	}
 	d, err := parseGroupedDecimal(string(s))
@@ -629,16 +661,15 @@ func allDigitBytes(s []byte) bool {
 // parseMoneyBytes reads an amount as ParseMoney does, with a fast path for an amount of
 // plain digits followed by a currency ("1234.50 RUB", "10.00 ₽", "5.00 $"): it returns the
 // currency as bytes of text then, and as a string otherwise.
-func parseMoneyBytes(text []byte) (decimal.Decimal, string, []byte, error) {
+func parseMoneyBytes(text []byte, memo *amountMemo) (decimal.Decimal, string, []byte, error) {
 	s := trimSpace(text)
 	end := 0
 	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '.') {
 		end++
 	}
 	amount, rest := s[:end], s[end:]
-	if len(rest) == 0 || rest[0] == ' ' {
-		currency := trimSpace(rest)
-		if d, ok := plainDecimal(amount); ok && plainCurrency(currency) && !bytes.Contains(s, []byte(" / ")) {
+	if currency := trimSpace(rest); (len(rest) == 0 || rest[0] == ' ') && plainCurrency(currency) && !bytes.Contains(s, []byte(" / ")) {
+		if d, ok := memo.plain(amount); ok {
 			return d, "", currency, nil
 		}
 	}

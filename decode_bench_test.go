@@ -770,7 +770,7 @@ func TestParseMoneyBytesMatchesParseMoney(t *testing.T) {
 	t.Parallel()
 	for _, s := range moneyCorners {
 		want, wantErr := ParseMoney(s)
-		amount, currency, currencyBytes, err := parseMoneyBytes([]byte(s))
+		amount, currency, currencyBytes, err := parseMoneyBytes([]byte(s), nil)
 		if currencyBytes != nil {
 			currency = string(currencyBytes)
 		}
@@ -802,7 +802,7 @@ func BenchmarkMoneyColumn(b *testing.B) {
 			text := []byte(s)
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				if _, _, _, err := parseMoneyBytes(text); err != nil {
+				if _, _, _, err := parseMoneyBytes(text, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -152,13 +152,18 @@ var errEndsEarly = fmt.Errorf("%w: the document ends before </doc>", ErrUnexpect
 // next reads the next token inside the document, where the end of the input is an error.
 func (d *decoder) next() (tokenKind, error) {
 	kind, err := d.sc.next()
-	switch {
-	case err == io.EOF:
-		return 0, errEndsEarly
-	case err != nil:
-		return 0, readError(err)
+	if err != nil {
+		return 0, insideError(err)
 	}
 	return kind, nil
+}
+
+// insideError classifies a failure to read a token inside the document.
+func insideError(err error) error {
+	if err == io.EOF {
+		return errEndsEarly
+	}
+	return readError(err)
 }
 
 // readDoc reads a reply document: what comes before the root element, the root element
@@ -196,6 +201,9 @@ func (d *decoder) readDoc(root func() error) error {
 // skip reads through the end of the element whose start tag the scanner has just read.
 func (d *decoder) skip() error {
 	if d.sc.selfClosing {
+		return nil
+	}
+	if _, ok := d.sc.plainContent(); ok {
 		return nil
 	}
 	for depth := d.sc.depth; ; {

@@ -575,12 +575,18 @@ func FuzzParseMoney(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParseMoney(s)
-		amount, currency, currencyBytes, fastErr := parseMoneyBytes([]byte(s))
+		amount, currency, currencyBytes, fastErr := parseMoneyBytes([]byte(s), nil)
 		if currencyBytes != nil {
 			currency = string(currencyBytes)
 		}
 		if (err == nil) != (fastErr == nil) || !reflect.DeepEqual(m, Money{Amount: amount, Currency: currency}) {
 			t.Fatalf("ParseMoney(%q) = %#v, %v; parseMoneyBytes: %#v, %q, %v", s, m, err, amount, currency, fastErr)
+		}
+		memo := &amountMemo{}
+		for _, text := range []string{"1.00 RUB", s, s} { // a memo of another amount, then of this one
+			if amount, _, _, _ := parseMoneyBytes([]byte(text), memo); text == s && !reflect.DeepEqual(m.Amount, amount) {
+				t.Fatalf("parseMoneyBytes(%q) after %q: %v, want %v", s, memo.text, amount, m.Amount)
+			}
 		}
 		if err != nil {
 			return

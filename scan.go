@@ -49,19 +49,25 @@ type scanner struct {
 	depth int
 	open  [maxDepth]string
 
-	names   map[string]string // validated names, interned
-	recent  [256]recentName   // the names last read, by a hash of their bytes
-	last    [maxDepth]uint8   // at each depth, the slot in recent of the last start tag's name
-	textBuf []byte            // decoded text, when it differs from the input
-	attrBuf []byte            // decoded attribute values, when they differ from the input
+	names   map[string]string       // validated names, interned
+	recent  [recentNames]recentName // the names last read, by a hash of their bytes
+	last    [maxDepth]nameSlot      // at each depth, the slot in recent of the last start tag's name
+	textBuf []byte                  // decoded text, when it differs from the input
+	attrBuf []byte                  // decoded attribute values, when they differ from the input
 }
 
 // recentName is a name read lately, and the name of the start tag that followed it at
 // the same depth the last time.
 type recentName struct {
 	name, next string
-	nextSlot   uint8
+	nextSlot   nameSlot
 }
+
+// recentNames is the number of names a scanner finds by a hash of their bytes.
+const recentNames = 1 << 10
+
+// nameSlot is an index into scanner.recent.
+type nameSlot uint16
 
 // scanAttr is an attribute of a start token.
 type scanAttr struct {
@@ -165,26 +171,66 @@ func (s *scanner) fill(want int) {
 // next reads the next token. At the end of the input it returns io.EOF; input that ends
 // inside a token is a *xml.SyntaxError "unexpected EOF"; a failed read is returned as is.
 //
-// The two tokens most of a document is made of are read first, without the general
-// path: character data that needs no look, up to the next tag, and the end tag of the
-// innermost open element, whose name need not be scanned again.
+// The tokens most of a document is made of are read first, without the general path:
+// character data that needs no look, up to the next tag; the end tag of the innermost
+// open element, whose name need not be scanned again; a start tag that fits in the
+// buffer.
 func (s *scanner) next() (tokenKind, error) {
 	w := s.buf[s.pos:s.end]
 	switch {
-	case len(w) == 0:
+	case len(w) < 2:
 	case w[0] != '<':
 		if i := plainPrefix(w); i < len(w) && w[i] == '<' {
 			s.text, s.pos = w[:i], s.pos+i
 			return tokText, nil
 		}
-	case len(w) > 1 && w[1] == '/' && s.depth > 0 && s.depth <= maxDepth:
-		want := s.open[s.depth-1]
-		if k := 2 + len(want); k < len(w) && w[k] == '>' && string(w[2:k]) == want {
-			s.endName, s.pos, s.depth = w[2:k], s.pos+k+1, s.depth-1
-			return tokEnd, nil
+	case w[1] == '/':
+		if d := s.depth; d > 0 && d <= maxDepth {
+			want := s.open[d-1]
+			if k := 2 + len(want); k < len(w) && w[k] == '>' && string(w[2:k]) == want {
+				s.endName, s.pos, s.depth = w[2:k], s.pos+k+1, d-1
+				return tokEnd, nil
+			}
+		}
+	case w[1] != '?' && w[1] != '!':
+		if _, n, err := s.scanStart(w); err == nil {
+			s.pos += n
+			return tokStart, s.opened()
 		}
 	}
 	return s.nextToken()
+}
+
+// opened records the start tag just read among the open elements.
+func (s *scanner) opened() error {
+	if s.nest && s.depth >= maxDepth {
+		return fmt.Errorf("%w: elements nested deeper than %d", ErrUnexpectedResponse, maxDepth)
+	}
+	if !s.selfClosing {
+		if s.depth < maxDepth {
+			s.open[s.depth] = s.name
+		}
+		s.depth++
+	}
+	return nil
+}
+
+// plainContent reads, when it is all the element just opened holds, character data that
+// needs no look and the element's end tag ("<id>17</id>", the common column), and returns
+// the data (valid until the next read), or false, having read nothing.
+func (s *scanner) plainContent() ([]byte, bool) {
+	if s.depth == 0 || s.depth > maxDepth {
+		return nil, false
+	}
+	w := s.buf[s.pos:s.end]
+	i := plainPrefix(w)
+	name := s.open[s.depth-1]
+	k := i + 2 + len(name)
+	if k >= len(w) || w[i] != '<' || w[i+1] != '/' || w[k] != '>' || string(w[i+2:k]) != name {
+		return nil, false
+	}
+	s.endName, s.pos, s.depth = w[i+2:k], s.pos+k+1, s.depth-1
+	return w[:i], true
 }
 
 // nextToken is next's general path.
@@ -208,14 +254,8 @@ func (s *scanner) nextToken() (tokenKind, error) {
 		case tokSkipped:
 			continue
 		case tokStart:
-			if s.nest && s.depth >= maxDepth {
-				return 0, fmt.Errorf("%w: elements nested deeper than %d", ErrUnexpectedResponse, maxDepth)
-			}
-			if !s.selfClosing {
-				if s.depth < maxDepth {
-					s.open[s.depth] = s.name
-				}
-				s.depth++
+			if err := s.opened(); err != nil {
+				return 0, err
 			}
 		case tokEnd:
 			s.depth = max(s.depth-1, 0)
@@ -351,8 +391,8 @@ func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
 	}
 }
 
-// nameSlot is the slot in recent of the name of the start tag just read.
-func (s *scanner) nameSlot() uint8 {
+// startSlot is the slot in recent of the name of the start tag just read.
+func (s *scanner) startSlot() nameSlot {
 	depth := s.depth // the open elements, the start tag's own among them unless it closed itself
 	if !s.selfClosing {
 		depth--
@@ -831,7 +871,7 @@ func skipSpace(w []byte, i int) int {
 // intern finds the element or attribute name b in recent and returns its slot there, or
 // false when b is not a name: empty, not an XML name, or with more than one colon. The
 // names last read are found by a hash of their bytes before the map is asked.
-func (s *scanner) intern(b []byte) (uint8, bool) {
+func (s *scanner) intern(b []byte) (nameSlot, bool) {
 	slot := nameHash(b)
 	if e := &s.recent[slot]; e.name == string(b) && len(b) > 0 {
 		return slot, true
@@ -852,7 +892,7 @@ func (s *scanner) intern(b []byte) (uint8, bool) {
 
 // nameHash is an index into scanner.recent for the name b: its length, first and last
 // bytes, mixed by a multiplication.
-func nameHash(b []byte) uint8 {
+func nameHash(b []byte) nameSlot {
 	h := uint32(len(b))
 	switch {
 	case len(b) >= 4:
@@ -860,7 +900,7 @@ func nameHash(b []byte) uint8 {
 	case len(b) > 0:
 		h ^= uint32(b[0])<<8 | uint32(b[len(b)-1])<<16
 	}
-	return uint8((h * 0x9E3779B1) >> (32 - 8))
+	return nameSlot((h * 0x9E3779B1) >> (32 - 10))
 }
 
 // validName reports whether b, a run of scanName, is an XML name. Names beyond ASCII
