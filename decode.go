@@ -139,14 +139,14 @@ type recordReader struct {
 	dst unsafe.Pointer
 	mem *budget
 
-	filled  []int8     // per field: 1 + the rank of the column that filled it; 0 for none yet
-	failed  []colError // per field: why its column did not parse
-	spans   []strSpan2 // per field: its strings in arena
-	kept    []int      // the fields with strings in arena, in the order they were filled
-	fails   int        // fields in failed
-	arena   []byte     // the strings of the record, one after the other
-	text    []byte     // the text of the column being read
-	orig    []byte     // its orig attribute
+	filled  []int8         // per field: 1 + the rank of the column that filled it; 0 for none yet
+	failed  []colError     // per field: why its column did not parse
+	spans   []fieldStrings // per field: its strings in arena
+	kept    []int          // the fields with strings in arena, in the order they were filled
+	fails   int            // fields in failed
+	arena   []byte         // the strings of the record, one after the other
+	text    []byte         // the text of the column being read
+	orig    []byte         // its orig attribute
 	hasOrig bool
 	amount  amountMemo // the last amount read
 
@@ -166,16 +166,19 @@ type colError struct {
 	err  error
 }
 
-// strSpan2 places up to two strings of a field in the arena: a string's, a Money's
-// currency, a Status's label and code. An empty span is no string.
-type strSpan2 struct{ a, b struct{ start, end int } }
+// fieldStrings places the strings of a field in the arena: a string's (a), a Money's
+// currency (a), a Status's label (a) and code (b).
+type fieldStrings struct{ a, b arenaSpan }
+
+// arenaSpan is arena[start:end].
+type arenaSpan struct{ start, end int }
 
 func (r *recordReader) reset(p *plan, loc *time.Location, dst unsafe.Pointer, mem *budget) {
 	r.p, r.loc, r.dst, r.mem = p, loc, dst, mem
 	n := len(p.fields)
 	r.filled = append(r.filled[:0], make([]int8, n)...)
 	r.failed = append(r.failed[:0], make([]colError, n)...)
-	r.spans = append(r.spans[:0], make([]strSpan2, n)...)
+	r.spans = append(r.spans[:0], make([]fieldStrings, n)...)
 	r.fails = 0
 }
 
@@ -309,7 +312,7 @@ func (r *recordReader) set(c planColumn, name string, rawText []byte) error {
 		r.failed[fi] = colError{}
 		r.fails--
 	}
-	r.spans[fi] = strSpan2{}
+	r.spans[fi] = fieldStrings{}
 	p := unsafe.Add(r.dst, r.p.fields[fi].offset)
 	text := trimSpace(rawText)
 	var err error
