@@ -223,6 +223,7 @@ func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 	r.begin()
 	if !d.sc.selfClosing {
 		for {
+			d.sc.skipBlank()
 			kind, err := d.next()
 			if err != nil {
 				return err
@@ -408,6 +409,9 @@ func (r *recordReader) finish() error {
 	all := string(r.arena)
 	for _, fi := range r.kept {
 		sp := r.spans[fi]
+		if sp == (fieldStrings{}) {
+			continue // refilled by a better column, with no strings in the arena
+		}
 		a, b := all[sp.a.start:sp.a.end], all[sp.b.start:sp.b.end]
 		p := unsafe.Add(r.dst, r.p.fields[fi].offset)
 		switch r.p.fields[fi].kind {
@@ -487,6 +491,7 @@ func (d *decoder) readList(r *recordReader, each func() error) (listInfo, error)
 	var info listInfo
 	var seen [3]bool
 	for {
+		d.sc.skipBlank()
 		kind, err := d.next()
 		if err != nil || kind == tokEnd {
 			return info, err

@@ -784,7 +784,7 @@ var moneyCorners = []string{
 	"100.00 RUB", " 1.5 USD ", "0 EUR", "12 rub", "100.00 RUB / Месяц", "1 234,50 RUB", "-5.00 RUB",
 	"5.00 $", "10.00 ₽", "12.3450 RUB", "49.99 руб.", "100. RUB", ".5 RUB", "100.00", "100.00  RUB",
 	"100.00 RUB2", "", "RUB", "1.2.3 RUB", "99999999999999999999.99 RUB", "100 / Месяц", "5 /RUB",
-	"5.00 RUB", "5.00 RUB ", "5.00 $ ", "0.00 RUB",
+	"5.00\u00a0RUB", "5.00 RUB\u00a0", "5.00 $ ", "0.00 RUB",
 }
 
 // BenchmarkMoneyColumn justifies parseMoneyBytes's fast path.

@@ -224,10 +224,11 @@ func dumpNode(n *Node) string {
 	return b.String()
 }
 
-// fuzzRow has a field of every kind the typed decoder fills, and two columns for one
-// field.
+// fuzzRow has a field of every kind the typed decoder fills, and two columns for a field
+// (an id, an amount).
 type fuzzRow struct {
 	ID     int64           `xml:"id|elid"`
+	Paid   Money           `xml:"paid|alt"`
 	N      int             `xml:"n"`
 	Name   string          `xml:"name"`
 	Amount Money           `xml:"amount"`
@@ -248,7 +249,8 @@ func FuzzRowsMatchTree(f *testing.F) {
 		`<doc><elem><n>x</n><d>y</d></elem><error type="access"><msg>no</msg></error><p_elems>2</p_elems></doc>`,
 		`<doc><error type="value" object="id"/><elem><t>2023-02-29</t></elem></doc>`,
 		`<doc><elid>5</elid><name><![CDATA[ x ]]>&amp;</name><amount>5.00 $ / Месяц</amount><p_num>3</p_num></doc>`,
-		"<doc><elem><t>2024-05-07 9:30:00</t><f> on</f><name> - </name></elem></doc>",
+		"<doc><elem><t>2024-05-07 9:30:00</t><f>\u00a0on</f><name>\u00a0-\u00a0</name></elem></doc>",
+		`<doc><elem><alt>1.00 RUB</alt><paid>1 234,50 RUB</paid></elem><elem><alt>2.00 $</alt><paid/></elem></doc>`,
 	} {
 		f.Add([]byte(s))
 	}

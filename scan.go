@@ -233,6 +233,20 @@ func (s *scanner) plainContent() ([]byte, bool) {
 	return w[:i], true
 }
 
+// skipBlank skips white space that runs up to a tag, where the reader ignores the text
+// between tags (between the columns of a row, between the rows of a list): a token the
+// reader would drop anyway. White space is always well-formed character data.
+func (s *scanner) skipBlank() {
+	w := s.buf[s.pos:s.end]
+	i := 0
+	for i < len(w) && (w[i] == ' ' || w[i] == '\n' || w[i] == '\t' || w[i] == '\r') {
+		i++
+	}
+	if i < len(w) && w[i] == '<' {
+		s.pos += i
+	}
+}
+
 // nextToken is next's general path.
 func (s *scanner) nextToken() (tokenKind, error) {
 	for {
