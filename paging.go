@@ -137,9 +137,9 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 					}
 					current[k] = struct{}{}
 					fresh++
-					out := *row
+					more := yield(*row, nil)
 					*row = *new(T)
-					if !yield(out, nil) {
+					if !more {
 						stopped = true
 						return errStopped
 					}
