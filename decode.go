@@ -490,6 +490,9 @@ type listInfo struct{ number, size, total int }
 func (d *decoder) readList(r *recordReader, each func() error) (listInfo, error) {
 	var info listInfo
 	var seen [3]bool
+	if d.sc.selfClosing {
+		return info, nil // <doc/>
+	}
 	for {
 		d.sc.skipBlank()
 		kind, err := d.next()

@@ -243,6 +243,7 @@ func FuzzRowsMatchTree(f *testing.F) {
 		f.Add(b)
 	}
 	for _, s := range []string{
+		"<doc/>", "<doc><elem/><x/><elem><x/></elem></doc>",
 		`<doc><elem><id>17</id><id>18</id><elid>19</elid><name> - </name><amount>10.00 ₽</amount></elem></doc>`,
 		`<doc><elem><elid>19</elid><id>18</id><name>a<x>b</x>c</name><d>1 234,50</d><f/><status orig=" ">x</status></elem></doc>`,
 		`<doc><elem><n>+5</n><t>2024-02-29 23:59:59</t><amount>12.3450 RUB</amount><status orig="4"> Credited </status></elem><elem/></doc>`,
