@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -39,14 +38,8 @@ type callServer struct {
 
 func newCallServer(tb testing.TB) *callServer {
 	tb.Helper()
-	ok, err := os.ReadFile("testdata/samples/billmgr6_ok_payment_setinpay_wire.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	auth, err := os.ReadFile("testdata/samples/billmgr5_auth_session_ok.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	ok := fixture(tb, "samples/billmgr6_ok_payment_setinpay_wire.xml")
+	auth := fixture(tb, "samples/billmgr5_auth_session_ok.xml")
 	form := realWeightForm(tb)
 	s := &callServer{}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -89,14 +82,8 @@ func (s *callServer) form() url.Values {
 // samples/billmgr6_form_payment_add_method_internal.xml (about 16 KB in all).
 func realWeightForm(tb testing.TB) []byte {
 	tb.Helper()
-	real, err := os.ReadFile("testdata/samples/billmgr6_form_payment_add_method_internal.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	fields, err := os.ReadFile("testdata/payment.edit/form_en.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	real := fixture(tb, "samples/billmgr6_form_payment_add_method_internal.xml")
+	fields := fixture(tb, "payment.edit/form_en.xml")
 	furniture := string(real[:bytes.Index(real, []byte("</messages>"))+len("</messages>\n")])
 	f := string(fields)
 	values := f[strings.Index(f, "</metadata>")+len("</metadata>\n"):]
@@ -210,59 +197,63 @@ func getByHand(hc *http.Client, endpoint string, form url.Values) (*PaymentDetai
 	return p, errors.Join(errs...)
 }
 
-// BenchmarkSetPaid compares one Payments.SetPaid with the hand-written POST, one call at a
-// time, on the same loopback server answering with the real <ok/> reply.
-func BenchmarkSetPaid(b *testing.B) {
+// newCallBench starts a callServer, a client of it and the http.Client of the
+// hand-written calls.
+func newCallBench(b *testing.B) (*callServer, *Client, *http.Client) {
 	srv := newCallServer(b)
 	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
 	if err != nil {
 		b.Fatal(err)
 	}
+	return srv, c, &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+}
+
+// compareCalls runs a call by hand and with the SDK: impl=net-http and impl=sdk.
+func compareCalls(b *testing.B, byHand, sdk func() error) {
+	for _, impl := range []struct {
+		name string
+		call func() error
+	}{{"net-http", byHand}, {"sdk", sdk}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := impl.call(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSetPaid compares one Payments.SetPaid with the hand-written POST, one call at a
+// time, on the same loopback server answering with the real <ok/> reply.
+func BenchmarkSetPaid(b *testing.B) {
+	srv, c, hc := newCallBench(b)
 	ctx := context.Background()
 	if err := c.Payments.SetPaid(ctx, 7); err != nil {
 		b.Fatal(err)
 	}
 	form := srv.form() // exactly what the SDK sent
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	if err := setPaidByHand(hc, srv.URL, form); err != nil {
 		b.Fatal(err)
 	}
 	if !reflect.DeepEqual(srv.form(), form) {
 		b.Fatalf("the forms differ: %v and %v", srv.form(), form)
 	}
-	b.Run("impl=net-http", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			if err := setPaidByHand(hc, srv.URL, form); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=sdk", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			if err := c.Payments.SetPaid(ctx, 7); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	compareCalls(b, func() error { return setPaidByHand(hc, srv.URL, form) },
+		func() error { return c.Payments.SetPaid(ctx, 7) })
 }
 
 // BenchmarkGet compares one Payments.Get with the hand-written POST and encoding/xml, on
 // the same loopback server answering with a real-weight payment.edit form.
 func BenchmarkGet(b *testing.B) {
-	srv := newCallServer(b)
-	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, c, hc := newCallBench(b)
 	ctx := context.Background()
 	sdk, err := c.Payments.Get(ctx, 12, 345)
 	if err != nil {
 		b.Fatal(err)
 	}
 	form := srv.form()
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	byHand, err := getByHand(hc, srv.URL, form)
 	if err != nil {
 		b.Fatal(err)
@@ -270,21 +261,12 @@ func BenchmarkGet(b *testing.B) {
 	if !reflect.DeepEqual(sdk, byHand) {
 		b.Fatalf("the SDK read %+v, the baseline %+v", sdk, byHand)
 	}
-	b.Run("impl=net-http", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			if _, err := getByHand(hc, srv.URL, form); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=sdk", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			if _, err := c.Payments.Get(ctx, 12, 345); err != nil {
-				b.Fatal(err)
-			}
-		}
+	compareCalls(b, func() error {
+		_, err := getByHand(hc, srv.URL, form)
+		return err
+	}, func() error {
+		_, err := c.Payments.Get(ctx, 12, 345)
+		return err
 	})
 }
 

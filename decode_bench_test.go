@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -45,11 +44,7 @@ type benchShape struct {
 
 func loadBenchShape(tb testing.TB) benchShape {
 	tb.Helper()
-	sample, err := os.ReadFile("testdata/samples/billmgr6_list_payment_client_full_internal.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s := string(sample)
+	s := string(fixture(tb, "samples/billmgr6_list_payment_client_full_internal.xml"))
 	tail := s[strings.LastIndex(s, "</elem>")+len("</elem>\n"):]
 	tail = strings.Replace(tail, "<p_cnt>1000</p_cnt>", "<p_cnt>%d</p_cnt>", 1)
 	tail = strings.Replace(tail, "<p_num>1</p_num>", "<p_num>%d</p_num>", 1)
