@@ -3,24 +3,30 @@ package billmgr
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"reflect"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Per-call benchmarks: small calls to a loopback server that answers like BILLmanager.
 
-// callServer answers func=auth with a session and every other function with the <ok/>
-// reply of testdata/samples, counting logins and new connections.
+// callServer answers func=auth with a session, payment.edit with a real-weight form
+// (realWeightForm) and every other function with the <ok/> reply of testdata/samples,
+// counting logins and new connections.
 type callServer struct {
 	*httptest.Server
 	logins atomic.Int64
@@ -32,14 +38,9 @@ type callServer struct {
 
 func newCallServer(tb testing.TB) *callServer {
 	tb.Helper()
-	ok, err := os.ReadFile("testdata/samples/billmgr6_ok_payment_setinpay_wire.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	auth, err := os.ReadFile("testdata/samples/billmgr5_auth_session_ok.xml")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	ok := fixture(tb, "samples/billmgr6_ok_payment_setinpay_wire.xml")
+	auth := fixture(tb, "samples/billmgr5_auth_session_ok.xml")
+	form := realWeightForm(tb)
 	s := &callServer{}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := r.ParseForm(); err != nil {
@@ -50,12 +51,15 @@ func newCallServer(tb testing.TB) *callServer {
 		s.lastForm = r.PostForm
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
-		if r.PostForm.Get("func") == "auth" {
+		switch r.PostForm.Get("func") {
+		case "auth":
 			s.logins.Add(1)
 			_, _ = w.Write(auth)
-			return
+		case "payment.edit":
+			_, _ = w.Write(form)
+		default:
+			_, _ = w.Write(ok)
 		}
-		_, _ = w.Write(ok)
 	}))
 	s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
 		if state == http.StateNew {
@@ -73,59 +77,196 @@ func (s *callServer) form() url.Values {
 	return s.lastForm
 }
 
+// realWeightForm is the payment.edit form of testdata/payment.edit/form_en.xml with the
+// furniture a real form reply carries: the root attributes, metadata and messages of
+// samples/billmgr6_form_payment_add_method_internal.xml (about 16 KB in all).
+func realWeightForm(tb testing.TB) []byte {
+	tb.Helper()
+	real := fixture(tb, "samples/billmgr6_form_payment_add_method_internal.xml")
+	fields := fixture(tb, "payment.edit/form_en.xml")
+	furniture := string(real[:bytes.Index(real, []byte("</messages>"))+len("</messages>\n")])
+	f := string(fields)
+	values := f[strings.Index(f, "</metadata>")+len("</metadata>\n"):]
+	return []byte(furniture + values)
+}
+
 // setPaidByHand is the baseline: the POST a user would write with net/http, the same form
-// as the SDK's, and a check for <error> in the reply.
+// as the SDK's, and encoding/xml to read <ok/> or <error> from the reply.
 func setPaidByHand(hc *http.Client, endpoint string, form url.Values) error {
-	resp, err := hc.PostForm(endpoint, form)
+	body, err := postByHand(hc, endpoint, form)
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
+	var reply struct {
+		Error *struct {
+			Type string `xml:"type,attr"`
+			Msg  string `xml:"msg"`
+		} `xml:"error"`
+		OK *struct{} `xml:"ok"`
+	}
+	if err := xml.Unmarshal(body, &reply); err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK || bytes.Contains(body, []byte("<error")) {
+	if reply.Error != nil || reply.OK == nil {
 		return errors.New("payment.setpaid failed")
 	}
 	return nil
 }
 
-// BenchmarkSetPaid compares one Payments.SetPaid with the hand-written POST, one call at a
-// time, on the same loopback server.
-func BenchmarkSetPaid(b *testing.B) {
+func postByHand(hc *http.Client, endpoint string, form url.Values) ([]byte, error) {
+	resp, err := hc.PostForm(endpoint, form)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, errors.New(resp.Status)
+	}
+	return body, nil
+}
+
+// getByHand is the baseline of Payments.Get: the POST, encoding/xml, and the conversion
+// a user writes to get the form's values typed.
+func getByHand(hc *http.Client, endpoint string, form url.Values) (*PaymentDetails, error) {
+	body, err := postByHand(hc, endpoint, form)
+	if err != nil {
+		return nil, err
+	}
+	var v struct {
+		Error *struct {
+			Type string `xml:"type,attr"`
+		} `xml:"error"`
+		ID               string `xml:"elid"`
+		AccountID        string `xml:"plid"`
+		Number           string `xml:"number"`
+		CreateDate       string `xml:"createdate"`
+		PayDate          string `xml:"paydate"`
+		DocumentNumber   string `xml:"documentnumber"`
+		DocumentDate     string `xml:"documentdate"`
+		Description      string `xml:"description"`
+		Sender           string `xml:"sender"`
+		SubaccountAmount string `xml:"subaccountamount"`
+		UsedAmount       string `xml:"usedamount"`
+		PaymethodAmount  string `xml:"paymethodamount"`
+		CommissionAmount string `xml:"commissionamount"`
+		TaxAmount        string `xml:"taxamount_readonly"`
+		Status           string `xml:"status"`
+		Paymethod        string `xml:"paymethod"`
+		RestrictRefund   string `xml:"restrictrefund"`
+		Info             string `xml:"info"`
+		Note             string `xml:"note"`
+		Currency         string `xml:"currency"`
+	}
+	if err := xml.Unmarshal(body, &v); err != nil {
+		return nil, err
+	}
+	if v.Error != nil {
+		return nil, errors.New("payment.edit failed: " + v.Error.Type)
+	}
+	var errs []error
+	id := func(s string) int64 {
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		errs = append(errs, err)
+		return n
+	}
+	amount := func(s string) decimal.Decimal {
+		d, err := decimal.NewFromString(strings.TrimSpace(s))
+		errs = append(errs, err)
+		return d
+	}
+	date := func(layout, s string) time.Time {
+		t, err := time.ParseInLocation(layout, strings.TrimSpace(s), time.UTC)
+		errs = append(errs, err)
+		return t
+	}
+	p := &PaymentDetails{
+		ID: id(v.ID), AccountID: id(v.AccountID), Number: strings.TrimSpace(v.Number),
+		CreateDate: date(dateTimeLayout, v.CreateDate), PayDate: date(dateTimeLayout, v.PayDate),
+		DocumentNumber: strings.TrimSpace(v.DocumentNumber), DocumentDate: date(dateLayout, v.DocumentDate),
+		Description: strings.TrimSpace(v.Description), Sender: id(v.Sender),
+		SubaccountAmount: amount(v.SubaccountAmount), UsedAmount: amount(v.UsedAmount),
+		PaymethodAmount: amount(v.PaymethodAmount), CommissionAmount: amount(v.CommissionAmount),
+		TaxAmount: amount(v.TaxAmount), Status: strings.TrimSpace(v.Status), Paymethod: id(v.Paymethod),
+		RestrictRefund: strings.TrimSpace(v.RestrictRefund) == "on", Info: strings.TrimSpace(v.Info),
+		Note: strings.TrimSpace(v.Note), Currency: id(v.Currency),
+	}
+	return p, errors.Join(errs...)
+}
+
+// newCallBench starts a callServer, a client of it and the http.Client of the
+// hand-written calls.
+func newCallBench(b *testing.B) (*callServer, *Client, *http.Client) {
 	srv := newCallServer(b)
 	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
 	if err != nil {
 		b.Fatal(err)
 	}
+	return srv, c, &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+}
+
+// compareCalls runs a call by hand and with the SDK: impl=net-http and impl=sdk.
+func compareCalls(b *testing.B, byHand, sdk func() error) {
+	for _, impl := range []struct {
+		name string
+		call func() error
+	}{{"net-http", byHand}, {"sdk", sdk}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := impl.call(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSetPaid compares one Payments.SetPaid with the hand-written POST, one call at a
+// time, on the same loopback server answering with the real <ok/> reply.
+func BenchmarkSetPaid(b *testing.B) {
+	srv, c, hc := newCallBench(b)
 	ctx := context.Background()
 	if err := c.Payments.SetPaid(ctx, 7); err != nil {
 		b.Fatal(err)
 	}
 	form := srv.form() // exactly what the SDK sent
-	hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	if err := setPaidByHand(hc, srv.URL, form); err != nil {
 		b.Fatal(err)
 	}
 	if !reflect.DeepEqual(srv.form(), form) {
 		b.Fatalf("the forms differ: %v and %v", srv.form(), form)
 	}
-	b.Run("impl=net-http", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			if err := setPaidByHand(hc, srv.URL, form); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=sdk", func(b *testing.B) {
-		b.ReportAllocs()
-		for i := 0; i < b.N; i++ {
-			if err := c.Payments.SetPaid(ctx, 7); err != nil {
-				b.Fatal(err)
-			}
-		}
+	compareCalls(b, func() error { return setPaidByHand(hc, srv.URL, form) },
+		func() error { return c.Payments.SetPaid(ctx, 7) })
+}
+
+// BenchmarkGet compares one Payments.Get with the hand-written POST and encoding/xml, on
+// the same loopback server answering with a real-weight payment.edit form.
+func BenchmarkGet(b *testing.B) {
+	srv, c, hc := newCallBench(b)
+	ctx := context.Background()
+	sdk, err := c.Payments.Get(ctx, 12, 345)
+	if err != nil {
+		b.Fatal(err)
+	}
+	form := srv.form()
+	byHand, err := getByHand(hc, srv.URL, form)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if !reflect.DeepEqual(sdk, byHand) {
+		b.Fatalf("the SDK read %+v, the baseline %+v", sdk, byHand)
+	}
+	compareCalls(b, func() error {
+		_, err := getByHand(hc, srv.URL, form)
+		return err
+	}, func() error {
+		_, err := c.Payments.Get(ctx, 12, 345)
+		return err
 	})
 }
 

@@ -341,9 +341,17 @@ func (c *Client) dryRunParams(r *request) url.Values {
 	return form
 }
 
-// WithMaxResponseBytes bounds a whole reply document (64 MiB by default). Lists read with
-// All are streamed and bounded per row instead. A reply over the bound fails the call with
-// an error that wraps ErrUnexpectedResponse and is not retried.
+// WithMaxResponseBytes bounds every reply (64 MiB by default), each page of a list walk
+// included: at most n bytes are read from one reply, and everything counts, the rows and
+// what lies between them. What the SDK builds from one reply may take at most 3n bytes of
+// memory, charged as it is built: every element of the tree Call returns costs at least the
+// size of a Node, every row a List page keeps at least the size of its struct, every key
+// All keeps (to yield each row once) at least the size of its entry in the set, however
+// few bytes each took in the reply; a buffer charges what it allocates as it grows. So one
+// call holds at most about 4n, whatever the reply: a page of millions of tiny elements
+// cannot make a reply of n bytes take n times more memory. Real replies build less than
+// twice their size. A reply past either bound fails the call with an error that wraps
+// ErrUnexpectedResponse and is not retried.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *Client) error {
 		if n < 1024 {
@@ -882,7 +890,7 @@ func (r *request) mayBeApplied(err error) error {
 func (c *Client) document(ctx context.Context, r *request) (*Doc, error) {
 	r.decode = func(resp *http.Response) error {
 		defer resp.Body.Close()
-		doc, err := decodeDoc(&limitReader{r: resp.Body, limit: c.maxBytes, remaining: c.maxBytes}, nil)
+		doc, err := decodeDoc(resp.Body, c.maxBytes)
 		if err != nil {
 			return err
 		}
@@ -1287,32 +1295,6 @@ func (b *idleBody) Close() error {
 	b.timer.Stop()
 	return b.ReadCloser.Close()
 }
-
-// errTooLarge is returned when a reply, or one row of a streamed list, exceeds the bound.
-// Such a reply is never data: errors.Is(err, ErrUnexpectedResponse) holds for it.
-var errTooLarge = fmt.Errorf("%w: the reply exceeds the size limit (see WithMaxResponseBytes)", ErrUnexpectedResponse)
-
-// limitReader fails with errTooLarge once more than limit bytes were read since the last
-// reset. Whole documents never reset; streamed lists reset at every row.
-type limitReader struct {
-	r         io.Reader
-	limit     int64
-	remaining int64
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.remaining <= 0 {
-		return 0, fmt.Errorf("%w: more than %d bytes", errTooLarge, l.limit)
-	}
-	if int64(len(p)) > l.remaining {
-		p = p[:l.remaining]
-	}
-	n, err := l.r.Read(p)
-	l.remaining -= int64(n)
-	return n, err
-}
-
-func (l *limitReader) reset() { l.remaining = l.limit }
 
 func randomHex(n int) (string, error) {
 	b := make([]byte, n)

@@ -1,127 +1,70 @@
 package billmgr
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 )
 
-// unmarshalNode fills the struct pointed to by v from the child elements of n: a field
-// tagged `xml:"name"` takes the child <name>; `xml:"id|elid"` takes the first of the
-// children named that it finds, in the order of the tag. Supported field types are string (trimmed),
-// int, int64, decimal.Decimal, Money, Flag, Status and time.Time (a date or date-time in
-// loc). A missing child leaves the zero value; a child that does not parse is an error
-// naming the column.
-func unmarshalNode(n *Node, v any, loc *time.Location) error {
-	rv := reflect.ValueOf(v).Elem()
-	var m rowMapper
-	m.locate(n, fieldsOf(rv.Type()))
-	return m.fill(n, rv, loc)
+// Typed decoding: the rows of a list and the fields of a form go from the scanner's
+// tokens straight into their structs, through a plan compiled once per type, without a
+// tree and without reflection per field. The rules, the same for every struct:
+//
+//   - A field tagged `xml:"name"` takes the child <name> of the row (or of <doc> for a
+//     form); `xml:"id|elid"` takes the first of the names of the tag that the row has.
+//   - A column sent twice (<id>17</id><id>18</id>) is read the first time; the second is
+//     ignored, as Node.Child finds the first.
+//   - The value is the text directly inside the column, all its pieces joined (the text
+//     of elements nested in it is not part of it), trimmed of white space.
+//   - A string column whose text is " - " (BILLmanager's placeholder for a missing payer,
+//     recipient or method name) reads as "". Call's *Doc keeps the text as sent.
+//   - int and int64 columns read a whole number, decimal.Decimal columns an exact number
+//     ("1 234,50" too), Money columns ParseMoney's forms ("10.00 ₽", "5.00 $",
+//     "12.3450 RUB": Currency is the text after the amount, as written), Flag columns
+//     on/off (see Flag), Status columns the orig attribute and the text, time.Time columns
+//     a date or date-time in the client's location. An empty text or a missing column
+//     leaves the zero value; a text that does not parse fails the row, naming the column.
+
+// plan maps the columns of a struct type to its fields.
+type plan struct {
+	size    int // the size of the struct, what a row kept in a page costs at least
+	fields  []planField
+	columns map[string]planColumn
 }
 
-// rowMapper is unmarshalNode for the rows of a list, which come with the same columns in
-// the same order: it finds the child of each field once and reuses the places for every
-// row of the same shape.
-type rowMapper struct {
-	fields []field
-	shape  []string // the names of the children of the last row, in order
-	at     []int    // the child of each field in rows of that shape; -1 for none
+type planField struct {
+	kind   fieldKind
+	offset uintptr
 }
 
-// unmarshal fills the struct pointed to by v from row n, like unmarshalNode.
-func (m *rowMapper) unmarshal(n *Node, v any, loc *time.Location) error {
-	rv := reflect.ValueOf(v).Elem()
-	if m.fields == nil {
-		m.fields = fieldsOf(rv.Type())
-	}
-	if !m.sameShape(n) {
-		m.locate(n, m.fields)
-	}
-	return m.fill(n, rv, loc)
+// planColumn is the field a column fills, and the rank of the column among the names of
+// the field's tag (0 for the first).
+type planColumn struct {
+	field, rank int
 }
 
-func (m *rowMapper) sameShape(n *Node) bool {
-	if len(n.Children) != len(m.shape) || m.at == nil {
-		return false
-	}
-	for i, c := range n.Children {
-		if c.Name != m.shape[i] {
-			return false
-		}
-	}
-	return true
-}
+type fieldKind uint8
 
-// locate finds the first child named by each field.
-func (m *rowMapper) locate(n *Node, fields []field) {
-	m.fields = fields
-	m.shape = m.shape[:0]
-	for _, c := range n.Children {
-		m.shape = append(m.shape, c.Name)
-	}
-	m.at = m.at[:0]
-	for _, f := range fields {
-		m.at = append(m.at, childIndex(n, f.names))
-	}
-}
-
-// childIndex is the index of the first child of n with the first of names that n has, or -1.
-func childIndex(n *Node, names []string) int {
-	for _, name := range names {
-		for i, c := range n.Children {
-			if c.Name == name {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-func (m *rowMapper) fill(n *Node, rv reflect.Value, loc *time.Location) error {
-	for i, f := range m.fields {
-		if m.at[i] < 0 {
-			continue
-		}
-		if err := f.set(rv.Field(f.index), n.Children[m.at[i]], loc); err != nil {
-			return fmt.Errorf("%w: column %s: %v", ErrUnexpectedResponse, n.Children[m.at[i]].Name, err)
-		}
-	}
-	return nil
-}
-
-type field struct {
-	names []string // the column, and the columns that stand in for it
-	index int
-	set   func(dst reflect.Value, n *Node, loc *time.Location) error
-}
-
-var fieldCache sync.Map // reflect.Type → []field
-
-func fieldsOf(t reflect.Type) []field {
-	if cached, ok := fieldCache.Load(t); ok {
-		return cached.([]field)
-	}
-	var fields []field
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		name, _, _ := strings.Cut(sf.Tag.Get("xml"), ",")
-		if name == "" || name == "-" {
-			continue
-		}
-		set := setterFor(sf.Type)
-		if set == nil {
-			panic(fmt.Sprintf("billmgr: %s.%s: no decoder for %s", t.Name(), sf.Name, sf.Type))
-		}
-		fields = append(fields, field{names: strings.Split(name, "|"), index: i, set: set})
-	}
-	fieldCache.Store(t, fields)
-	return fields
-}
+const (
+	kindString fieldKind = iota + 1
+	kindInt
+	kindInt64
+	kindDecimal
+	kindMoney
+	kindFlag
+	kindStatus
+	kindTime
+)
 
 var (
 	typeDecimal = reflect.TypeOf(decimal.Decimal{})
@@ -131,115 +74,698 @@ var (
 	typeTime    = reflect.TypeOf(time.Time{})
 )
 
-func setterFor(t reflect.Type) func(reflect.Value, *Node, *time.Location) error {
+func kindOf(t reflect.Type) fieldKind {
 	switch t {
 	case typeDecimal:
-		return func(dst reflect.Value, n *Node, _ *time.Location) error {
-			s := strings.TrimSpace(n.Text)
-			if s == "" {
-				return nil
-			}
-			d, err := parseGroupedDecimal(s)
-			if err != nil {
-				return fmt.Errorf("%q: %v", s, err)
-			}
-			*dst.Addr().Interface().(*decimal.Decimal) = d
-			return nil
-		}
+		return kindDecimal
 	case typeMoney:
-		return func(dst reflect.Value, n *Node, _ *time.Location) error {
-			m, err := parseMoneyColumn(n.Text)
-			if err == nil {
-				*dst.Addr().Interface().(*Money) = m
-			}
-			return err
-		}
+		return kindMoney
 	case typeFlag:
-		return func(dst reflect.Value, n *Node, _ *time.Location) error {
-			switch strings.TrimSpace(n.Text) { // the two values lists send, without an allocation
-			case "on":
-				dst.SetBool(true)
-				return nil
-			case "off":
-				dst.SetBool(false)
-				return nil
-			}
-			var f Flag
-			err := f.UnmarshalText([]byte(n.Text))
-			dst.SetBool(bool(f))
-			return err
-		}
+		return kindFlag
 	case typeStatus:
-		return func(dst reflect.Value, n *Node, _ *time.Location) error {
-			label := strings.TrimSpace(n.Text)
-			*dst.Addr().Interface().(*Status) = Status{Code: firstNonEmpty(n.Attr("orig"), label), Label: label}
-			return nil
-		}
+		return kindStatus
 	case typeTime:
-		return func(dst reflect.Value, n *Node, loc *time.Location) error {
-			t, err := parseTime(n.Text, loc)
-			if err == nil {
-				*dst.Addr().Interface().(*time.Time) = t
-			}
-			return err
-		}
+		return kindTime
 	}
 	switch t.Kind() {
 	case reflect.String:
-		return func(dst reflect.Value, n *Node, _ *time.Location) error {
-			dst.SetString(strings.TrimSpace(n.Text))
-			return nil
+		return kindString
+	case reflect.Int:
+		return kindInt
+	case reflect.Int64:
+		return kindInt64
+	}
+	return 0
+}
+
+var plans sync.Map // reflect.Type → *plan
+
+// planOf compiles the plan of the struct type t, once.
+func planOf(t reflect.Type) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
+	}
+	p := &plan{size: int(t.Size()), columns: map[string]planColumn{}}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag, _, _ := strings.Cut(sf.Tag.Get("xml"), ",")
+		if tag == "" || tag == "-" {
+			continue
 		}
-	case reflect.Int, reflect.Int64:
-		return func(dst reflect.Value, n *Node, _ *time.Location) error {
-			s := strings.TrimSpace(n.Text)
-			if s == "" {
-				return nil
+		kind := kindOf(sf.Type)
+		if kind == 0 {
+			panic(fmt.Sprintf("billmgr: %s.%s: no decoder for %s", t.Name(), sf.Name, sf.Type))
+		}
+		for rank, name := range strings.Split(tag, "|") {
+			if _, taken := p.columns[name]; taken {
+				panic(fmt.Sprintf("billmgr: %s.%s: column %s has two fields", t.Name(), sf.Name, name))
 			}
-			i, err := strconv.ParseInt(s, 10, 64)
+			p.columns[name] = planColumn{field: len(p.fields), rank: rank}
+		}
+		p.fields = append(p.fields, planField{kind: kind, offset: sf.Offset})
+	}
+	p2, _ := plans.LoadOrStore(t, p)
+	return p2.(*plan)
+}
+
+// decimalCost is what an amount costs at least: the big.Int of its decimal.Decimal and
+// the word of its digits.
+const decimalCost = 48
+
+// recordReader fills one struct (a row, or a form) from the children of an element.
+type recordReader struct {
+	p   *plan
+	loc *time.Location
+	dst unsafe.Pointer
+	mem *budget
+
+	filled  []int8         // per field: 1 + the rank of the column that filled it; 0 for none yet
+	failed  []colError     // per field: why its column did not parse
+	spans   []fieldStrings // per field: its strings in arena
+	kept    []int          // the fields with strings in arena, in the order they were filled
+	fails   int            // fields in failed
+	arena   []byte         // the strings of the record, one after the other
+	text    []byte         // the text of the column being read
+	orig    []byte         // its orig attribute
+	hasOrig bool
+	amount  amountMemo // the last amount read
+
+	// The columns of the names read lately, by the slot of the name in the scanner's
+	// recent names: a row's columns are found without a map lookup.
+	cols [recentNames]namedColumn
+}
+
+type namedColumn struct {
+	name string
+	p    *plan
+	col  planColumn
+}
+
+type colError struct {
+	name string
+	err  error
+}
+
+// fieldStrings places the strings of a field in the arena: a string's (a), a Money's
+// currency (a), a Status's label (a) and code (b).
+type fieldStrings struct{ a, b arenaSpan }
+
+// arenaSpan is arena[start:end].
+type arenaSpan struct{ start, end int }
+
+func (r *recordReader) reset(p *plan, loc *time.Location, dst unsafe.Pointer, mem *budget) {
+	r.p, r.loc, r.dst, r.mem = p, loc, dst, mem
+	n := len(p.fields)
+	r.filled = append(r.filled[:0], make([]int8, n)...)
+	r.failed = append(r.failed[:0], make([]colError, n)...)
+	r.spans = append(r.spans[:0], make([]fieldStrings, n)...)
+	r.fails = 0
+}
+
+// release drops the record and the reply's data, and the buffers that grew large.
+func (r *recordReader) release() {
+	r.p, r.loc, r.dst, r.mem, r.amount = nil, nil, nil, nil, amountMemo{}
+	clear(r.failed)
+	if cap(r.arena) > scanBufferSize || cap(r.text) > scanBufferSize || cap(r.orig) > scanBufferSize {
+		r.arena, r.text, r.orig = nil, nil, nil
+	}
+}
+
+// begin starts a record: nothing filled yet.
+func (r *recordReader) begin() {
+	clear(r.filled)
+	if r.fails > 0 {
+		clear(r.failed)
+		r.fails = 0
+	}
+	r.kept, r.arena = r.kept[:0], r.arena[:0]
+}
+
+// column returns the column of the name of the scanner's start tag, whose slot among its
+// recent names is slot.
+func (r *recordReader) column(name string, slot nameSlot) planColumn {
+	if c := &r.cols[slot]; c.name == name && c.p == r.p {
+		return c.col
+	}
+	c, ok := r.p.columns[name]
+	if !ok {
+		c.field = -1
+	}
+	r.cols[slot] = namedColumn{name: name, p: r.p, col: c}
+	return c
+}
+
+// readRecord reads the children of the element whose start tag the scanner has just read
+// into r.dst, through its end tag. When the element is <doc> (a form), its first <error>
+// child is built into d.errNode. With mapErr set, a column that does not parse is kept
+// there, to be reported after the rest of the document, instead of returned.
+func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
+	r.begin()
+	if !d.sc.selfClosing {
+		for {
+			d.sc.skipBlank()
+			kind, err := d.next()
 			if err != nil {
-				return fmt.Errorf("%q is not a whole number", s)
+				return err
 			}
-			dst.SetInt(i)
-			return nil
+			if kind == tokEnd {
+				break
+			}
+			if kind != tokStart {
+				continue
+			}
+			name := d.sc.name
+			switch c := r.column(name, d.sc.startSlot()); {
+			case c.field >= 0:
+				err = d.readColumn(r, c, name)
+			case isDoc && name == "error":
+				err = d.readErrorNode()
+			default:
+				err = d.skip()
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	err := r.finish()
+	if err != nil && mapErr != nil && !isTooLarge(err) {
+		*mapErr, err = err, nil
+	}
+	return err
+}
+
+// readColumn reads the column the scanner's start tag opens into field c.field, unless a
+// column of the same or a better rank filled it already.
+func (d *decoder) readColumn(r *recordReader, c planColumn, name string) error {
+	if f := r.filled[c.field]; f != 0 && int(f) <= c.rank+1 {
+		return d.skip()
+	}
+	r.hasOrig = false
+	if r.p.fields[c.field].kind == kindStatus {
+		for _, a := range d.sc.attrs {
+			if a.name == "orig" {
+				r.orig, r.hasOrig = append(r.orig[:0], a.value...), true
+				break
+			}
+		}
+	}
+	text, err := d.readText(r)
+	if err != nil {
+		return err
+	}
+	return r.set(c, name, text)
+}
+
+// readText reads the text directly inside the element the scanner's start tag opens,
+// through its end tag. The text is valid until the scanner reads on: in the scanner's
+// buffer when it came in one piece, else in r.text.
+func (d *decoder) readText(r *recordReader) ([]byte, error) {
+	sc := &d.sc
+	if sc.selfClosing {
+		return nil, nil
+	}
+	if text, ok := sc.plainContent(); ok {
+		return text, nil
+	}
+	r.text = r.text[:0]
+	for depth := sc.depth; ; {
+		kind, err := d.next()
+		if err != nil {
+			return nil, err
+		}
+		if kind == tokText && sc.depth == depth {
+			if r.text, err = grow(r.mem, r.text, len(sc.text)); err != nil {
+				return nil, err
+			}
+			r.text = append(r.text, sc.text...)
+		} else if kind == tokEnd && sc.depth < depth {
+			return r.text, nil
+		}
+	}
+}
+
+// set decodes text, the text of column name, into field c.field.
+func (r *recordReader) set(c planColumn, name string, rawText []byte) error {
+	fi := c.field
+	r.filled[fi] = int8(c.rank + 1)
+	if r.failed[fi].err != nil {
+		r.failed[fi] = colError{}
+		r.fails--
+	}
+	r.spans[fi] = fieldStrings{}
+	p := unsafe.Add(r.dst, r.p.fields[fi].offset)
+	text := trimSpace(rawText)
+	var err error
+	switch r.p.fields[fi].kind {
+	case kindString:
+		if isPlaceholder(text) {
+			text = nil
+		}
+		*(*string)(p) = ""
+		err = r.keep(fi, text, nil)
+	case kindInt, kindInt64:
+		var v int64
+		v, err = parseIntBytes(text)
+		if r.p.fields[fi].kind == kindInt {
+			*(*int)(p) = int(v)
+		} else {
+			*(*int64)(p) = v
+		}
+	case kindDecimal:
+		*(*decimal.Decimal)(p), err = parseDecimalBytes(text, &r.amount)
+		if err == nil {
+			err = r.mem.spend(decimalCost)
+		}
+	case kindMoney:
+		m := (*Money)(p)
+		var currency []byte
+		m.Amount, m.Currency, currency, err = parseMoneyBytes(rawText, &r.amount)
+		if err == nil {
+			if err = r.mem.spend(decimalCost); err == nil {
+				err = r.keep(fi, currency, nil)
+			}
+		}
+	case kindFlag:
+		*(*bool)(p), err = parseFlagBytes(rawText)
+	case kindStatus:
+		*(*Status)(p) = Status{}
+		code := text
+		if r.hasOrig && len(trimSpace(r.orig)) > 0 {
+			code = r.orig
+		}
+		err = r.keep(fi, text, code)
+	case kindTime:
+		*(*time.Time)(p), err = parseTimeBytes(text, r.loc)
+	}
+	if err != nil && !isTooLarge(err) {
+		r.failed[fi] = colError{name: name, err: err}
+		r.fails++
+		return nil
+	}
+	return err
+}
+
+// keep puts the strings of field fi in the arena: a and b, or a alone when b is nil or
+// the same bytes.
+func (r *recordReader) keep(fi int, a, b []byte) error {
+	if len(a) == 0 && len(b) == 0 {
+		return nil
+	}
+	var err error
+	if r.arena, err = grow(r.mem, r.arena, len(a)+len(b)); err != nil {
+		return err
+	}
+	sp := &r.spans[fi]
+	sp.a.start = len(r.arena)
+	r.arena = append(r.arena, a...)
+	sp.a.end = len(r.arena)
+	sp.b = sp.a
+	if b != nil && !bytes.Equal(a, b) {
+		sp.b.start = len(r.arena)
+		r.arena = append(r.arena, b...)
+		sp.b.end = len(r.arena)
+	}
+	r.kept = append(r.kept, fi)
+	return nil
+}
+
+// finish ends the record: the first column that did not parse, in field order, fails it;
+// otherwise its strings are made, in one allocation, and set.
+func (r *recordReader) finish() error {
+	if r.fails > 0 {
+		for _, f := range r.failed {
+			if f.err != nil {
+				return fmt.Errorf("%w: column %s: %v", ErrUnexpectedResponse, f.name, f.err)
+			}
+		}
+	}
+	if len(r.kept) == 0 {
+		return nil
+	}
+	if err := r.mem.spend(len(r.arena)); err != nil {
+		return err
+	}
+	all := string(r.arena)
+	for _, fi := range r.kept {
+		sp := r.spans[fi]
+		if sp == (fieldStrings{}) {
+			continue // refilled by a better column, with no strings in the arena
+		}
+		a, b := all[sp.a.start:sp.a.end], all[sp.b.start:sp.b.end]
+		p := unsafe.Add(r.dst, r.p.fields[fi].offset)
+		switch r.p.fields[fi].kind {
+		case kindString:
+			*(*string)(p) = a
+		case kindMoney:
+			(*Money)(p).Currency = a
+		case kindStatus:
+			*(*Status)(p) = Status{Code: b, Label: a}
 		}
 	}
 	return nil
 }
 
-// parseMoneyColumn is ParseMoney with a fast path for the shape of the _iso columns,
-// "1234.50 RUB": plain digits with an optional fraction, one space, a currency code of
-// letters. That shape gives what ParseMoney gives; any other goes to ParseMoney.
-func parseMoneyColumn(s string) (Money, error) {
-	text := strings.TrimSpace(s)
-	if amount, currency, ok := strings.Cut(text, " "); ok && isPlainAmount(amount) && isLetters(currency) {
-		if d, err := decimal.NewFromString(amount); err == nil {
-			return Money{Amount: d, Currency: currency}, nil
+// isPlaceholder reports whether the trimmed text of a string column is BILLmanager's
+// placeholder for a missing name, " - ".
+func isPlaceholder(text []byte) bool { return len(text) == 1 && text[0] == '-' }
+
+// trimSpace is bytes.TrimSpace, quicker on text that starts or ends with a character
+// beyond ASCII that cannot be white space (Cyrillic).
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 {
+		c := b[0]
+		if c < utf8.RuneSelf && !asciiSpace[c] || c >= utf8.RuneSelf && !mayBeSpace(c) {
+			break
+		}
+		if c < utf8.RuneSelf {
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		if !unicode.IsSpace(r) {
+			break
+		}
+		b = b[size:]
+	}
+	for len(b) > 0 {
+		c := b[len(b)-1]
+		if c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				break
+			}
+			b = b[:len(b)-1]
+			continue
+		}
+		start := len(b) - 1
+		for start > 0 && len(b)-start < utf8.UTFMax && !utf8.RuneStart(b[start]) {
+			start--
+		}
+		if !mayBeSpace(b[start]) {
+			break
+		}
+		r, size := utf8.DecodeRune(b[start:])
+		if start+size != len(b) || !unicode.IsSpace(r) {
+			break
+		}
+		b = b[:start]
+	}
+	return b
+}
+
+// asciiSpace marks the ASCII white space of unicode.IsSpace.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// mayBeSpace reports whether a character starting with the byte c may be white space:
+// U+0085 and U+00A0 start with 0xC2, the rest beyond ASCII with 0xE1 to 0xE3.
+func mayBeSpace(c byte) bool { return c == 0xC2 || c >= 0xE1 && c <= 0xE3 }
+
+// listInfo is what a list reply says of its page: p_num, p_cnt and p_elems (0 when
+// absent or not a number).
+type listInfo struct{ number, size, total int }
+
+// readList reads the children of <doc> in a list reply: each <elem> into r.dst, handed
+// to each as soon as it is complete; the first <error> into d.errNode; p_num, p_cnt and
+// p_elems (the first of each). Everything else is checked and skipped.
+func (d *decoder) readList(r *recordReader, each func() error) (listInfo, error) {
+	var info listInfo
+	var seen [3]bool
+	if d.sc.selfClosing {
+		return info, nil // <doc/>
+	}
+	for {
+		d.sc.skipBlank()
+		kind, err := d.next()
+		if err != nil || kind == tokEnd {
+			return info, err
+		}
+		if kind != tokStart {
+			continue
+		}
+		switch name := d.sc.name; name {
+		case "elem":
+			if err = d.readRecord(r, false, nil); err == nil {
+				err = each()
+			}
+		case "error":
+			err = d.readErrorNode()
+		case "p_num":
+			err = d.readCount(&info.number, &seen[0])
+		case "p_cnt":
+			err = d.readCount(&info.size, &seen[1])
+		case "p_elems":
+			err = d.readCount(&info.total, &seen[2])
+		default:
+			err = d.skip()
+		}
+		if err != nil {
+			return info, err
 		}
 	}
-	return ParseMoney(s)
 }
 
-// isPlainAmount reports whether s is digits, optionally followed by '.' and digits.
-func isPlainAmount(s string) bool {
-	whole, fraction, dotted := strings.Cut(s, ".")
-	return allDigits(whole) && (!dotted || allDigits(fraction))
+// readCount reads the number of the element the scanner's start tag opens into *n, the
+// first time (seen); a text that is not a number is 0.
+func (d *decoder) readCount(n *int, seen *bool) error {
+	if *seen {
+		return d.skip()
+	}
+	*seen = true
+	text, err := d.readText(&d.rec)
+	if err != nil {
+		return err
+	}
+	*n, _ = strconv.Atoi(string(trimSpace(text)))
+	return nil
 }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+// decodeRows reads a list reply of fn from body, bounded by limit: every row is decoded
+// into *row (zeroed by the caller between rows) and handed to each, with the reply's
+// budget, as soon as it is complete. It returns what the reply says of its page; an
+// <error> in the reply is returned as *Error once the rows before it went to each.
+func decodeRows(body io.Reader, limit int64, fn string, loc *time.Location, p *plan, row unsafe.Pointer, each func(*budget) error) (listInfo, error) {
+	d, err := startDecoder(body, limit)
+	if err != nil {
+		return listInfo{}, err
+	}
+	defer d.release()
+	d.rec.reset(p, loc, row, &d.bounds.memory)
+	var info listInfo
+	err = d.readDoc(func() error {
+		var err error
+		info, err = d.readList(&d.rec, func() error { return each(&d.bounds.memory) })
+		return err
+	})
+	if err == nil && d.errNode != nil {
+		err = errorFromNode(fn, d.errNode)
+	}
+	return info, err
+}
+
+// decodeView reads a form reply of fn from body, bounded by limit, into the struct v
+// points to. An <error> in the reply is returned as *Error; a field that does not parse
+// fails the call once the rest of the document is read.
+func decodeView(body io.Reader, limit int64, fn string, loc *time.Location, v any) error {
+	rv := reflect.ValueOf(v)
+	rv.Elem().SetZero()
+	d, err := startDecoder(body, limit)
+	if err != nil {
+		return err
+	}
+	defer d.release()
+	d.rec.reset(planOf(rv.Type().Elem()), loc, rv.UnsafePointer(), &d.bounds.memory)
+	var mapErr error
+	if err := d.readDoc(func() error { return d.readRecord(&d.rec, true, &mapErr) }); err != nil {
+		return err
+	}
+	if d.errNode != nil {
+		return errorFromNode(fn, d.errNode)
+	}
+	return mapErr
+}
+
+// parseIntBytes reads a whole number, like strconv.ParseInt; empty text is 0.
+func parseIntBytes(s []byte) (int64, error) {
+	if len(s) == 0 {
+		return 0, nil
+	}
+	if len(s) <= 18 && allDigitBytes(s) {
+		var v int64
+		for _, c := range s {
+			v = v*10 + int64(c-'0')
+		}
+		return v, nil
+	}
+	v, err := strconv.ParseInt(string(s), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a whole number", s)
+	}
+	return v, nil
+}
+
+// amountMemo is the last plain amount read and its decimal. The amount columns of a row
+// (subaccountamount_iso, paymethodamount_iso) most often repeat one amount, which then
+// costs one decimal.Decimal (immutable, so shared safely) instead of two. A nil memo
+// remembers nothing.
+type amountMemo struct {
+	text []byte
+	d    decimal.Decimal
+	set  bool
+}
+
+// plain is plainDecimal, remembered.
+func (m *amountMemo) plain(s []byte) (decimal.Decimal, bool) {
+	if m == nil {
+		return plainDecimal(s)
+	}
+	if m.set && bytes.Equal(s, m.text) {
+		return m.d, true
+	}
+	d, ok := plainDecimal(s)
+	if ok {
+		m.text, m.d, m.set = append(m.text[:0], s...), d, true
+	}
+	return d, ok
+}
+
+// parseDecimalBytes reads an exact number like parseGroupedDecimal; empty text is zero.
+func parseDecimalBytes(s []byte, memo *amountMemo) (decimal.Decimal, error) {
+	if len(s) == 0 {
+		return decimal.Decimal{}, nil
+	}
+	if d, ok := memo.plain(s); ok {
+		return d, nil
+	}
+	d, err := parseGroupedDecimal(string(s))
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%q: %v", s, err)
+	}
+	return d, nil
+}
+
+// plainDecimal reads digits with an optional fraction ("1234.50"), up to 18 digits in
+// all, as decimal.NewFromString does; anything else is not ok.
+func plainDecimal(s []byte) (decimal.Decimal, bool) {
+	whole, fraction, dotted := bytes.Cut(s, []byte{'.'})
+	if len(whole)+len(fraction) > 18 || !allDigitBytes(whole) || (dotted && !allDigitBytes(fraction)) {
+		return decimal.Decimal{}, false
+	}
+	var v int64
+	for _, c := range whole {
+		v = v*10 + int64(c-'0')
+	}
+	for _, c := range fraction {
+		v = v*10 + int64(c-'0')
+	}
+	return decimal.New(v, -int32(len(fraction))), true
+}
+
+func allDigitBytes(s []byte) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
 			return false
 		}
 	}
-	return s != ""
+	return len(s) > 0
 }
 
-func isLetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+// parseMoneyBytes reads an amount as ParseMoney does, with a fast path for an amount of
+// plain digits followed by a currency ("1234.50 RUB", "10.00 ₽", "5.00 $"): it returns the
+// currency as bytes of text then, and as a string otherwise.
+func parseMoneyBytes(text []byte, memo *amountMemo) (decimal.Decimal, string, []byte, error) {
+	s := trimSpace(text)
+	end := 0
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '.') {
+		end++
+	}
+	amount, rest := s[:end], s[end:]
+	if currency := trimSpace(rest); (len(rest) == 0 || rest[0] == ' ') && plainCurrency(currency) && !bytes.Contains(s, []byte(" / ")) {
+		if d, ok := memo.plain(amount); ok {
+			return d, "", currency, nil
+		}
+	}
+	m, err := ParseMoney(string(text))
+	return m.Amount, m.Currency, nil, err
+}
+
+// plainCurrency reports whether the text after an amount is all currency for ParseMoney:
+// no digit in it.
+func plainCurrency(s []byte) bool {
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
 			return false
 		}
 	}
-	return s != ""
+	return true
+}
+
+// parseFlagBytes reads on/off like Flag.UnmarshalText.
+func parseFlagBytes(text []byte) (bool, error) {
+	switch string(trimSpace(text)) {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	var f Flag
+	err := f.UnmarshalText(text)
+	return bool(f), err
+}
+
+// parseTimeBytes reads a date or a date-time like parseTime, with a fast path for
+// "2024-05-07" and "2024-05-07 14:12:03".
+func parseTimeBytes(s []byte, loc *time.Location) (time.Time, error) {
+	switch {
+	case len(s) == 0:
+		return time.Time{}, nil
+	case len(s) == len(dateLayout):
+		if year, month, day, ok := plainDate(s); ok {
+			return time.Date(year, month, day, 0, 0, 0, 0, loc), nil
+		}
+	case len(s) == len(dateTimeLayout) && s[10] == ' ' && s[13] == ':' && s[16] == ':':
+		year, month, day, ok := plainDate(s[:10])
+		hour, okh := twoDigits(s[11:13], 24)
+		minute, okm := twoDigits(s[14:16], 60)
+		second, oks := twoDigits(s[17:19], 60)
+		if ok && okh && okm && oks {
+			return time.Date(year, month, day, hour, minute, second, 0, loc), nil
+		}
+	}
+	return parseTime(string(s), loc)
+}
+
+// plainDate reads YYYY-MM-DD of a real day.
+func plainDate(s []byte) (int, time.Month, int, bool) {
+	if s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	hi, ok1 := twoDigits(s[0:2], 100)
+	lo, ok2 := twoDigits(s[2:4], 100)
+	month, ok3 := twoDigits(s[5:7], 13)
+	day, ok4 := twoDigits(s[8:10], 32)
+	year := hi*100 + lo
+	if !ok1 || !ok2 || !ok3 || !ok4 || month == 0 || day == 0 || day > daysIn(month, year) {
+		return 0, 0, 0, false
+	}
+	return year, time.Month(month), day, true
+}
+
+// daysIn is the number of days of month (1 to 12) in year.
+func daysIn(month, year int) int {
+	if month == 2 {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + (month+month/8)%2
+}
+
+// twoDigits reads two digits below limit.
+func twoDigits(s []byte, limit int) (int, bool) {
+	if s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return 0, false
+	}
+	n := int(s[0]-'0')*10 + int(s[1]-'0')
+	return n, n < limit
 }

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Node is one element of a reply document: its name, attributes, the character data
@@ -100,87 +100,178 @@ var echoedSecrets = map[string]bool{
 	"auth": true, "authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true,
 }
 
-// maxDepth bounds element nesting; real documents nest a few levels.
-const maxDepth = 64
+// decoder reads one reply document: the whole tree (decodeDoc), or a list's rows and a
+// form's fields straight into their structs (decodeRows, decodeView in decode.go), with
+// a tree only for an <error>. Decoders and their buffers are pooled.
+type decoder struct {
+	sc      scanner
+	bounds  replyBounds
+	tree    treeBuilder
+	rec     recordReader
+	errNode *Node // the first <error> child of <doc>, in a list or a form
+}
 
-// decodeDoc reads a reply document from r. With onElem set, every <elem> directly under
-// <doc> is handed to onElem as soon as it is complete and is not kept in the returned
-// Doc, so a list of any length holds one row at a time; r is then expected to bound each
-// row (see limitReader.reset). The reply must be a <doc>: an empty body, an HTML page,
-// JSON or any other root element is ErrUnexpectedResponse.
-//
-// The nodes handed to onElem belong to the callee. The strings of one element directly
-// under <doc> (its texts and attribute values and those of its descendants), and the
-// attribute values of <doc>, share one allocation, so a string kept from a row keeps that
-// row's text and nothing more. <tparams> is the exception: its strings are made one by
-// one, so that the secrets it echoes are dropped with their nodes.
-func decodeDoc(r io.Reader, onElem func(*Node) error) (*Doc, error) {
-	b := builderPool.Get().(*docBuilder)
-	defer b.release()
-	b.sc.reset(r)
-	b.onElem = onElem
-	b.newChunks(firstChunks)
-	head, err := b.sc.peek(512)
+var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
+
+// startDecoder returns a decoder for the reply body, bounded by limit (see
+// WithMaxResponseBytes), positioned after a leading byte order mark. A body that is
+// plainly not an XML document is ErrUnexpectedResponse.
+func startDecoder(body io.Reader, limit int64) (*decoder, error) {
+	d := decoderPool.Get().(*decoder)
+	d.bounds = newReplyBounds(body, limit)
+	d.sc.reset(&d.bounds)
+	d.sc.budget, d.sc.nest = &d.bounds.memory, true
+	head, err := d.sc.peek(512)
 	if err != nil {
+		d.release()
 		return nil, &transportError{err}
 	}
 	if bytes.HasPrefix(head, byteOrderMark) {
-		b.sc.pos += len(byteOrderMark) // some proxies and PHP front ends put one first
+		d.sc.pos += len(byteOrderMark) // some proxies and PHP front ends put one first
 		head = head[len(byteOrderMark):]
 	}
 	if err := sniff(head); err != nil {
+		d.release()
 		return nil, err
 	}
+	return d, nil
+}
+
+// release returns d to the pool without anything of the reply it read.
+func (d *decoder) release() {
+	d.sc.release()
+	d.tree.release()
+	d.rec.release()
+	d.bounds, d.errNode = replyBounds{}, nil
+	decoderPool.Put(d)
+}
+
+// errEndsEarly is a document whose input ends before its root element does.
+var errEndsEarly = fmt.Errorf("%w: the document ends before </doc>", ErrUnexpectedResponse)
+
+// next reads the next token inside the document, where the end of the input is an error.
+func (d *decoder) next() (tokenKind, error) {
+	kind, err := d.sc.next()
+	if err != nil {
+		return 0, insideError(err)
+	}
+	return kind, nil
+}
+
+// insideError classifies a failure to read a token inside the document.
+func insideError(err error) error {
+	if err == io.EOF {
+		return errEndsEarly
+	}
+	return readError(err)
+}
+
+// readDoc reads a reply document: what comes before the root element, the root element
+// with root (called once the scanner has read its start tag, and reading through its end
+// tag), and what comes after it. The root must be <doc>; outside it there may be only white
+// space, comments and processing instructions.
+func (d *decoder) readDoc(root func() error) error {
+	rootDone := false
 	for {
-		kind, err := b.sc.next()
+		kind, err := d.sc.next()
 		switch {
+		case err == io.EOF && rootDone:
+			return nil
 		case err == io.EOF:
-			if b.doc == nil || len(b.open) > 0 {
-				return nil, fmt.Errorf("%w: the document ends before </doc>", ErrUnexpectedResponse)
-			}
-			return b.doc, nil
+			return errEndsEarly
 		case err != nil:
-			return nil, readError(err)
-		case kind == tokStart:
-			err = b.start()
-		case kind == tokEnd:
-			err = b.end(b.sc.endName)
+			return readError(err)
 		case kind == tokText:
-			err = b.text(b.sc.text)
-		}
-		if err != nil {
-			return nil, err
+			if len(bytes.TrimSpace(d.sc.text)) > 0 {
+				return fmt.Errorf("%w: text outside <doc>", ErrUnexpectedResponse)
+			}
+		case kind == tokStart && rootDone:
+			return fmt.Errorf("%w: content after </doc>", ErrUnexpectedResponse)
+		case kind == tokStart && d.sc.name != "doc":
+			return fmt.Errorf("%w: the root element is <%s>, not <doc>", ErrUnexpectedResponse, d.sc.name)
+		case kind == tokStart:
+			if err := root(); err != nil {
+				return err
+			}
+			rootDone = true
 		}
 	}
 }
 
-// docBuilder builds the tree of a document from the tokens of its scanner. Nodes and the
-// slices of their children and attributes are carved out of larger allocations; the
-// strings of each element directly under <doc> are made at its end, in one allocation.
-type docBuilder struct {
-	sc     scanner
-	onElem func(*Node) error
-	doc    *Doc
-	open   []openNode // the open elements, the innermost last
-	kids   []*Node    // the children of the open elements, in the same order
+// skip reads through the end of the element whose start tag the scanner has just read.
+func (d *decoder) skip() error {
+	if d.sc.selfClosing {
+		return nil
+	}
+	if _, ok := d.sc.plainContent(); ok {
+		return nil
+	}
+	for depth := d.sc.depth; ; {
+		kind, err := d.next()
+		if err != nil {
+			return err
+		}
+		if kind == tokEnd && d.sc.depth < depth {
+			return nil
+		}
+	}
+}
 
-	// The subtree of the open element directly under <doc>.
+// readErrorNode builds the first <error> child of <doc> into d.errNode and skips the
+// others, as Doc.Child finds the first.
+func (d *decoder) readErrorNode() error {
+	if d.errNode != nil {
+		return d.skip()
+	}
+	d.errNode = new(Node)
+	return d.tree.build(d, d.errNode)
+}
+
+// decodeDoc reads a whole reply document from body, bounded by limit (see
+// WithMaxResponseBytes). The reply must be a <doc>: an empty body, an HTML page, JSON or
+// any other root element is ErrUnexpectedResponse.
+//
+// The strings of one element directly under <doc> (its texts and attribute values and
+// those of its descendants), and the attribute values of <doc>, share one allocation, so
+// a string kept from a row keeps that row's text and nothing more. <tparams> is the
+// exception: its strings are made one by one, so that the secrets it echoes are dropped
+// with their nodes.
+func decodeDoc(body io.Reader, limit int64) (*Doc, error) {
+	d, err := startDecoder(body, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer d.release()
+	doc := &Doc{}
+	if err := d.readDoc(func() error { return d.tree.build(d, &doc.Node) }); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// treeBuilder builds the tree of an element from the tokens of the scanner. Nodes and
+// the slices of their children and attributes are carved out of larger allocations; the
+// strings of each child subtree of the element built are made at its end, in one
+// allocation. Everything is charged to the reply's budget as it is built.
+type treeBuilder struct {
+	open []openNode // the open elements, the innermost last
+	kids []*Node    // the children of the open elements, in the same order
+
+	// The subtree of the open child of the element built.
 	strs   []byte    // its texts and attribute values, one after the other
 	spans  []strSpan // where each of them is in strs
 	shared bool      // its strings share one allocation (all but <tparams>)
 	echoes bool      // it holds a <tparams> deeper down (a nested document)
 
-	nodes   []Node // free nodes
-	ptrs    []*Node
-	attrs   []Attr
-	next    chunkSizes // the sizes of the next chunks
-	used    chunkSizes // what the current streamed row used so far
-	lastRow chunkSizes // what the streamed row before used
+	nodes []Node // free nodes
+	ptrs  []*Node
+	attrs []Attr
+	next  chunkSizes // the sizes of the next chunks
 }
 
 type openNode struct {
 	n    *Node
-	kids int    // where the children of n start in docBuilder.kids
+	kids int    // where the children of n start in treeBuilder.kids
 	text []byte // the text of n so far (reused: one buffer per depth)
 }
 
@@ -192,63 +283,96 @@ type strSpan struct {
 	start, end int
 }
 
-var builderPool = sync.Pool{New: func() any { return new(docBuilder) }}
+// What each node and attribute of a tree costs at least (see WithMaxResponseBytes): a
+// Node and the pointer to it in its parent's Children, an Attr.
+const (
+	nodeCost = int(unsafe.Sizeof(Node{})) + int(unsafe.Sizeof((*Node)(nil)))
+	attrCost = int(unsafe.Sizeof(Attr{}))
+)
 
-// release returns b to the pool without anything of the document it built.
-func (b *docBuilder) release() {
-	b.sc.r, b.onElem, b.doc = nil, nil, nil
+// build reads the element whose start tag the scanner has just read, through its end
+// tag, into n.
+func (b *treeBuilder) build(d *decoder, n *Node) error {
+	b.newChunks()
+	if err := b.start(d, n); err != nil {
+		return err
+	}
+	for len(b.open) > 0 {
+		kind, err := d.next()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case tokStart:
+			err = b.start(d, nil)
+		case tokEnd:
+			err = b.close(d)
+		case tokText:
+			err = b.text(d, d.sc.text)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// release drops everything of the tree built, and the buffers that grew large.
+func (b *treeBuilder) release() {
 	for i := range b.open[:cap(b.open)] {
 		b.open[:cap(b.open)][i].n = nil
+		if cap(b.open[:cap(b.open)][i].text) > scanBufferSize {
+			b.open[:cap(b.open)][i].text = nil
+		}
 	}
 	clear(b.kids[:cap(b.kids)])
 	clear(b.spans[:cap(b.spans)])
 	b.open, b.kids, b.spans, b.strs = b.open[:0], b.kids[:0], b.spans[:0], b.strs[:0]
-	b.newChunks(chunkSizes{}) // drops the chunks
-	b.lastRow = chunkSizes{}
-	if cap(b.sc.buf) > 4*scanBufferSize || cap(b.strs) > 1<<20 {
-		b.sc.buf, b.strs = nil, nil // kept for one outsized document only
+	b.nodes, b.ptrs, b.attrs = nil, nil, nil
+	if cap(b.strs) > scanBufferSize || cap(b.kids) > 4096 || cap(b.spans) > 4096 {
+		b.strs, b.kids, b.spans = nil, nil, nil
 	}
-	builderPool.Put(b)
 }
 
-func (b *docBuilder) start() error {
-	sc := &b.sc
+// start opens the element of the scanner's start token: n, or a new child of the
+// innermost open element when n is nil.
+func (b *treeBuilder) start(d *decoder, n *Node) error {
+	sc, mem := &d.sc, &d.bounds.memory
 	depth := len(b.open)
-	switch {
-	case b.doc == nil && sc.name != "doc":
-		return fmt.Errorf("%w: the root element is <%s>, not <doc>", ErrUnexpectedResponse, sc.name)
-	case b.doc != nil && depth == 0:
-		return fmt.Errorf("%w: content after </doc>", ErrUnexpectedResponse)
-	case depth >= maxDepth:
-		return fmt.Errorf("%w: elements nested deeper than %d", ErrUnexpectedResponse, maxDepth)
-	case depth <= 1:
-		b.shared = sc.name != "tparams"
+	if depth <= 1 {
+		b.shared = depth == 0 || sc.name != "tparams"
 		b.echoes = false
 	}
 	if depth > 1 && sc.name == "tparams" {
 		b.echoes = true // a nested document's echo: redacted when its subtree ends
 	}
-	var n *Node
-	switch streamed := b.onElem != nil && depth == 1 && sc.name == "elem"; {
-	case b.doc == nil:
-		b.doc = &Doc{}
-		n = &b.doc.Node
-	case streamed:
-		b.newChunks(b.lastRow)
-		n = b.newNode()
-	default:
+	if n == nil {
+		if err := mem.spend(nodeCost); err != nil {
+			return err
+		}
+		var err error
+		if b.kids, err = grow(mem, b.kids, 1); err != nil {
+			return err
+		}
 		n = b.newNode()
 		b.kids = append(b.kids, n)
 	}
 	n.Name = sc.name
 	if len(sc.attrs) > 0 {
+		if err := mem.spend(len(sc.attrs) * attrCost); err != nil {
+			return err
+		}
 		n.Attrs = b.newAttrs(len(sc.attrs))
 		for i, a := range sc.attrs {
 			n.Attrs[i].Name = a.name
-			n.Attrs[i].Value = b.str(n, i, a.value)
+			if err := b.str(mem, n, i, a.value); err != nil {
+				return err
+			}
 		}
 		if depth == 0 {
-			b.finishSubtree() // the attributes of <doc> share one allocation too
+			if err := b.finishSubtree(mem); err != nil { // the attributes of the root share one allocation too
+				return err
+			}
 		}
 	}
 	if depth < cap(b.open) {
@@ -259,23 +383,14 @@ func (b *docBuilder) start() error {
 		b.open = append(b.open, openNode{n: n, kids: len(b.kids)})
 	}
 	if sc.selfClosing {
-		return b.close()
+		return b.close(d)
 	}
 	return nil
 }
 
-func (b *docBuilder) end(name []byte) error {
-	if len(b.open) == 0 {
-		return fmt.Errorf("%w: unexpected </%s>", ErrUnexpectedResponse, name)
-	}
-	if n := b.open[len(b.open)-1].n; string(name) != n.Name {
-		return fmt.Errorf("%w: malformed XML: <%s> closed by </%s>", ErrUnexpectedResponse, n.Name, name)
-	}
-	return b.close()
-}
-
 // close ends the innermost open element.
-func (b *docBuilder) close() error {
+func (b *treeBuilder) close(d *decoder) error {
+	mem := &d.bounds.memory
 	top := &b.open[len(b.open)-1]
 	n := top.n
 	if kids := b.kids[top.kids:]; len(kids) > 0 {
@@ -286,52 +401,69 @@ func (b *docBuilder) close() error {
 	}
 	if len(top.text) > 0 {
 		if len(b.open) == 1 {
-			n.Text = string(top.text) // the text of <doc>, made at its end
-		} else {
-			n.Text = b.str(n, -1, top.text)
+			if err := mem.spend(len(top.text)); err != nil {
+				return err
+			}
+			n.Text = string(top.text) // the text of the element built, made at its end
+		} else if err := b.str(mem, n, -1, top.text); err != nil {
+			return err
 		}
 	}
 	b.open = b.open[:len(b.open)-1]
 	if len(b.open) != 1 {
 		return nil
 	}
-	b.finishSubtree()
+	if err := b.finishSubtree(mem); err != nil {
+		return err
+	}
 	if n.Name == "tparams" || b.echoes {
 		redactEchoedSecrets(n)
-	}
-	if b.onElem != nil && n.Name == "elem" {
-		b.lastRow = b.newChunks(firstChunks)
-		return b.onElem(n)
 	}
 	return nil
 }
 
-func (b *docBuilder) text(t []byte) error {
-	if len(b.open) == 0 {
-		if len(bytes.TrimSpace(t)) > 0 {
-			return fmt.Errorf("%w: text outside <doc>", ErrUnexpectedResponse)
-		}
-		return nil
-	}
+func (b *treeBuilder) text(d *decoder, t []byte) error {
 	top := &b.open[len(b.open)-1]
+	var err error
+	if top.text, err = grow(&d.bounds.memory, top.text, len(t)); err != nil {
+		return err
+	}
 	top.text = append(top.text, t...)
 	return nil
 }
 
-// str returns s as a string of n (its text when attr < 0, else the value of its
-// attribute attr): right away, or at the end of the subtree when its strings are shared.
-func (b *docBuilder) str(n *Node, attr int, s []byte) string {
+// str sets s as a string of n (its text when attr < 0, else the value of its attribute
+// attr): right away, or at the end of the subtree when its strings are shared.
+func (b *treeBuilder) str(mem *budget, n *Node, attr int, s []byte) error {
 	if !b.shared {
-		return string(s)
+		if err := mem.spend(len(s)); err != nil {
+			return err
+		}
+		if attr < 0 {
+			n.Text = string(s)
+		} else {
+			n.Attrs[attr].Value = string(s)
+		}
+		return nil
+	}
+	var err error
+	if b.strs, err = grow(mem, b.strs, len(s)); err != nil {
+		return err
+	}
+	if b.spans, err = grow(mem, b.spans, 1); err != nil {
+		return err
 	}
 	start := len(b.strs)
 	b.strs = append(b.strs, s...)
 	b.spans = append(b.spans, strSpan{n: n, attr: attr, start: start, end: len(b.strs)})
-	return ""
+	return nil
 }
 
 // finishSubtree makes the one allocation for the strings of the subtree just ended.
-func (b *docBuilder) finishSubtree() {
+func (b *treeBuilder) finishSubtree(mem *budget) error {
+	if err := mem.spend(len(b.strs)); err != nil {
+		return err
+	}
 	all := string(b.strs)
 	for _, sp := range b.spans {
 		if sp.attr < 0 {
@@ -342,25 +474,22 @@ func (b *docBuilder) finishSubtree() {
 	}
 	clear(b.spans)
 	b.spans, b.strs = b.spans[:0], b.strs[:0]
+	return nil
 }
 
 // newNode, newPtrs and newAttrs carve from chunks: each chunk is twice the size of the
-// one before, up to 256 items. A streamed row gets chunks of its own, sized by the row
-// before it, so that no chunk holds two rows: a chunk shared by rows would keep the row
-// before alive, and that one the row before it, down to the first.
-func (b *docBuilder) newNode() *Node {
+// one before, up to 256 items.
+func (b *treeBuilder) newNode() *Node {
 	if len(b.nodes) == 0 {
 		b.nodes = make([]Node, b.next.nodes)
 		b.next.nodes = min(2*b.next.nodes, 256)
 	}
-	b.used.nodes++
 	n := &b.nodes[0]
 	b.nodes = b.nodes[1:]
 	return n
 }
 
-func (b *docBuilder) newPtrs(k int) []*Node {
-	b.used.ptrs += k
+func (b *treeBuilder) newPtrs(k int) []*Node {
 	if k > len(b.ptrs) {
 		b.ptrs = make([]*Node, max(k, b.next.ptrs))
 		b.next.ptrs = min(2*b.next.ptrs, 256)
@@ -370,8 +499,7 @@ func (b *docBuilder) newPtrs(k int) []*Node {
 	return s
 }
 
-func (b *docBuilder) newAttrs(k int) []Attr {
-	b.used.attrs += k
+func (b *treeBuilder) newAttrs(k int) []Attr {
 	if k > len(b.attrs) {
 		b.attrs = make([]Attr, max(k, b.next.attrs))
 		b.next.attrs = min(2*b.next.attrs, 256)
@@ -384,15 +512,10 @@ func (b *docBuilder) newAttrs(k int) []Attr {
 // chunkSizes counts nodes, pointers to nodes and attributes.
 type chunkSizes struct{ nodes, ptrs, attrs int }
 
-var firstChunks = chunkSizes{8, 8, 8}
-
-// newChunks starts new chunks of the given sizes (at least the first ones) and returns
-// what was used since the last call.
-func (b *docBuilder) newChunks(sizes chunkSizes) chunkSizes {
-	used := b.used
-	b.nodes, b.ptrs, b.attrs, b.used = nil, nil, nil, chunkSizes{}
-	b.next = chunkSizes{max(sizes.nodes, 8), max(sizes.ptrs, 8), max(sizes.attrs, 8)}
-	return used
+// newChunks starts new chunks for a tree, so that no chunk holds two trees.
+func (b *treeBuilder) newChunks() {
+	b.nodes, b.ptrs, b.attrs = nil, nil, nil
+	b.next = chunkSizes{8, 8, 8}
 }
 
 // redactEchoedSecrets redacts what every <tparams> in the subtree n (n included) echoes
@@ -419,7 +542,7 @@ func readError(err error) error {
 		return &transportError{fmt.Errorf("the reply was cut short at line %d: %w", syntax.Line, io.ErrUnexpectedEOF)}
 	case errors.As(err, &syntax):
 		return fmt.Errorf("%w: malformed XML: %v", ErrUnexpectedResponse, err)
-	case errors.Is(err, errTooLarge):
+	case errors.Is(err, ErrUnexpectedResponse): // over a bound, or misnested
 		return err
 	default:
 		return &transportError{err}
@@ -447,13 +570,4 @@ var byteOrderMark = []byte("\xef\xbb\xbf")
 
 func hasPrefixFold(b []byte, prefix string) bool {
 	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
-}
-
-// pageInfo reads p_num, p_cnt and p_elems of a list reply; absent values are 0.
-func pageInfo(d *Doc) (number, size, total int) {
-	atoi := func(name string) int {
-		v, _ := strconv.Atoi(d.Value(name))
-		return v
-	}
-	return atoi("p_num"), atoi("p_cnt"), atoi("p_elems")
 }

@@ -53,8 +53,7 @@ func TestSampleListPaymentDetails(t *testing.T) {
 	assert.Equal(t, "ru", doc.Attr("lang"))
 	assert.Equal(t, "payment", doc.Attr("func"))
 	assert.Equal(t, "id", doc.Child("metadata").Attr("key"))
-	number, size, total := pageInfo(doc)
-	assert.Equal(t, []int{1, 1000, 6}, []int{number, size, total})
+	assert.Equal(t, []string{"1", "1000", "6"}, []string{doc.Value("p_num"), doc.Value("p_cnt"), doc.Value("p_elems")})
 	status := doc.Elems()[0].Child("status")
 	assert.Equal(t, "4", status.Attr("orig"))
 	assert.Equal(t, "Зачислен", status.Text)
@@ -186,7 +185,7 @@ func TestDecodeDocRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := decodeDoc(strings.NewReader(tt.body), nil)
+			_, err := decodeDoc(strings.NewReader(tt.body), defaultMaxResponseBytes)
 			require.ErrorIs(t, err, ErrUnexpectedResponse)
 			assert.Contains(t, err.Error(), tt.says)
 		})
@@ -195,7 +194,7 @@ func TestDecodeDocRefusals(t *testing.T) {
 
 func TestDecodeDocCutShortIsATransportFailure(t *testing.T) {
 	t.Parallel()
-	_, err := decodeDoc(strings.NewReader("<doc><elem><id>1</id></el"), nil)
+	_, err := decodeDoc(strings.NewReader("<doc><elem><id>1</id></el"), defaultMaxResponseBytes)
 	var te *transportError
 	require.True(t, errors.As(err, &te), "%v", err)
 }
@@ -203,24 +202,11 @@ func TestDecodeDocCutShortIsATransportFailure(t *testing.T) {
 func TestDecodeDocEntitiesCDATAAndComments(t *testing.T) {
 	t.Parallel()
 	body := `<?xml version="1.0" encoding="UTF-8"?><!-- c --><doc a="x &amp; y"><n>&lt;b&gt; &#1047;&#x430;</n><c><![CDATA[<raw>]]></c></doc>`
-	doc, err := decodeDoc(strings.NewReader(body), nil)
+	doc, err := decodeDoc(strings.NewReader(body), defaultMaxResponseBytes)
 	require.NoError(t, err)
 	assert.Equal(t, "x & y", doc.Attr("a"))
 	assert.Equal(t, "<b> За", doc.Value("n"))
 	assert.Equal(t, "<raw>", doc.Value("c"))
-}
-
-func TestDecodeDocStreamsElems(t *testing.T) {
-	t.Parallel()
-	var ids []string
-	doc, err := decodeDoc(strings.NewReader(`<doc><elem><id>1</id></elem><p_elems>2</p_elems><elem><id>2</id></elem></doc>`), func(n *Node) error {
-		ids = append(ids, n.Value("id"))
-		return nil
-	})
-	require.NoError(t, err)
-	assert.Equal(t, []string{"1", "2"}, ids)
-	assert.Empty(t, doc.Elems(), "streamed rows are not kept")
-	assert.Equal(t, "2", doc.Value("p_elems"))
 }
 
 func TestNilNodeLookups(t *testing.T) {

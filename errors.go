@@ -209,3 +209,27 @@ var ErrInvalidArgument = errors.New("invalid argument")
 func argError(fn, format string, args ...any) error {
 	return fmt.Errorf("billmgr: %s: %w: %s", fn, ErrInvalidArgument, fmt.Sprintf(format, args...))
 }
+
+// ShortListError is yielded last by an All walk that ended short of the whole list: the
+// server reported Total rows (p_elems) and its pages stopped before them, or the walk
+// stopped at Limit rows, where BILLmanager cuts the list itself (5,001 for a client's
+// payments), so more may exist whatever the total says. The Rows before it were yielded
+// and are right, but the list is not whole: walk it again, or narrow it with a filter (a
+// date range) and walk each part. Find it with errors.As.
+type ShortListError struct {
+	Func  string
+	Rows  int // the rows yielded
+	Total int // the total the server reported; 0 when it reported none
+	Limit int // the server's own cut of the list, when the walk stopped there; else 0
+}
+
+func (e *ShortListError) Error() string {
+	msg := fmt.Sprintf("billmgr: %s: the list ended after %d rows", e.Func, e.Rows)
+	if e.Total > 0 {
+		msg += fmt.Sprintf(" of the %d the server reported", e.Total)
+	}
+	if e.Limit > 0 {
+		return msg + fmt.Sprintf(", at the %d rows BILLmanager sends of this list at most: it may be longer; narrow it with a filter and walk each part", e.Limit)
+	}
+	return msg + ": the server sent no more; walk it again, or narrow it with a filter"
+}

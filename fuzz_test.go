@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -31,17 +33,21 @@ import (
 //
 // Properties, beyond "never panics":
 //   - FuzzDecodeDoc: decodeDoc agrees with a plain encoding/xml reference tree builder
-//     (same tree, or both refuse), the streamed and the whole decode agree, and every
-//     refusal is ErrUnexpectedResponse or a transport failure. It guards the tokenizer.
-//   - FuzzListStream: Payments.List (whole document) and Payments.All (streamed, per-row
-//     bounds, dedup by id) agree row for row on the same reply, through the real
-//     transport code with an in-memory round tripper.
+//     (same tree, or both refuse), and every refusal is ErrUnexpectedResponse or a
+//     transport failure. It guards the tokenizer and the tree.
+//   - FuzzRowsMatchTree: the typed decoder (rows of a list, fields of a form, straight
+//     into structs) gives exactly what the tree path gives, decodeDoc and unmarshalNode:
+//     the same values, the same errors, the same refusals.
+//   - FuzzListStream: Payments.List (a page) and Payments.All (streamed, dedup by id)
+//     agree row for row on the same reply, through the real transport code with an
+//     in-memory round tripper that repeats the reply for every page; All ends with a
+//     *ShortListError exactly when the reply's total promises rows it does not hold.
 //   - FuzzErrorDocument: an <error> comes back as *Error with its type, object and texts,
 //     errors.Is matches exactly its sentinel, and an echoed password is redacted.
-//   - FuzzParseMoney: exact round trips of amounts, and Decimal encoding refuses or
-//     round-trips exactly.
-//   - FuzzParseTime: dates round-trip; Date/DateTime encode or refuse years outside
-//     1970-9999.
+//   - FuzzParseMoney: exact round trips of amounts, the decoder's fast path gives what
+//     ParseMoney gives, and Decimal encoding refuses or round-trips exactly.
+//   - FuzzParseTime: dates round-trip, the decoder's fast path gives what parseTime
+//     gives; Date/DateTime encode or refuse years outside 1970-9999.
 //   - FuzzFlag: exactly the documented spellings are accepted and round-trip.
 
 // fuzzFiles returns the contents of the testdata files matching the patterns.
@@ -85,19 +91,11 @@ func FuzzDecodeDoc(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		whole, err := decodeDoc(bytes.NewReader(data), nil)
+		whole, err := decodeDoc(bytes.NewReader(data), defaultMaxResponseBytes)
 		checkReadError(t, err)
 		ref, refErr := referenceDecode(data)
 		if (err == nil) != (refErr == nil) {
 			t.Fatalf("decodeDoc error %v, reference error %v", err, refErr)
-		}
-		var rows []*Node
-		streamed, streamErr := decodeDoc(bytes.NewReader(data), func(n *Node) error {
-			rows = append(rows, n)
-			return nil
-		})
-		if (err == nil) != (streamErr == nil) {
-			t.Fatalf("whole decode error %v, streamed decode error %v", err, streamErr)
 		}
 		if err != nil {
 			return
@@ -105,27 +103,7 @@ func FuzzDecodeDoc(f *testing.F) {
 		if !reflect.DeepEqual(&whole.Node, ref) {
 			t.Fatalf("decodeDoc and the reference disagree:\n got %s\nwant %s", dumpNode(&whole.Node), dumpNode(ref))
 		}
-		if !reflect.DeepEqual(nilIfEmpty(whole.Elems()), nilIfEmpty(rows)) {
-			t.Fatalf("the streamed rows differ from the rows of the whole document")
-		}
-		rest := whole.Node
-		rest.Children = nil
-		for _, c := range whole.Children {
-			if c.Name != "elem" {
-				rest.Children = append(rest.Children, c)
-			}
-		}
-		if !reflect.DeepEqual(&rest, &streamed.Node) {
-			t.Fatalf("the streamed document differs from the whole one without its rows")
-		}
 	})
-}
-
-func nilIfEmpty(n []*Node) []*Node {
-	if len(n) == 0 {
-		return nil
-	}
-	return n
 }
 
 // checkReadError fails unless err is nil or one of the two documented outcomes of reading
@@ -252,6 +230,113 @@ func dumpNode(n *Node) string {
 	return b.String()
 }
 
+// fuzzRow has a field of every kind the typed decoder fills, and two columns for a field
+// (an id, an amount).
+type fuzzRow struct {
+	ID     int64           `xml:"id|elid"`
+	Paid   Money           `xml:"paid|alt"`
+	N      int             `xml:"n"`
+	Name   string          `xml:"name"`
+	Amount Money           `xml:"amount"`
+	D      decimal.Decimal `xml:"d"`
+	F      Flag            `xml:"f"`
+	S      Status          `xml:"status"`
+	T      time.Time       `xml:"t"`
+}
+
+func FuzzRowsMatchTree(f *testing.F) {
+	for _, b := range documentSeeds(f) {
+		f.Add(b)
+	}
+	for _, s := range []string{
+		"<doc/>", "<doc><elem/><x/><elem><x/></elem></doc>",
+		`<doc><elem><id>17</id><id>18</id><elid>19</elid><name> - </name><amount>10.00 ₽</amount></elem></doc>`,
+		`<doc><elem><elid>19</elid><id>18</id><name>a<x>b</x>c</name><d>1 234,50</d><f/><status orig=" ">x</status></elem></doc>`,
+		`<doc><elem><n>+5</n><t>2024-02-29 23:59:59</t><amount>12.3450 RUB</amount><status orig="4"> Credited </status></elem><elem/></doc>`,
+		`<doc><elem><n>x</n><d>y</d></elem><error type="access"><msg>no</msg></error><p_elems>2</p_elems></doc>`,
+		`<doc><error type="value" object="id"/><elem><t>2023-02-29</t></elem></doc>`,
+		`<doc><elid>5</elid><name><![CDATA[ x ]]>&amp;</name><amount>5.00 $ / Месяц</amount><p_num>3</p_num></doc>`,
+		"<doc><elem><t>2024-05-07 9:30:00</t><f>\u00a0on</f><name>\u00a0-\u00a0</name></elem></doc>",
+		`<doc><elem><alt>1.00 RUB</alt><paid>1 234,50 RUB</paid></elem><elem><alt>2.00 $</alt><paid/></elem></doc>`,
+	} {
+		f.Add([]byte(s))
+	}
+	loc := time.FixedZone("MSK", 3*3600)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, treeErr := decodeDoc(bytes.NewReader(data), defaultMaxResponseBytes)
+		checkRowsMatchTree[fuzzRow](t, data, doc, treeErr, loc)
+		checkRowsMatchTree[Payment](t, data, doc, treeErr, loc)
+	})
+}
+
+// checkRowsMatchTree decodes data as a list of T and as a form of T, and holds both to
+// what the tree path (decodeDoc and unmarshalNode) gives: the same rows in the same order,
+// the same error when a row does not parse, the <error> of the reply as *Error, the same
+// page figures.
+func checkRowsMatchTree[T any](t *testing.T, data []byte, doc *Doc, treeErr error, loc *time.Location) {
+	t.Helper()
+	p, row := rowsOf[T]()
+	var rows []T
+	info, err := decodeRows(bytes.NewReader(data), defaultMaxResponseBytes, "fn", loc, p, unsafe.Pointer(row), func(*budget) error {
+		rows = append(rows, *row)
+		*row = *new(T)
+		return nil
+	})
+	var view T
+	viewErr := decodeView(bytes.NewReader(data), defaultMaxResponseBytes, "fn", loc, &view)
+	checkCallError(t, err)
+	checkCallError(t, viewErr)
+	if treeErr != nil {
+		if err == nil || viewErr == nil {
+			t.Fatalf("the tree path refuses the reply (%v), the typed path reads it (%v, %v)", treeErr, err, viewErr)
+		}
+		return
+	}
+	var want []T
+	wantErr := error(nil)
+	for _, n := range doc.Children {
+		if n.Name != "elem" {
+			continue
+		}
+		var r T
+		if wantErr = unmarshalNode(n, &r, loc); wantErr != nil {
+			break
+		}
+		want = append(want, r)
+	}
+	if e := doc.Child("error"); wantErr == nil && e != nil {
+		wantErr = errorFromNode("fn", e)
+	}
+	if !reflect.DeepEqual(nilIfNone(want), nilIfNone(rows)) {
+		t.Fatalf("the typed rows differ from the tree's:\n got %+v\nwant %+v", rows, want)
+	}
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Fatalf("the typed path says %v, the tree path %v", err, wantErr)
+	}
+	if err == nil {
+		atoi := func(name string) int {
+			n, _ := strconv.Atoi(doc.Value(name))
+			return n
+		}
+		if got, want := info, (listInfo{atoi("p_num"), atoi("p_cnt"), atoi("p_elems")}); got != want {
+			t.Fatalf("page %+v, the tree says %+v", got, want)
+		}
+	}
+	var wantView T
+	wantViewErr := error(nil)
+	if e := doc.Child("error"); e != nil {
+		wantViewErr = errorFromNode("fn", e)
+	} else if wantViewErr = unmarshalNode(&doc.Node, &wantView, loc); wantViewErr != nil {
+		wantView = *new(T)
+	}
+	if fmt.Sprint(viewErr) != fmt.Sprint(wantViewErr) {
+		t.Fatalf("the typed form says %v, the tree path %v", viewErr, wantViewErr)
+	}
+	if viewErr == nil && !reflect.DeepEqual(wantView, view) {
+		t.Fatalf("the typed form differs from the tree's:\n got %+v\nwant %+v", view, wantView)
+	}
+}
+
 // replayTransport answers every request with the same HTTP 200 body, without a network.
 type replayTransport []byte
 
@@ -312,7 +397,14 @@ func FuzzListStream(f *testing.F) {
 			}
 			return
 		}
-		if last != nil {
+		var short *ShortListError
+		if errors.As(last, &short) {
+			// The server repeats this page for every page asked: the walk ended short of the
+			// total it reported, or at the list's cut.
+			if short.Rows != len(rows) || short.Total != page.Total || (short.Limit == 0 && page.Total <= len(rows)) {
+				t.Fatalf("All yielded %d rows of %d and %+v", len(rows), page.Total, short)
+			}
+		} else if last != nil {
 			t.Fatalf("List read the page, All failed: %v", last)
 		}
 		want := distinctPayments(page.Items)
@@ -351,7 +443,8 @@ func checkCallError(t *testing.T, err error) {
 	}
 	var apiErr *Error
 	var te *transportError
-	if !errors.As(err, &apiErr) && !errors.Is(err, ErrUnexpectedResponse) && !errors.As(err, &te) {
+	var short *ShortListError
+	if !errors.As(err, &apiErr) && !errors.Is(err, ErrUnexpectedResponse) && !errors.As(err, &te) && !errors.As(err, &short) {
 		t.Fatalf("unclassified error %T: %v", err, err)
 	}
 	if strings.Contains(err.Error(), testPassword) {
@@ -361,7 +454,7 @@ func checkCallError(t *testing.T, err error) {
 
 func FuzzErrorDocument(f *testing.F) {
 	for _, b := range fuzzFiles(f, "*/error*.xml", "samples/*error*.xml") {
-		doc, err := decodeDoc(bytes.NewReader(b), nil)
+		doc, err := decodeDoc(bytes.NewReader(b), defaultMaxResponseBytes)
 		if err != nil {
 			continue
 		}
@@ -477,7 +570,7 @@ func FuzzParseMoney(f *testing.F) {
 		f.Add(s)
 	}
 	for _, b := range fuzzFiles(f, "*/list_en.xml") {
-		doc, err := decodeDoc(bytes.NewReader(b), nil)
+		doc, err := decodeDoc(bytes.NewReader(b), defaultMaxResponseBytes)
 		if err != nil {
 			continue
 		}
@@ -491,6 +584,19 @@ func FuzzParseMoney(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParseMoney(s)
+		amount, currency, currencyBytes, fastErr := parseMoneyBytes([]byte(s), nil)
+		if currencyBytes != nil {
+			currency = string(currencyBytes)
+		}
+		if (err == nil) != (fastErr == nil) || !reflect.DeepEqual(m, Money{Amount: amount, Currency: currency}) {
+			t.Fatalf("ParseMoney(%q) = %#v, %v; parseMoneyBytes: %#v, %q, %v", s, m, err, amount, currency, fastErr)
+		}
+		memo := &amountMemo{}
+		for _, text := range []string{"1.00 RUB", s, s} { // a memo of another amount, then of this one
+			if amount, _, _, _ := parseMoneyBytes([]byte(text), memo); text == s && !reflect.DeepEqual(m.Amount, amount) {
+				t.Fatalf("parseMoneyBytes(%q) after %q: %v, want %v", s, memo.text, amount, m.Amount)
+			}
+		}
 		if err != nil {
 			return
 		}
@@ -557,6 +663,10 @@ func FuzzParseTime(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, loc := range zones {
 			got, err := parseTime(s, loc)
+			fast, fastErr := parseTimeBytes(bytes.TrimSpace([]byte(s)), loc)
+			if fmt.Sprint(err) != fmt.Sprint(fastErr) || !reflect.DeepEqual(got, fast) {
+				t.Fatalf("parseTime(%q) = %v, %v; parseTimeBytes: %v, %v", s, got, err, fast, fastErr)
+			}
 			if err != nil {
 				continue
 			}
@@ -660,7 +770,7 @@ func TestDecodeDocIsLinear(t *testing.T) {
 		"attrs":    `<doc><x a="1" b="` + strings.Repeat("&lt;", size/4) + `"/></doc>`,
 	} {
 		start := time.Now()
-		_, err := decodeDoc(strings.NewReader(body), nil)
+		_, err := decodeDoc(strings.NewReader(body), defaultMaxResponseBytes)
 		require.NoError(t, err, name)
 		assert.Less(t, time.Since(start), 5*time.Second, "%s: %d bytes", name, len(body))
 	}

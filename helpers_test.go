@@ -111,10 +111,10 @@ func (s *stub) last(t *testing.T) url.Values {
 }
 
 // fixture reads testdata/<name>.
-func fixture(t *testing.T, name string) []byte {
-	t.Helper()
+func fixture(tb testing.TB, name string) []byte {
+	tb.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return b
 }
 

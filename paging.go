@@ -1,12 +1,14 @@
 package billmgr
 
 import (
+	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
+	"unsafe"
 )
 
 // ListOptions page and sort a list. The zero value asks for the server's first page in
@@ -30,33 +32,57 @@ type Page[T any] struct {
 // allPageSize is the page size All asks for when the options set none.
 const allPageSize = 1000
 
+// serverRowLimits are the lists BILLmanager itself cuts, and where: it builds a client's
+// payment list with LIMIT 5001 in SQL, so that a longer list ends after 5,001 rows
+// whatever its pages say. What p_elems says of such a list is not recorded anywhere
+// public; All reports a walk that ends there (ShortListError).
+var serverRowLimits = map[string]int{"account.payment": 5001}
+
+// rowsOf is the plan of T and a place for one row of it.
+func rowsOf[T any]() (*plan, *T) { return planOf(reflect.TypeFor[T]()), new(T) }
+
 // listPage fetches one page of fn and decodes its rows.
 func listPage[T any](ctx context.Context, c *Client, fn string, params url.Values) (*Page[T], error) {
-	doc, err := c.document(ctx, &request{fn: fn, params: params, readOnly: true})
-	if err != nil {
-		return nil, err
+	p, row := rowsOf[T]()
+	var page *Page[T]
+	r := &request{fn: fn, params: params, readOnly: true}
+	r.decode = func(resp *http.Response) error {
+		defer resp.Body.Close()
+		page, *row = &Page[T]{}, *new(T) // a retried page starts over
+		info, err := decodeRows(resp.Body, c.maxBytes, fn, c.loc, p, unsafe.Pointer(row), func(mem *budget) error {
+			items, err := grow(mem, page.Items, 1) // a row kept costs at least its struct
+			if err != nil {
+				return err
+			}
+			page.Items = append(items, *row)
+			*row = *new(T)
+			return nil
+		})
+		page.Number, page.Size, page.Total = info.number, info.size, info.total
+		return err
 	}
-	page := &Page[T]{}
-	page.Number, page.Size, page.Total = pageInfo(doc)
-	var rows rowMapper
-	for _, n := range doc.Elems() {
-		var row T
-		if err := rows.unmarshal(n, &row, c.loc); err != nil {
-			return nil, wrapFunc(fn, err)
-		}
-		page.Items = append(page.Items, row)
+	if err := c.send(ctx, r); err != nil {
+		return nil, err
 	}
 	return page, nil
 }
 
+// keyCost is what a key of All's set costs at least: its place in the map, with the
+// map's own overhead and what its growth allocates (up to 75 bytes a key in all).
+const keyCost = 80
+
 // listAll walks every page of fn, streaming each page row by row, and yields every row
-// once. It asks for large pages (PerPage, or allPageSize), and stops on a short page, on a
-// page with no new row (the server repeats the last page when asked past it) or when the
-// total is reached. It remembers the keys of the previous and the current page only, so
-// memory stays at one page however long the list; a row pushed onto the next page by a
-// concurrent insert is still yielded once. A failed page is retried like any read, and
-// the rows of it already yielded are not yielded again.
-func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values, key func(*T) string) iter.Seq2[T, error] {
+// once (key names a row). It asks for large pages (PerPage, or allPageSize) and then for
+// the page size the server reports (p_cnt). It ends when the rows it has walked reach the
+// total the server reports (p_elems), or when a page brings no new row (the server
+// repeats the last page when asked past it); if the total was not reached then, or the
+// walk stopped where the server cuts the list (serverRowLimits), it yields a
+// *ShortListError last. It remembers the keys of the previous and the current page only,
+// so memory stays at one page however long the list (the keys count against the reply's
+// bound, see WithMaxResponseBytes); a row pushed onto the next page by a concurrent insert
+// is still yielded once. A failed page is retried like any read, and the rows of it
+// already yielded are not yielded again.
+func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, params url.Values, key func(*T) K) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		size, _ := strconv.Atoi(params.Get("p_cnt"))
 		if size <= 0 {
@@ -64,12 +90,13 @@ func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values
 		}
 		number, _ := strconv.Atoi(params.Get("p_num"))
 		number = max(number, 1)
+		p, row := rowsOf[T]()
 		var (
-			previous  map[string]bool
-			mapper    rowMapper
-			row, zero T // one row value for the whole list: yield gets a copy
+			previous         map[K]struct{}
+			covered, yielded int // the rows the pages reached, and those yielded
+			zeroKey          K
+			_, stringKeys    = any(zeroKey).(string)
 		)
-		yielded := 0
 		for {
 			q := url.Values{}
 			for k, v := range params {
@@ -77,59 +104,91 @@ func listAll[T any](ctx context.Context, c *Client, fn string, params url.Values
 			}
 			q.Set("p_num", strconv.Itoa(number))
 			q.Set("p_cnt", strconv.Itoa(size))
-			current := make(map[string]bool, len(previous))
-			rows, fresh, total := 0, 0, 0
+			current := make(map[K]struct{}, len(previous))
+			var info listInfo
+			rows, fresh := 0, 0
 			stopped := false
 			r := &request{fn: fn, params: q, readOnly: true}
 			r.decode = func(resp *http.Response) error {
 				defer resp.Body.Close()
-				rows = 0 // a retried page starts over; rows already yielded stay in current
-				lr := &limitReader{r: resp.Body, limit: c.maxBytes, remaining: c.maxBytes}
-				doc, err := decodeDoc(lr, func(n *Node) error {
-					lr.reset()
-					rows++
-					row = zero
-					if err := mapper.unmarshal(n, &row, c.loc); err != nil {
-						return err
+				rows, *row = 0, *new(T) // a retried page starts over; rows already yielded stay in current
+				charged := false
+				var err error
+				info, err = decodeRows(resp.Body, c.maxBytes, fn, c.loc, p, unsafe.Pointer(row), func(mem *budget) error {
+					if !charged { // the keys of the page before are held through this one
+						charged = true
+						if err := mem.spend(keyCost * (len(previous) + len(current))); err != nil {
+							return err
+						}
 					}
-					k := key(&row)
-					if current[k] || previous[k] {
+					rows++
+					k := key(row)
+					_, again := current[k]
+					if _, before := previous[k]; again || before {
+						*row = *new(T)
 						return nil
 					}
-					current[k] = true
+					cost := keyCost
+					if stringKeys {
+						cost += len(*(*string)(unsafe.Pointer(&k)))
+					}
+					if err := mem.spend(cost); err != nil {
+						return err
+					}
+					current[k] = struct{}{}
 					fresh++
-					if !yield(row, nil) {
+					more := yield(*row, nil)
+					*row = *new(T)
+					if !more {
 						stopped = true
 						return errStopped
 					}
 					return nil
 				})
-				if err != nil {
-					return err
-				}
-				if e := doc.Child("error"); e != nil {
-					return errorFromNode(fn, e)
-				}
-				_, _, total = pageInfo(doc)
-				return nil
+				return err
 			}
 			err := c.send(ctx, r)
 			if stopped {
 				return
 			}
 			if err != nil {
-				var zero T
-				yield(zero, err)
+				yield(*new(T), err)
 				return
 			}
 			yielded += fresh
-			if rows < size || fresh == 0 || (total > 0 && yielded >= total) {
+			if info.size > 0 && info.number > 0 { // where the server says this page is
+				covered = max(covered, (info.number-1)*info.size+rows)
+			} else {
+				covered = yielded
+			}
+			reached := info.total > 0 && covered >= info.total
+			if reached || fresh == 0 {
+				if short := shortList(fn, covered, yielded, info.total, reached); short != nil {
+					yield(*new(T), short)
+				}
 				return
 			}
 			previous = current
-			number++
+			number, size = number+1, cmp.Or(info.size, size)
 		}
 	}
+}
+
+// shortList is the error of a walk of fn that ended after covering covered rows and
+// yielding yielded, when the server reported total (0: none) and the walk reached it or
+// not: nil when the list is whole.
+func shortList(fn string, covered, yielded, total int, reached bool) error {
+	limit := serverRowLimits[fn]
+	switch {
+	case total > 0 && !reached:
+		if covered != limit {
+			limit = 0
+		}
+	case limit > 0 && covered == limit:
+	default:
+		return nil
+	}
+	return &ShortListError{Func: fn, Rows: yielded, Total: total, Limit: limit}
 }
 
 // errStopped ends a streamed page when the consumer of an iterator stops early.
@@ -138,5 +197,3 @@ var errStopped = errorString("iteration stopped by the caller")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
-
-func wrapFunc(fn string, err error) error { return fmt.Errorf("billmgr: %s: %w", fn, err) }

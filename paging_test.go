@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,19 +19,31 @@ type pagedRow struct {
 	Amount Money `xml:"subaccountamount_iso"`
 }
 
-func pagedRowKey(r *pagedRow) string { return strconv.FormatInt(r.ID, 10) }
+func pagedRowKey(r *pagedRow) int64 { return r.ID }
 
 // pagedServer serves a list of total rows the way BILLmanager pages: p_num is clamped to
-// the last page, so asking past the end repeats it.
+// the last page, so asking past the end repeats it. Row ids count up from 1, amounts are
+// the id less one.
 type pagedServer struct {
 	total     int
 	sendTotal bool
 	// cutPage, when set, is the page whose first delivery breaks off half-way.
 	cutPage int
+	// maxSize, when set, is the largest page the server sends, whatever p_cnt asks; it
+	// says so in p_cnt.
+	maxSize int
+	// limit, when set, is the server's own cut of the list: its pages hold no more rows.
+	limit int
+	// elems, when set, is the p_elems the server reports instead of the list's length.
+	elems int
+	// insert[k] rows are added at the top of the list before page k is served the first time.
+	insert map[int]int
 
-	mu    sync.Mutex
-	pages []int
-	cut   bool
+	mu       sync.Mutex
+	pages    []int
+	cut      bool
+	ids      []int
+	inserted map[int]bool
 }
 
 func (p *pagedServer) serve(w http.ResponseWriter, r *http.Request) {
@@ -41,10 +52,34 @@ func (p *pagedServer) serve(w http.ResponseWriter, r *http.Request) {
 	if size <= 0 {
 		size = 1000 // the server's own default when the request names none
 	}
+	if p.maxSize > 0 {
+		size = min(size, p.maxSize)
+	}
 	num, _ := strconv.Atoi(r.PostForm.Get("p_num"))
-	last := max(1, (p.total+size-1)/size)
-	num = min(max(num, 1), last)
 	p.mu.Lock()
+	if p.ids == nil {
+		for id := 1; id <= p.total; id++ {
+			p.ids = append(p.ids, id)
+		}
+	}
+	if n := p.insert[num]; n > 0 && !p.inserted[num] {
+		if p.inserted == nil {
+			p.inserted = map[int]bool{}
+		}
+		p.inserted[num] = true
+		for i := 0; i < n; i++ {
+			p.ids = append([]int{len(p.ids) + 1}, p.ids...)
+		}
+	}
+	ids, total := p.ids, len(p.ids)
+	if p.limit > 0 {
+		ids = ids[:min(len(ids), p.limit)]
+	}
+	if p.elems > 0 {
+		total = p.elems
+	}
+	last := max(1, (len(ids)+size-1)/size)
+	num = min(max(num, 1), last)
 	p.pages = append(p.pages, num)
 	cut := num == p.cutPage && !p.cut
 	p.cut = p.cut || cut
@@ -53,16 +88,16 @@ func (p *pagedServer) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/xml")
 	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="account.payment">`)
 	first := (num - 1) * size
-	for i := first; i < min(first+size, p.total); i++ {
+	for i := first; i < min(first+size, len(ids)); i++ {
 		if cut && i == first+size/2 {
 			w.(http.Flusher).Flush()
 			panic(http.ErrAbortHandler) // the connection breaks in the middle of the page
 		}
-		fmt.Fprintf(w, `<elem><id>%d</id><subaccountamount_iso>%d.50 RUB</subaccountamount_iso></elem>`, i+1, i)
+		fmt.Fprintf(w, `<elem><id>%d</id><subaccountamount_iso>%d.50 RUB</subaccountamount_iso></elem>`, ids[i], ids[i]-1)
 	}
 	fmt.Fprintf(w, "<p_cnt>%d</p_cnt><p_num>%d</p_num>", size, num)
 	if p.sendTotal {
-		fmt.Fprintf(w, "<p_elems>%d</p_elems>", p.total)
+		fmt.Fprintf(w, "<p_elems>%d</p_elems>", total)
 	}
 	fmt.Fprint(w, "</doc>")
 }
@@ -131,6 +166,102 @@ func TestAllRetriesABrokenPageWithoutRepeatingRows(t *testing.T) {
 	assert.Equal(t, []int{1, 2, 2, 3}, p.requested())
 }
 
+// walk runs All over p, through the listAll of fn with pages of perPage rows (0: the
+// default), and returns the rows and the error it ended with.
+func walk(t *testing.T, p *pagedServer, fn string, perPage int) ([]pagedRow, error) {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(p.serve))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
+	require.NoError(t, err)
+	params, err := listParams(fn, &ListOptions{PerPage: perPage})
+	require.NoError(t, err)
+	var rows []pagedRow
+	var last error
+	for row, err := range listAll(context.Background(), c, fn, params, pagedRowKey) {
+		if err != nil {
+			require.NoError(t, last, "one error, the last")
+			last = err
+			continue
+		}
+		require.NoError(t, last, "no row after the error")
+		rows = append(rows, row)
+	}
+	return rows, last
+}
+
+func TestAllFollowsThePageSizeTheServerReports(t *testing.T) {
+	t.Parallel()
+	p := &pagedServer{total: 250, sendTotal: true, maxSize: 100}
+	rows, err := walk(t, p, "account.payment", 0)
+	require.NoError(t, err)
+	assertDistinctRows(t, rows, 250)
+	assert.Equal(t, []int{1, 2, 3}, p.requested(), "pages of the 100 rows the server sends, not of the 1,000 asked")
+}
+
+func TestAllNeverEndsSilentlyShort(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		fn     string
+		server *pagedServer
+		rows   int
+		short  *ShortListError // nil: the whole list
+	}{
+		{"the server cuts its payment list and reports the whole total", "account.payment",
+			&pagedServer{total: 6000, sendTotal: true, limit: 5001},
+			5001, &ShortListError{Func: "account.payment", Rows: 5001, Total: 6000, Limit: 5001}},
+		{"the server cuts its payment list and reports the cut as the total", "account.payment",
+			&pagedServer{total: 6000, sendTotal: true, limit: 5001, elems: 5001},
+			5001, &ShortListError{Func: "account.payment", Rows: 5001, Total: 5001, Limit: 5001}},
+		{"the server cuts its payment list and reports no total", "account.payment",
+			&pagedServer{total: 6000, limit: 5001},
+			5001, &ShortListError{Func: "account.payment", Rows: 5001, Limit: 5001}},
+		{"a payment list of 5,000 rows is whole", "account.payment",
+			&pagedServer{total: 5000, sendTotal: true}, 5000, nil},
+		{"the pages stop before the total", "account",
+			&pagedServer{total: 2500, sendTotal: true, limit: 2400},
+			2400, &ShortListError{Func: "account", Rows: 2400, Total: 2500}},
+		{"the pages stop at a full page before the total", "account",
+			&pagedServer{total: 2500, sendTotal: true, limit: 2000},
+			2000, &ShortListError{Func: "account", Rows: 2000, Total: 2500}},
+		{"no total: the repeated last page ends the list", "account",
+			&pagedServer{total: 2500}, 2500, nil},
+		{"rows inserted during the walk", "account",
+			&pagedServer{total: 2500, sendTotal: true, insert: map[int]int{2: 10, 3: 5}}, 2500, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rows, err := walk(t, tt.server, tt.fn, 0)
+			assertDistinctRows(t, rows, tt.rows)
+			if tt.short == nil {
+				require.NoError(t, err)
+				return
+			}
+			var short *ShortListError
+			require.ErrorAs(t, err, &short)
+			assert.Equal(t, *tt.short, *short)
+			assert.Contains(t, err.Error(), fmt.Sprintf("after %d rows", tt.rows))
+		})
+	}
+}
+
+func TestAllYieldsEveryRowOnceWhileRowsAreInserted(t *testing.T) {
+	t.Parallel()
+	p := &pagedServer{total: 2500, sendTotal: true, insert: map[int]int{2: 10, 3: 5}}
+	rows, err := walk(t, p, "account", 0)
+	require.NoError(t, err)
+	ids := map[int64]bool{}
+	for _, r := range rows {
+		ids[r.ID] = true
+	}
+	for id := int64(1); id <= 2500; id++ {
+		require.True(t, ids[id], "row %d, there when the walk began, was yielded", id)
+	}
+	assert.Equal(t, []int{1, 2, 3}, p.requested())
+}
+
 func TestAllStopsWhenTheCallerStops(t *testing.T) {
 	t.Parallel()
 	p := &pagedServer{total: 2500, sendTotal: true}
@@ -162,28 +293,32 @@ func TestAllYieldsTheErrorAndStops(t *testing.T) {
 	assert.Len(t, s.requests(), 1)
 }
 
-func TestAllBoundsEachRowNotTheWholeList(t *testing.T) {
+func TestAllBoundsEveryPageNotTheWholeList(t *testing.T) {
 	t.Parallel()
 	p := &pagedServer{total: 3000, sendTotal: true}
 	srv := httptest.NewServer(http.HandlerFunc(p.serve))
 	defer srv.Close()
-	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithMaxResponseBytes(4096))
+	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithMaxResponseBytes(8192))
+	require.NoError(t, err)
+	params, err := listParams("account.payment", &ListOptions{PerPage: 50})
 	require.NoError(t, err)
 	n := 0
-	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+	for _, err := range listAll(context.Background(), c, "account.payment", params, pagedRowKey) {
 		require.NoError(t, err)
 		n++
 	}
-	assert.Equal(t, 3000, n, "a list far larger than the limit streams through")
+	assert.Equal(t, 3000, n, "a list far larger than the limit, in pages within it, walks through")
+
+	var errs []error
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+		errs = append(errs, err)
+	}
+	require.NotEmpty(t, errs)
+	assert.ErrorIs(t, errs[len(errs)-1], ErrUnexpectedResponse, "a page of 1,000 rows is over the limit")
+	assert.ErrorContains(t, errs[len(errs)-1], "size limit")
 
 	_, err = listPage[pagedRow](context.Background(), c, "account.payment", nil)
-	assert.ErrorContains(t, err, "size limit", "a whole document is bounded")
-
-	huge := "<doc><elem><id>1</id><note>" + strings.Repeat("x", 8192) + "</note></elem></doc>"
-	c2, _ := newStub(t, []stubReply{xmlReply([]byte(huge))}, WithMaxResponseBytes(4096))
-	for _, err := range listAll(context.Background(), c2, "account.payment", nil, pagedRowKey) {
-		assert.ErrorContains(t, err, "size limit", "one oversized row is refused")
-	}
+	assert.ErrorContains(t, err, "size limit", "a List page is bounded")
 }
 
 func TestListPage(t *testing.T) {

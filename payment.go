@@ -359,13 +359,13 @@ func (s *PaymentsService) fetchPrint(ctx context.Context, fn string, paymentID i
 		body := struct {
 			io.Reader
 			io.Closer
-		}{&limitReader{r: br, limit: c.maxBytes, remaining: c.maxBytes}, resp.Body}
+		}{&replyBounds{body: br, limit: c.maxBytes}, resp.Body}
 		isDoc := bytes.HasPrefix(head, []byte("<?xml")) || bytes.HasPrefix(head, []byte("<doc"))
 		if !isDoc && len(head) > 0 && accept(resp.Header.Get("Content-Type"), head) {
 			return use(body)
 		}
 		defer resp.Body.Close()
-		doc, err := decodeDoc(body, nil)
+		doc, err := decodeDoc(body, c.maxBytes)
 		if err != nil {
 			return err
 		}

@@ -201,7 +201,7 @@ func assertRealPayments(t *testing.T, got []Payment) {
 		assert.Equal(t, "RUB", p.SubaccountAmount.Currency)
 		assert.Equal(t, Status{Code: PaymentCredited, Label: "Зачислен"}, p.Status)
 		assert.Equal(t, PaymentCredited, p.RealStatus)
-		assert.Equal(t, "-", p.SenderName)
+		assert.Equal(t, "", p.SenderName, "the placeholder \" - \" of a missing payer")
 		assert.Equal(t, w.method, p.PaymethodName)
 		assert.Equal(t, w.module, p.PaymethodModule)
 		assert.False(t, bool(p.AllowRefund))
@@ -226,20 +226,33 @@ func TestPaymentsAllRealDocument(t *testing.T) {
 	})
 	t.Run("repeated page", func(t *testing.T) {
 		t.Parallel()
-		// A full page and a total that promises more: the server repeats the page when
-		// asked for the next one, which must add nothing.
+		// A total that promises more than the server sends: asked for the next page, the
+		// server repeats the page, which adds nothing, and All says the list is short.
 		doc := bytes.Replace(fixture(t, "account.payment/list_real_ru.xml"),
 			[]byte("<p_elems>6</p_elems>"), []byte("<p_elems>7</p_elems>"), 1)
 		c, s := newStub(t, []stubReply{xmlReply(doc)})
 
 		opts := &PaymentListOptions{ListOptions: ListOptions{PerPage: 6}}
-		assertRealPayments(t, collectPayments(t, c.Payments.All(context.Background(), 7, opts)))
+		var got []Payment
+		var short *ShortListError
+		for p, err := range c.Payments.All(context.Background(), 7, opts) {
+			if err != nil {
+				require.ErrorAs(t, err, &short)
+				continue
+			}
+			require.Nil(t, short, "no row after the error")
+			got = append(got, p)
+		}
+		assertRealPayments(t, got)
+		require.NotNil(t, short)
+		assert.Equal(t, ShortListError{Func: "account.payment", Rows: 6, Total: 7}, *short)
 
 		reqs := s.requests()
 		require.Len(t, reqs, 2)
 		assert.Equal(t, "1", reqs[0].Form.Get("p_num"))
+		assert.Equal(t, "6", reqs[0].Form.Get("p_cnt"))
 		assert.Equal(t, "2", reqs[1].Form.Get("p_num"))
-		assert.Equal(t, "6", reqs[1].Form.Get("p_cnt"))
+		assert.Equal(t, "1000", reqs[1].Form.Get("p_cnt"), "the page size the server reported")
 		assert.Equal(t, "7", reqs[1].Form.Get("elid"))
 	})
 }

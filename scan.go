@@ -2,6 +2,7 @@ package billmgr
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -18,15 +19,23 @@ import (
 // of allocating every token, which makes it several times faster.
 //
 // Comments, processing instructions and directives are checked and skipped. A self-closing
-// element is one start token with selfClosing set. The slices a token carries are valid
-// until the next call of next.
+// element is one start token with selfClosing set. Character data longer than half the
+// buffer comes in several text tokens, so that the buffer grows only for a tag, a comment
+// or a CDATA section that does not fit. The slices a token carries are valid until the
+// next call of next.
+//
+// With nest set, the scanner also holds the document to its nesting, as the decoders need:
+// an end tag must close the innermost open element, and elements nest at most maxDepth
+// deep; a breach is an error wrapping ErrUnexpectedResponse.
 type scanner struct {
-	r     io.Reader
-	buf   []byte
-	pos   int   // the next unread byte of buf
-	end   int   // the end of the bytes read into buf
-	err   error // what ended the input (io.EOF, or a read error); pending until buf is used up
-	lines int   // newlines in the bytes already dropped from buf
+	r      io.Reader
+	buf    []byte
+	pos    int     // the next unread byte of buf
+	end    int     // the end of the bytes read into buf
+	err    error   // what ended the input (io.EOF, or a read error); pending until buf is used up
+	lines  int     // newlines in the bytes already dropped from buf
+	budget *budget // charged for every buffer that grows; nil: unbounded
+	nest   bool    // refuse a misnested document
 
 	// The current token.
 	name        string     // start: the element name (interned)
@@ -35,10 +44,30 @@ type scanner struct {
 	selfClosing bool       // start: <name/>
 	text        []byte     // text: the character data, references resolved
 
-	names   map[string]string // validated names, interned
-	textBuf []byte            // decoded text, when it differs from the input
-	attrBuf []byte            // decoded attribute values, when they differ from the input
+	// The open elements: depth of them, the names of the innermost maxDepth in open. An end
+	// tag that repeats the name of the innermost is read without scanning its name.
+	depth int
+	open  [maxDepth]string
+
+	names   map[string]string       // validated names, interned
+	recent  [recentNames]recentName // the names last read, by a hash of their bytes
+	last    [maxDepth]nameSlot      // at each depth, the slot in recent of the last start tag's name
+	textBuf []byte                  // decoded text, when it differs from the input
+	attrBuf []byte                  // decoded attribute values, when they differ from the input
 }
+
+// recentName is a name read lately, and the name of the start tag that followed it at
+// the same depth the last time.
+type recentName struct {
+	name, next string
+	nextSlot   nameSlot
+}
+
+// recentNames is the number of names a scanner finds by a hash of their bytes.
+const recentNames = 1 << 10
+
+// nameSlot is an index into scanner.recent.
+type nameSlot uint16
 
 // scanAttr is an attribute of a start token.
 type scanAttr struct {
@@ -59,18 +88,35 @@ const (
 const (
 	scanBufferSize = 32 << 10
 	maxInterned    = 4096 // distinct names kept per scanner
+	maxDepth       = 64   // element nesting the decoders accept; real documents nest a few levels
 )
 
 // errShort means that the buffered bytes end inside a token.
 var errShort = errors.New("billmgr: internal: token continues past the buffer")
 
 func (s *scanner) reset(r io.Reader) {
-	s.r, s.pos, s.end, s.err, s.lines = r, 0, 0, nil, 0
+	s.r, s.pos, s.end, s.err, s.lines, s.depth = r, 0, 0, nil, 0, 0
 	if s.buf == nil {
 		s.buf = make([]byte, scanBufferSize)
 	}
 	if s.names == nil {
 		s.names = make(map[string]string)
+	}
+}
+
+// release drops what the scanner holds of its input, and every buffer that grew past its
+// first size, so that a pooled scanner keeps nothing of an outsized document.
+func (s *scanner) release() {
+	s.r, s.budget, s.err = nil, nil, nil
+	s.attrs, s.text, s.endName = s.attrs[:0], nil, nil
+	if len(s.buf) > scanBufferSize {
+		s.buf = nil
+	}
+	if cap(s.textBuf) > scanBufferSize {
+		s.textBuf = nil
+	}
+	if cap(s.attrBuf) > scanBufferSize || cap(s.attrs) > 64 {
+		s.attrBuf, s.attrs = nil, nil
 	}
 }
 
@@ -101,7 +147,12 @@ func (s *scanner) fill(want int) {
 		s.pos = 0
 	}
 	if want > len(s.buf) {
-		grown := make([]byte, max(want, 2*len(s.buf)))
+		size := max(want, 2*len(s.buf))
+		if err := s.budget.spend(size); err != nil {
+			s.err = err
+			return
+		}
+		grown := make([]byte, size)
 		copy(grown, s.buf[:s.end])
 		s.buf = grown
 	}
@@ -119,7 +170,85 @@ func (s *scanner) fill(want int) {
 
 // next reads the next token. At the end of the input it returns io.EOF; input that ends
 // inside a token is a *xml.SyntaxError "unexpected EOF"; a failed read is returned as is.
+//
+// The tokens most of a document is made of are read first, without the general path:
+// character data that needs no look, up to the next tag; the end tag of the innermost
+// open element, whose name need not be scanned again; a start tag that fits in the
+// buffer.
 func (s *scanner) next() (tokenKind, error) {
+	w := s.buf[s.pos:s.end]
+	switch {
+	case len(w) < 2:
+	case w[0] != '<':
+		if i := plainPrefix(w); i < len(w) && w[i] == '<' {
+			s.text, s.pos = w[:i], s.pos+i
+			return tokText, nil
+		}
+	case w[1] == '/':
+		if d := s.depth; d > 0 && d <= maxDepth {
+			want := s.open[d-1]
+			if k := 2 + len(want); k < len(w) && w[k] == '>' && string(w[2:k]) == want {
+				s.endName, s.pos, s.depth = w[2:k], s.pos+k+1, d-1
+				return tokEnd, nil
+			}
+		}
+	case w[1] != '?' && w[1] != '!':
+		if _, n, err := s.scanStart(w); err == nil {
+			s.pos += n
+			return tokStart, s.opened()
+		}
+	}
+	return s.nextToken()
+}
+
+// opened records the start tag just read among the open elements.
+func (s *scanner) opened() error {
+	if s.nest && s.depth >= maxDepth {
+		return fmt.Errorf("%w: elements nested deeper than %d", ErrUnexpectedResponse, maxDepth)
+	}
+	if !s.selfClosing {
+		if s.depth < maxDepth {
+			s.open[s.depth] = s.name
+		}
+		s.depth++
+	}
+	return nil
+}
+
+// plainContent reads, when it is all the element just opened holds, character data that
+// needs no look and the element's end tag ("<id>17</id>", the common column), and returns
+// the data (valid until the next read), or false, having read nothing.
+func (s *scanner) plainContent() ([]byte, bool) {
+	if s.depth == 0 || s.depth > maxDepth {
+		return nil, false
+	}
+	w := s.buf[s.pos:s.end]
+	i := plainPrefix(w)
+	name := s.open[s.depth-1]
+	k := i + 2 + len(name)
+	if k >= len(w) || w[i] != '<' || w[i+1] != '/' || w[k] != '>' || string(w[i+2:k]) != name {
+		return nil, false
+	}
+	s.endName, s.pos, s.depth = w[i+2:k], s.pos+k+1, s.depth-1
+	return w[:i], true
+}
+
+// skipBlank skips white space that runs up to a tag, where the reader ignores the text
+// between tags (between the columns of a row, between the rows of a list): a token the
+// reader would drop anyway. White space is always well-formed character data.
+func (s *scanner) skipBlank() {
+	w := s.buf[s.pos:s.end]
+	i := 0
+	for i < len(w) && (w[i] == ' ' || w[i] == '\n' || w[i] == '\t' || w[i] == '\r') {
+		i++
+	}
+	if i < len(w) && w[i] == '<' {
+		s.pos += i
+	}
+}
+
+// nextToken is next's general path.
+func (s *scanner) nextToken() (tokenKind, error) {
 	for {
 		kind, n, err := s.scan(s.buf[s.pos:s.end])
 		switch {
@@ -135,9 +264,17 @@ func (s *scanner) next() (tokenKind, error) {
 			return 0, err
 		}
 		s.pos += n
-		if kind != tokSkipped {
-			return kind, nil
+		switch kind {
+		case tokSkipped:
+			continue
+		case tokStart:
+			if err := s.opened(); err != nil {
+				return 0, err
+			}
+		case tokEnd:
+			s.depth = max(s.depth-1, 0)
 		}
+		return kind, nil
 	}
 }
 
@@ -173,16 +310,23 @@ func (s *scanner) scan(w []byte) (tokenKind, int, error) {
 	return s.scanStart(w)
 }
 
-// scanText reads character data up to the next '<' or the end of the input.
+// scanText reads character data up to the next '<' or the end of the input. Data that
+// fills half the buffer without a '<' is handed out in pieces, each cut where no
+// reference, character or line end is split.
 func (s *scanner) scanText(w []byte) (tokenKind, int, error) {
 	n := bytes.IndexByte(w, '<')
 	cut := n < 0
-	if cut {
-		if s.err == nil {
+	if cut && s.err == nil {
+		if len(w) < len(s.buf)/2 {
 			return 0, 0, errShort
 		}
+		if n, cut = textPiece(w), false; n == 0 {
+			return 0, 0, errShort
+		}
+	} else if cut {
 		n = len(w)
 	}
+	s.textBuf = s.textBuf[:0]
 	text, err := s.chars(w[:n], charText, cut, &s.textBuf)
 	if err != nil {
 		return 0, 0, s.charsError(err)
@@ -191,15 +335,49 @@ func (s *scanner) scanText(w []byte) (tokenKind, int, error) {
 	return tokText, n, nil
 }
 
+// plainPrefix returns the length of the prefix of w that is character data as it
+// stands: ASCII that needs no look, and two-byte characters (Cyrillic among them).
+func plainPrefix(w []byte) int {
+	i := 0
+	for i < len(w) {
+		switch c := w[i]; {
+		case charSafe[c]:
+			i++
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(w) && w[i+1]&0xC0 == 0x80:
+			i += 2 // U+0080 to U+07FF: all XML characters
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// textPiece returns the length of the longest prefix of the character data w that can be
+// read on its own: it stops before a reference without its ';', before trailing ']' and
+// CR (which may start "]]>" or CR LF), and before a character w ends inside of.
+func textPiece(w []byte) int {
+	n := len(w)
+	if amp := bytes.LastIndexByte(w, '&'); amp >= 0 && bytes.IndexByte(w[amp:], ';') < 0 {
+		n = amp
+	}
+	for n > 0 && (w[n-1] == ']' || w[n-1] == '\r') {
+		n--
+	}
+	start := n
+	for start > 0 && n-start < utf8.UTFMax && !utf8.RuneStart(w[start-1]) {
+		start--
+	}
+	if start > 0 && w[start-1] >= utf8.RuneSelf && !utf8.FullRune(w[start-1:n]) {
+		n = start - 1
+	}
+	return n
+}
+
 // scanStart reads <name attr="value" ...> or <name .../>.
 func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
-	i := scanName(w, 1)
-	if i == len(w) {
-		return 0, 0, errShort
-	}
-	name, ok := s.elementName(w[1:i])
-	if !ok {
-		return 0, 0, s.syntaxError(0, "expected element name after <")
+	name, i, err := s.startName(w)
+	if err != nil {
+		return 0, 0, err
 	}
 	s.name, s.selfClosing = name, false
 	s.attrs, s.attrBuf = s.attrs[:0], s.attrBuf[:0]
@@ -227,16 +405,51 @@ func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
 	}
 }
 
+// startSlot is the slot in recent of the name of the start tag just read.
+func (s *scanner) startSlot() nameSlot {
+	depth := s.depth // the open elements, the start tag's own among them unless it closed itself
+	if !s.selfClosing {
+		depth--
+	}
+	return s.last[min(depth, maxDepth-1)]
+}
+
+// startName reads the name of the start tag at w and returns it with its end. The rows of
+// a list repeat their columns in order, so the name that followed the last one read at
+// this depth the last time is tried first, before the name is scanned and looked up.
+func (s *scanner) startName(w []byte) (string, int, error) {
+	last := &s.last[min(s.depth, maxDepth-1)]
+	prev := &s.recent[*last]
+	if p := prev.next; p != "" {
+		if k := 1 + len(p); k < len(w) && !nameByte[w[k]] && string(w[1:k]) == p {
+			*last = prev.nextSlot
+			return p, k, nil
+		}
+	}
+	i := scanName(w, 1)
+	if i == len(w) {
+		return "", 0, errShort
+	}
+	slot, ok := s.intern(w[1:i])
+	if !ok {
+		return "", 0, s.syntaxError(0, "expected element name after <")
+	}
+	name := s.recent[slot].name
+	prev.next, prev.nextSlot, *last = name, slot, slot
+	return name, i, nil
+}
+
 // scanAttr reads name="value" at w[i:] and returns the offset after it.
 func (s *scanner) scanAttr(w []byte, i int) (int, error) {
 	j := scanName(w, i)
 	if j == len(w) {
 		return 0, errShort
 	}
-	name, ok := s.elementName(w[i:j])
+	slot, ok := s.intern(w[i:j])
 	if !ok {
 		return 0, s.syntaxError(i, "expected attribute name in element")
 	}
+	name := s.recent[slot].name
 	if i = skipSpace(w, j); i == len(w) {
 		return 0, errShort
 	}
@@ -266,6 +479,9 @@ func (s *scanner) scanAttr(w []byte, i int) (int, error) {
 	if err != nil {
 		return 0, s.charsError(err)
 	}
+	if s.attrs, err = grow(s.budget, s.attrs, 1); err != nil {
+		return 0, err
+	}
 	s.attrs = append(s.attrs, scanAttr{name: name, value: value})
 	return i + n + 1, nil
 }
@@ -285,6 +501,14 @@ func (s *scanner) scanEnd(w []byte) (tokenKind, int, error) {
 	}
 	if w[i] != '>' {
 		return 0, 0, s.syntaxError(i, "invalid characters between </"+string(name)+" and >")
+	}
+	if s.nest {
+		switch {
+		case s.depth == 0:
+			return 0, 0, fmt.Errorf("%w: unexpected </%s>", ErrUnexpectedResponse, name)
+		case string(name) != s.open[s.depth-1]:
+			return 0, 0, fmt.Errorf("%w: malformed XML: <%s> closed by </%s>", ErrUnexpectedResponse, s.open[s.depth-1], name)
+		}
 	}
 	s.endName = name
 	return tokEnd, i + 1, nil
@@ -353,6 +577,7 @@ func (s *scanner) scanBang(w []byte) (tokenKind, int, error) {
 		if n < 0 {
 			return 0, 0, errShort
 		}
+		s.textBuf = s.textBuf[:0]
 		text, err := s.chars(w[len(open):len(open)+n], charCDATA, false, &s.textBuf)
 		if err != nil {
 			return 0, 0, s.charsError(err)
@@ -446,38 +671,48 @@ func (e *charsError) Error() string { return e.msg }
 
 func (s *scanner) charsError(err error) error {
 	var ce *charsError
-	if errors.As(err, &ce) && ce.short {
+	switch {
+	case errors.As(err, &ce) && ce.short:
 		return errShort
+	case ce == nil:
+		return err // the budget
 	}
 	return s.syntaxError(0, err.Error())
 }
 
 // chars checks the character data raw and returns it with line ends normalized and, in
 // text and attribute values, references resolved. It returns raw itself when nothing
-// changes and builds the result in *scratch otherwise. cut says that raw ends at the end
-// of the input, so that a reference it ends inside is cut short rather than malformed.
+// changes and builds the result in *scratch otherwise (after what *scratch holds). cut
+// says that raw ends at the end of the input, so that a reference it ends inside is cut
+// short rather than malformed.
 func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([]byte, error) {
-	i := 0
-	for i < len(raw) && charSafe[raw[i]] {
-		i++
-	}
+	i := plainPrefix(raw)
 	if i == len(raw) {
 		return raw, nil
 	}
 	var out []byte // nil while raw itself is the result
 	start := len(*scratch)
 	copied := 0 // raw[:copied] is in out
-	flush := func(upTo int) {
+	flush := func(upTo int) error {
 		if out == nil {
-			out = *scratch
+			// The result is never longer than raw: grow once, charged, for all of it.
+			grown, err := grow(s.budget, *scratch, len(raw))
+			if err != nil {
+				return err
+			}
+			out = grown
 		}
 		out = append(out, raw[copied:upTo]...)
+		return nil
 	}
 	for i < len(raw) {
 		c := raw[i]
 		switch {
 		case charSafe[c]:
 			i++
+			continue
+		case c >= 0xC2 && c < 0xE0 && i+1 < len(raw) && raw[i+1]&0xC0 == 0x80:
+			i += 2 // U+0080 to U+07FF (Cyrillic among them): all XML characters
 			continue
 		case c >= utf8.RuneSelf:
 			r, size := utf8.DecodeRune(raw[i:])
@@ -496,7 +731,9 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 			i++
 			continue
 		case c == '\r':
-			flush(i)
+			if err := flush(i); err != nil {
+				return nil, err
+			}
 			out = append(out, '\n')
 			i++
 			if i < len(raw) && raw[i] == '\n' {
@@ -510,7 +747,9 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 			if !isInCharacterRange(r) {
 				return nil, &charsError{msg: fmt.Sprintf("illegal character code %U", r)}
 			}
-			flush(i)
+			if err := flush(i); err != nil {
+				return nil, err
+			}
 			out = utf8.AppendRune(out, r)
 			i += 1 + n
 		default: // a control character ('<' does not reach here: the callers cut at it)
@@ -521,7 +760,9 @@ func (s *scanner) chars(raw []byte, mode charMode, cut bool, scratch *[]byte) ([
 	if out == nil {
 		return raw, nil
 	}
-	flush(len(raw))
+	if err := flush(len(raw)); err != nil {
+		return nil, err
+	}
 	*scratch = out
 	return out[start:], nil
 }
@@ -641,20 +882,39 @@ func skipSpace(w []byte, i int) int {
 	return i
 }
 
-// elementName returns the interned element or attribute name b, or false when b is not
-// a name: empty, not an XML name, or with more than one colon.
-func (s *scanner) elementName(b []byte) (string, bool) {
-	if name, ok := s.names[string(b)]; ok {
-		return name, true
+// intern finds the element or attribute name b in recent and returns its slot there, or
+// false when b is not a name: empty, not an XML name, or with more than one colon. The
+// names last read are found by a hash of their bytes before the map is asked.
+func (s *scanner) intern(b []byte) (nameSlot, bool) {
+	slot := nameHash(b)
+	if e := &s.recent[slot]; e.name == string(b) && len(b) > 0 {
+		return slot, true
 	}
-	if !s.validName(b) || bytes.Count(b, []byte{':'}) > 1 {
-		return "", false
+	name, ok := s.names[string(b)]
+	if !ok {
+		if !s.validName(b) || bytes.Count(b, []byte{':'}) > 1 {
+			return 0, false
+		}
+		name = string(b)
+		if len(s.names) < maxInterned {
+			s.names[name] = name
+		}
 	}
-	name := string(b)
-	if len(s.names) < maxInterned {
-		s.names[name] = name
+	s.recent[slot] = recentName{name: name}
+	return slot, true
+}
+
+// nameHash is an index into scanner.recent for the name b: its length, first and last
+// bytes, mixed by a multiplication.
+func nameHash(b []byte) nameSlot {
+	h := uint32(len(b))
+	switch {
+	case len(b) >= 4:
+		h ^= binary.LittleEndian.Uint32(b) ^ binary.LittleEndian.Uint32(b[len(b)-4:])<<7
+	case len(b) > 0:
+		h ^= uint32(b[0])<<8 | uint32(b[len(b)-1])<<16
 	}
-	return name, true
+	return nameSlot((h * 0x9E3779B1) >> (32 - 10))
 }
 
 // validName reports whether b, a run of scanName, is an XML name. Names beyond ASCII

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -85,16 +86,15 @@ func withIDs(params url.Values, plid int64, elid string) url.Values {
 	return params
 }
 
-// view reads a form (x.edit without sok) into v. Views change nothing and are retried.
+// view reads a form (x.edit without sok) into v, a pointer to a struct whose fields name
+// the form's fields (see decode.go). Views change nothing and are retried.
 func (c *Client) view(ctx context.Context, fn string, params url.Values, v any) error {
-	doc, err := c.document(ctx, &request{fn: fn, params: params, readOnly: true})
-	if err != nil {
-		return err
+	r := &request{fn: fn, params: params, readOnly: true}
+	r.decode = func(resp *http.Response) error {
+		defer resp.Body.Close()
+		return decodeView(resp.Body, c.maxBytes, fn, c.loc, v)
 	}
-	if err := unmarshalNode(&doc.Node, v, c.loc); err != nil {
-		return wrapFunc(fn, err)
-	}
-	return nil
+	return c.send(ctx, r)
 }
 
 // submit sends a form with sok=ok. It changes state and is sent once; the reply must say

@@ -227,7 +227,7 @@ func TestCreatedID(t *testing.T) {
 		{`<doc><tparams><func>x.edit</func></tparams></doc>`, 0, "neither <ok/> nor <error>"},
 	}
 	for _, tt := range tests {
-		doc, err := decodeDoc(strings.NewReader(tt.body), nil)
+		doc, err := decodeDoc(strings.NewReader(tt.body), defaultMaxResponseBytes)
 		require.NoError(t, err)
 		id, err := createdID("x.edit", doc)
 		if tt.err != "" {
