@@ -112,6 +112,9 @@ func (l *tokenList) done() []string {
 // small buffer (so that every token crosses the end of the buffer somewhere).
 func assertScansLikeEncodingXML(t *testing.T, data []byte) {
 	t.Helper()
+	if encodingXMLRefusesCDATAEndInAttributes && bytes.Contains(data, []byte("]]>")) {
+		return // Go 1.23's encoding/xml is no reference here
+	}
 	want, wantErr := xmlTokens(data)
 	readers := []struct {
 		name string
