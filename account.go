@@ -74,7 +74,7 @@ func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) ite
 	if err != nil {
 		return func(yield func(Account, error) bool) { yield(Account{}, err) }
 	}
-	return listAll(ctx, s.client, fnAccount, params, func(a *Account) int64 { return a.ID })
+	return listAll(ctx, s.client, fnAccount, inIDOrder(params), func(a *Account) int64 { return a.ID })
 }
 
 // RegisterParams are the fields of a self-registration (register). Email and Password are

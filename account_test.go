@@ -126,7 +126,7 @@ func TestAccountsAll(t *testing.T) {
 	for i, r := range reqs {
 		assert.Equal(t, url.Values{
 			"func": {"account"}, "filter": {"on"}, "name": {"a"},
-			"p_cnt": {"2"}, "p_num": {fmt.Sprint(i + 1)},
+			"p_cnt": {"2"}, "p_num": {fmt.Sprint(i + 1)}, "p_sort": {"id"}, "p_order": {"asc"},
 		}, functionParams(r.Form))
 	}
 }

@@ -223,9 +223,9 @@ func soakRead(t *testing.T, c *billmgr.Client, l *soakLedger, account int64, kin
 		l.readRows.Add(int64(len(page.Items)))
 	case 1:
 		seen := map[int64]bool{}
-		// Payments come newest first: a walk of a list that grows meanwhile asks for the
-		// oldest first, so that new rows land behind it.
-		opts := &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{PerPage: 50, Order: "asc"}}
+		// Payments come newest first by default, and the list grows meanwhile: All walks it
+		// oldest first by itself, so that new rows land behind it.
+		opts := &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{PerPage: 50}}
 		for p, err := range c.Payments.All(ctx, account, opts) {
 			if err != nil {
 				l.readFailed(err, e0)

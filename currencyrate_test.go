@@ -48,7 +48,7 @@ func TestCurrencyRatesCalls(t *testing.T) {
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return collectSeq(c.CurrencyRates.All(ctx, 12, &CurrencyRateListOptions{ListOptions{PerPage: 100}}))
 			},
-			request: url.Values{"func": {"account.currencyrate"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"100"}},
+			request: url.Values{"func": {"account.currencyrate"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"100"}, "p_sort": {"id"}, "p_order": {"asc"}},
 			want:    wantCurrencyRates(),
 		},
 		{

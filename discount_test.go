@@ -51,7 +51,7 @@ func TestDiscountsCalls(t *testing.T) {
 			name:    "All",
 			reply:   "account.discount/list_en.xml",
 			call:    func(ctx context.Context, c *Client) (any, error) { return collectSeq(c.Discounts.All(ctx, 12, nil)) },
-			request: url.Values{"func": {"account.discount"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}},
+			request: url.Values{"func": {"account.discount"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}, "p_sort": {"id"}, "p_order": {"asc"}},
 			want:    wantDiscounts("en"),
 		},
 		{

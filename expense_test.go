@@ -77,7 +77,7 @@ func TestExpensesCalls(t *testing.T) {
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return collectSeq(c.Expenses.All(ctx, 12, &ExpenseListOptions{ExpenseFilter: ExpenseFilter{Period: "currentmonth"}}))
 			},
-			request: url.Values{"func": {"subaccount.expense"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}, "filter": {"on"}, "realdate": {"currentmonth"}},
+			request: url.Values{"func": {"subaccount.expense"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}, "p_sort": {"id"}, "p_order": {"asc"}, "filter": {"on"}, "realdate": {"currentmonth"}},
 			want:    wantExpenses("en"),
 		},
 		{

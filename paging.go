@@ -174,6 +174,18 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 	}
 }
 
+// inIDOrder returns params with the order of a walk over a list keyed by id: the caller's
+// (p_sort, p_order), else ascending by id. The server may remember a user's last order of
+// a list, and lists such as the payments come newest first by default; in either, rows
+// inserted during a walk push the rows not yet walked onto later pages, where the walk
+// would meet them again. Ascending by id, new rows land after the rows walked so far. Both
+// are always sent, so that the order never depends on what the server remembers.
+func inIDOrder(params url.Values) url.Values {
+	params.Set("p_sort", cmp.Or(params.Get("p_sort"), "id"))
+	params.Set("p_order", cmp.Or(params.Get("p_order"), "asc"))
+	return params
+}
+
 // shortList is the error of a walk of fn that ended after covering covered rows and
 // yielding yielded, when the server reported total (0: none) and the walk reached it or
 // not: nil when the list is whole.

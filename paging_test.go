@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-billmgr/billmgr/billmgrtest"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -344,4 +346,39 @@ func TestListPageRefusesABadColumn(t *testing.T) {
 	_, err := listPage[pagedRow](context.Background(), c, "account.payment", nil)
 	require.ErrorIs(t, err, ErrUnexpectedResponse)
 	assert.ErrorContains(t, err, "column id")
+}
+
+// TestAllWalksOldestFirstSoRowsInsertedMeanwhileDoNotRepeat: the payment list comes newest
+// first by default. Payments created while All walks it would push the rows not yet walked
+// onto later pages, where the walk meets rows it already yielded; All asks for the list in
+// ascending id order, so every payment is yielded once and the new ones come last.
+func TestAllWalksOldestFirstSoRowsInsertedMeanwhileDoNotRepeat(t *testing.T) {
+	t.Parallel()
+	srv := billmgrtest.NewServer()
+	defer srv.Close()
+	c, err := NewClient(srv.URL, WithAuthInfo(srv.AdminUser, srv.AdminPassword))
+	require.NoError(t, err)
+	account := srv.AddAccounts(1)[0]
+	before := srv.AddPayments(account, 25, decimal.RequireFromString("5.00"))
+
+	ctx := context.Background()
+	seen := map[int64]int{}
+	var order []int64
+	for p, err := range c.Payments.All(ctx, account, &PaymentListOptions{ListOptions: ListOptions{PerPage: 10}}) {
+		require.NoError(t, err)
+		seen[p.ID]++
+		order = append(order, p.ID)
+		if len(order) <= 10 { // a payment arrives for each row of the first page
+			_, err := c.Payments.Create(ctx, account, &PaymentParams{SubaccountAmount: MustDecimal("1.00")})
+			require.NoError(t, err)
+		}
+	}
+	for id, n := range seen {
+		assert.Equal(t, 1, n, "payment %d yielded %d times", id, n)
+	}
+	for _, id := range before {
+		assert.Contains(t, seen, id, "payment %d was there before the walk", id)
+	}
+	assert.Len(t, order, 35, "the ten new payments come after the 25 old ones")
+	assert.IsIncreasing(t, order)
 }

@@ -619,7 +619,7 @@ func (s *PaymentsService) AllOwn(ctx context.Context, opts *PaymentListOptions) 
 	if err != nil {
 		return func(yield func(Payment, error) bool) { yield(Payment{}, err) }
 	}
-	return listAll(ctx, s.client, fnOwnPayments, params, func(p *Payment) string { return idText(p.ID) })
+	return listAll(ctx, s.client, fnOwnPayments, inIDOrder(params), func(p *Payment) int64 { return p.ID })
 }
 
 // OrderLine is a line of the contents of an invoice (payment.orderinfo).

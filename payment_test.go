@@ -221,7 +221,7 @@ func TestPaymentsAllRealDocument(t *testing.T) {
 
 		reqs := s.requests()
 		require.Len(t, reqs, 1, "the total is reached on the first page")
-		assert.Equal(t, url.Values{"func": {"account.payment"}, "elid": {"7"}, "p_num": {"1"}, "p_cnt": {"1000"}},
+		assert.Equal(t, url.Values{"func": {"account.payment"}, "elid": {"7"}, "p_num": {"1"}, "p_cnt": {"1000"}, "p_sort": {"id"}, "p_order": {"asc"}},
 			functionParams(reqs[0].Form))
 	})
 	t.Run("repeated page", func(t *testing.T) {
@@ -266,7 +266,7 @@ func TestPaymentsAllFilters(t *testing.T) {
 
 	require.Len(t, got, 2)
 	assert.Equal(t, url.Values{
-		"func": {"account.payment"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"},
+		"func": {"account.payment"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}, "p_sort": {"id"}, "p_order": {"asc"},
 		"filter": {"on"}, "status": {"4"}, "createdate": {"other"}, "createdateend": {"2024-05-31"},
 	}, functionParams(s.last(t)))
 }

@@ -62,7 +62,7 @@ func TestSubaccountsCalls(t *testing.T) {
 			name:    "All",
 			reply:   "subaccount/list_en.xml",
 			call:    func(ctx context.Context, c *Client) (any, error) { return collectSeq(c.Subaccounts.All(ctx, 12, nil)) },
-			request: url.Values{"func": {"subaccount"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}},
+			request: url.Values{"func": {"subaccount"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}, "p_sort": {"id"}, "p_order": {"asc"}},
 			want:    wantSubaccounts("en"),
 		},
 		{

@@ -52,7 +52,7 @@ func (l subList[T]) all(ctx context.Context, c *Client, accountID int64, opts an
 			yield(zero, err)
 		}
 	}
-	return listAll(ctx, c, l.fn, params, l.id)
+	return listAll(ctx, c, l.fn, inIDOrder(params), l.id)
 }
 
 // subForm is a form inside a client's card: func=fn&plid=<client id>, plus

@@ -52,7 +52,7 @@ func TestTaxRulesCalls(t *testing.T) {
 			name:    "All",
 			reply:   "account.taxrule/list_en.xml",
 			call:    func(ctx context.Context, c *Client) (any, error) { return collectSeq(c.TaxRules.All(ctx, 12, nil)) },
-			request: url.Values{"func": {"account.taxrule"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}},
+			request: url.Values{"func": {"account.taxrule"}, "elid": {"12"}, "p_num": {"1"}, "p_cnt": {"1000"}, "p_sort": {"id"}, "p_order": {"asc"}},
 			want:    wantTaxRules("en"),
 		},
 		{
