@@ -1344,6 +1344,13 @@ func testPlaceholders(t *testing.T, e *env) {
 	assert.Equal(t, " - ", row.Child("sender_name").Text)
 	assert.Equal(t, " - ", row.Child("recipient_name").Text)
 	assert.Nil(t, row.Child("pay_date"), "an unpaid payment has no pay_date at all")
+
+	page, err := e.c.Payments.List(e.ctx, acc, nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.Empty(t, page.Items[0].SenderName, "the placeholder reads as no name")
+	assert.Empty(t, page.Items[0].RecipientName)
+	assert.True(t, page.Items[0].PayDate.IsZero())
 }
 
 // testListLimit: a fake that cuts lists as the real server's SQL does (LIMIT) reports the
@@ -1359,6 +1366,19 @@ func testListLimit(t *testing.T, e *env) {
 	page, err = e.c.Payments.List(e.ctx, acc, &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{PerPage: 3, Page: 3}})
 	require.NoError(t, err)
 	assert.Equal(t, 2, page.Number, "no page past the cut")
+
+	var walked int
+	var short *billmgr.ShortListError
+	for _, err := range e.c.Payments.All(e.ctx, acc, &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{PerPage: 3}}) {
+		if err != nil {
+			require.ErrorAs(t, err, &short, "All says the list is cut")
+			break
+		}
+		walked++
+	}
+	assert.Equal(t, 5, walked, "the rows up to the cut")
+	require.NotNil(t, short, "a walk that ends at the cut is not passed off as the whole list")
+	assert.Equal(t, 5, short.Rows)
 }
 
 func testNotFound(t *testing.T, e *env) {
