@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-billmgr/billmgr/billmgrtest"
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -79,6 +80,11 @@ func runContext(t *testing.T, ctx context.Context, env map[string]string, stdin 
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	for _, out := range []string{r.stdout, r.stderr} {
 		require.NotContains(t, out, testPassword, "the password leaked in the output of %q", args)
+	}
+	for _, l := range lines(r.stderr) {
+		if strings.HasPrefix(l, "error: ") {
+			assert.LessOrEqual(t, strings.Count(l, "billmgr:"), 1, "one billmgr: prefix per message, in %q", args)
+		}
 	}
 	return r
 }

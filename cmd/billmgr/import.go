@@ -394,7 +394,7 @@ func (a *app) printSummary(file string, total int, counts map[importResult]int, 
 	for _, res := range append(shown, resultPresent, resultSkipped, resultUnmatched, resultFailed) {
 		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(res), "_", " "), counts[res]))
 	}
-	fmt.Fprintf(a.stderr, "%s%s: %d lines: %s\n", prefix, file, total, strings.Join(parts, ", "))
+	fmt.Fprintf(a.stderr, "%s%s: %s: %s\n", prefix, file, plural(total, "line"), strings.Join(parts, ", "))
 	for _, p := range problems {
 		fmt.Fprintf(a.stderr, "  line %d, document %s: %s: %s\n", p.Line, p.Document, p.Result, p.Reason)
 	}

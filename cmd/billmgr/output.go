@@ -468,7 +468,15 @@ func (p *progress) tick() {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r%d rows…", p.n)
+	fmt.Fprintf(p.w, "\r%s…", plural(p.n, "row"))
+}
+
+// plural reads "1 row", "2 rows": n and the word, in the plural unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 func (p *progress) done() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -137,7 +138,14 @@ func TestProgressDrawsOnATerminalOnly(t *testing.T) {
 		p.tick()
 	}
 	p.done()
-	assert.Equal(t, "\r1 rows…\r\033[K", buf.String(), "the first row draws, redraws wait 100ms, done clears the line")
+	assert.Equal(t, "\r1 row…\r\033[K", buf.String(), "the first row draws, redraws wait 100ms, done clears the line")
+
+	buf.Reset()
+	p = &progress{w: &buf, on: true}
+	p.tick()
+	p.last = time.Time{}
+	p.tick()
+	assert.Equal(t, "\r1 row…\r2 rows…", buf.String())
 
 	a := &app{stderr: &buf}
 	assert.False(t, a.newProgress(true).on, "a buffer is not a terminal")

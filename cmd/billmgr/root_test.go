@@ -56,6 +56,8 @@ func TestExitCodes(t *testing.T) {
 		{"reserved call parameter", []string{"call", "account", "authinfo=x:y"}, exitUsage, "billmgr sets this parameter itself"},
 		{"refused by the SDK before sending", []string{"payments", "refund", credited, "--account", ann, "--amount", "-1"},
 			exitUsage, "invalid argument"},
+		{"a parameter refused by the SDK", []string{"payments", "update", credited, "--account", ann, "--subaccountamount", "1.00001"},
+			exitUsage, "error: billmgr: payment.edit: invalid argument: parameter subaccountamount: 1.00001 has 5 decimal places"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
