@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/go-billmgr/billmgr/billmgrtest"
 	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -132,4 +135,35 @@ func golden(t *testing.T, name, got string) {
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test -update to create the golden files")
 	require.Equal(t, string(want), got, "output differs from %s (go test -update rewrites it)", path)
+}
+
+// newTestApp is a run of the command with no environment and no input, for tests that
+// look at its command tree.
+func newTestApp() *app {
+	return &app{
+		env:   func(string) (string, bool) { return "", false },
+		stdin: bufio.NewReader(strings.NewReader("")), stdout: io.Discard, stderr: io.Discard,
+		out: bufio.NewWriter(io.Discard),
+	}
+}
+
+// walk calls visit for cmd and every command below it.
+func walk(cmd *cobra.Command, visit func(*cobra.Command)) {
+	visit(cmd)
+	for _, sub := range cmd.Commands() {
+		walk(sub, visit)
+	}
+}
+
+// commandPath is the command that args run, without billmgr: "payments list" of
+// "payments list --account 1".
+func commandPath(args []string) string {
+	var words []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") || strings.IndexFunc(a, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
+			break
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }
