@@ -71,15 +71,31 @@ func runWith(t *testing.T, env map[string]string, stdin string, args ...string) 
 	return runContext(t, context.Background(), env, stdin, args...)
 }
 
+// runOnTerminal is run with stdout and stderr taken for a terminal's, as in an engineer's
+// shell.
+func (f *fake) runOnTerminal(t *testing.T, args ...string) result {
+	t.Helper()
+	return runApp(t, context.Background(), f.env, "", func(any) bool { return true }, args...)
+}
+
 // runContext is runWith with the context ctx, which a test may cancel as Ctrl-C does.
 func runContext(t *testing.T, ctx context.Context, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	return runApp(t, ctx, env, stdin, isTerminal, args...)
+}
+
+// runApp runs the command in process with the environment env, stdin, and terminal to
+// tell whether stdout or stderr is a terminal, and checks that the password shows up in
+// no output and that every error line says billmgr: once at most.
+func runApp(t *testing.T, ctx context.Context, env map[string]string, stdin string, terminal func(any) bool, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	lookup := func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	}
-	code := execute(ctx, lookup, args, strings.NewReader(stdin), &stdout, &stderr)
+	a := &app{env: lookup, stdin: bufio.NewReader(strings.NewReader(stdin)), stdout: &stdout, stderr: &stderr, terminal: terminal}
+	code := a.execute(ctx, args)
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	for _, out := range []string{r.stdout, r.stderr} {
 		require.NotContains(t, out, testPassword, "the password leaked in the output of %q", args)

@@ -55,7 +55,7 @@ func (a *app) format() format {
 	switch {
 	case a.g.output != "":
 		return format(a.g.output)
-	case isTerminal(a.stdout):
+	case a.terminal(a.stdout):
 		return formatTable
 	default:
 		return formatJSON
@@ -459,7 +459,7 @@ type progress struct {
 }
 
 func (a *app) newProgress(wanted bool) *progress {
-	return &progress{w: a.stderr, on: wanted && isTerminal(a.stderr)}
+	return &progress{w: a.stderr, on: wanted && a.terminal(a.stderr)}
 }
 
 func (p *progress) tick() {

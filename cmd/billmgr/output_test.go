@@ -151,7 +151,7 @@ func TestProgressDrawsOnATerminalOnly(t *testing.T) {
 	p.tick()
 	assert.Equal(t, "\r1 row…\r2 rows…", buf.String())
 
-	a := &app{stderr: &buf}
+	a := &app{stderr: &buf, terminal: isTerminal}
 	assert.False(t, a.newProgress(true).on, "a buffer is not a terminal")
 }
 

@@ -112,16 +112,16 @@ func (a *app) printCommand() *cobra.Command {
 	return cmd
 }
 
-// pdfCommand saves the PDF of a payment to -o FILE, or writes it to stdout when that is
-// not a terminal.
+// pdfCommand saves the PDF of a payment to --output-file FILE, or writes it to stdout
+// when that is not a terminal.
 func (a *app) pdfCommand() *cobra.Command {
 	var file string
 	cmd := &cobra.Command{
-		Use: "pdf ID -o FILE", Short: "Save a payment's invoice or receipt as PDF", Args: idArgs(1, 1),
+		Use: "pdf ID [--output-file FILE]", Short: "Save a payment's invoice or receipt as PDF", Args: idArgs(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, _ := parseID(args[0])
-			if (file == "" || file == "-") && isTerminal(a.stdout) {
-				return usageErr("refusing to write a PDF to the terminal: use -o FILE")
+			if file == "" && a.terminal(a.stdout) {
+				return usageErr("refusing to write a PDF to the terminal: use --output-file FILE, or redirect stdout")
 			}
 			c, err := a.client()
 			if err != nil {
@@ -132,15 +132,14 @@ func (a *app) pdfCommand() *cobra.Command {
 				return err
 			}
 			defer pdf.Close()
-			if file == "" || file == "-" {
+			if file == "" {
 				_, err = io.Copy(a.out, pdf)
 				return err
 			}
 			return writeFileAtomic(file, pdf)
 		},
 	}
-	// -o here names the file, shadowing the global output format, which a PDF has no use for.
-	cmd.Flags().StringVarP(&file, "output", "o", "", "the `file` to write (- for stdout)")
+	cmd.Flags().StringVar(&file, "output-file", "", "write the PDF to this `file` (default stdout, when it is not a terminal)")
 	calls(cmd, "payment.print.pdf")
 	return cmd
 }

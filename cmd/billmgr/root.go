@@ -37,13 +37,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func execute(ctx context.Context, lookupEnv func(string) (string, bool), args []string,
 	stdin io.Reader, stdout, stderr io.Writer,
 ) int {
-	a := &app{env: lookupEnv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr}
-	a.out = bufio.NewWriterSize(stdout, 64<<10)
+	a := &app{env: lookupEnv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr, terminal: isTerminal}
+	return a.execute(ctx, args)
+}
+
+// execute runs args and returns the exit code.
+func (a *app) execute(ctx context.Context, args []string) int {
+	a.out = bufio.NewWriterSize(a.stdout, 64<<10)
 	root := a.rootCommand()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
 	if a.cancel != nil {
 		a.cancel()
@@ -61,6 +66,8 @@ type app struct {
 	stdout io.Writer // for terminal detection; write through out
 	stderr io.Writer
 	out    *bufio.Writer
+	// terminal reports whether stdout or stderr is a terminal (isTerminal).
+	terminal func(w any) bool
 
 	g      globals
 	dryRun bool // --dry-run
@@ -165,6 +172,9 @@ func (a *app) prepare(cmd *cobra.Command) error {
 
 // checkGlobals validates the global flags for the command cmd.
 func (a *app) checkGlobals(cmd *cobra.Command) error {
+	if a.g.output != "" && cmd.Flags().Lookup("output-file") != nil {
+		return usageErr("-o is the output format, and %s prints no records: write the file with --output-file FILE", cmd.CommandPath())
+	}
 	if a.g.output != "" && !validFormat(a.g.output) {
 		return usageErr("-o %q: want one of %s", a.g.output, strings.Join(formatNames(), ", "))
 	}
