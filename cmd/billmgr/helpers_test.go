@@ -43,11 +43,22 @@ type fake struct {
 
 func newFake(t *testing.T, opts ...billmgrtest.Option) *fake {
 	t.Helper()
+	return fakeOf(t, billmgrtest.NewServer, opts...)
+}
+
+// newTLSFake is newFake over HTTPS, with a certificate of its own as a panel's on port 1500.
+func newTLSFake(t *testing.T, opts ...billmgrtest.Option) *fake {
+	t.Helper()
+	return fakeOf(t, billmgrtest.NewTLSServer, opts...)
+}
+
+func fakeOf(t *testing.T, start func(...billmgrtest.Option) *billmgrtest.Server, opts ...billmgrtest.Option) *fake {
+	t.Helper()
 	opts = append([]billmgrtest.Option{
 		billmgrtest.WithAdmin("admin", testPassword),
 		billmgrtest.WithClock(func() time.Time { return fixedNow }),
 	}, opts...)
-	srv := billmgrtest.NewServer(opts...)
+	srv := start(opts...)
 	t.Cleanup(srv.Close)
 	file := filepath.Join(t.TempDir(), "password")
 	require.NoError(t, os.WriteFile(file, []byte(testPassword+"\n"), 0o600))

@@ -132,7 +132,7 @@ object up before running it again.`,
 	f.StringVar(&a.g.lang, "lang", "", "language of messages and labels: en or ru (env BILLMGR_LANG, default en)")
 	f.StringVar(&a.g.tz, "tz", "", "the server's time `zone`, e.g. Europe/Moscow (env BILLMGR_TZ, default UTC)")
 	f.StringVar(&a.g.caFile, "ca-file", "", "trust the PEM certificates in this `file` instead of the system roots")
-	f.StringVar(&a.g.pin, "pin-sha256", "", "trust only the server whose certificate key has this SHA-256 (`hex`)")
+	f.StringVar(&a.g.pin, "pin-sha256", "", "trust only the server whose certificate key has this SHA-256 (`hex`), as billmgr tls pin shows it (env BILLMGR_PIN_SHA256)")
 	f.BoolVar(&a.g.insecure, "insecure", false, "accept any certificate (anyone on the path can read the password)")
 	f.StringVarP(&a.g.output, "output", "o", "", "output format: table, json, jsonl, csv or ids (default table on a terminal, json otherwise)")
 	f.BoolVar(&a.g.debug, "debug", false, "log every call on stderr (secrets redacted)")
@@ -150,6 +150,7 @@ object up before running it again.`,
 		a.taxRulesCommand(),
 		a.currencyRatesCommand(),
 		a.callCommand(),
+		a.tlsCommand(),
 	)
 	a.untimed = a.fakeCommand()
 	root.AddCommand(a.untimed)
@@ -273,19 +274,15 @@ func (a *app) clientOptions() ([]billmgr.Option, error) {
 		return nil, err
 	}
 	opts = append(opts, billmgr.WithLocation(loc))
-	if a.g.caFile != "" {
-		pem, err := os.ReadFile(a.g.caFile)
-		if err != nil {
-			return nil, usageErr("--ca-file: %v", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, usageErr("--ca-file %s: no PEM certificate in the file", a.g.caFile)
-		}
-		opts = append(opts, billmgr.WithRootCAs(pool))
+	roots, err := a.rootCAs()
+	if err != nil {
+		return nil, err
 	}
-	if a.g.pin != "" {
-		opts = append(opts, billmgr.WithPinnedCertificate(a.g.pin))
+	if roots != nil {
+		opts = append(opts, billmgr.WithRootCAs(roots))
+	}
+	if pin := a.setting(a.g.pin, "BILLMGR_PIN_SHA256"); pin != "" {
+		opts = append(opts, billmgr.WithPinnedCertificate(pin))
 	}
 	if a.g.insecure {
 		opts = append(opts, billmgr.WithInsecureSkipVerify())
@@ -295,6 +292,22 @@ func (a *app) clientOptions() ([]billmgr.Option, error) {
 		opts = append(opts, billmgr.WithLogger(slog.New(h)))
 	}
 	return opts, nil
+}
+
+// rootCAs are the certificates of --ca-file, or nil for the system's.
+func (a *app) rootCAs() (*x509.CertPool, error) {
+	if a.g.caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(a.g.caFile)
+	if err != nil {
+		return nil, usageErr("--ca-file: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usageErr("--ca-file %s: no PEM certificate in the file", a.g.caFile)
+	}
+	return pool, nil
 }
 
 // location is the server's time zone of --tz or BILLMGR_TZ, UTC by default. Dates in
@@ -472,7 +485,8 @@ func exitCode(err error) int {
 func (a *app) hints(err error) []string {
 	var hints []string
 	if errors.Is(err, billmgr.ErrUntrustedCertificate) {
-		hints = append(hints, "the server's certificate is not trusted: pass its CA (or the panel's self-signed certificate) with --ca-file FILE, or the SHA-256 of its key with --pin-sha256 HEX")
+		hints = append(hints, "the server's certificate is not trusted: see it and its pin with 'billmgr tls pin URL', "+
+			"then pass the pin with --pin-sha256 PIN (or BILLMGR_PIN_SHA256), or its CA with --ca-file FILE")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		hints = append(hints, fmt.Sprintf("--timeout %v ran out; raise it, or --timeout 0 for no limit", a.g.timeout))

@@ -419,7 +419,8 @@ func TestUntrustedCertificateSaysWhichFlagsTrustIt(t *testing.T) {
 	r := runWith(t, env, "", "accounts", "list")
 	assert.Equal(t, exitFailure, r.code)
 	assert.Contains(t, r.stderr, "certificate signed by unknown authority")
-	assert.Contains(t, r.stderr, "hint: the server's certificate is not trusted: pass its CA (or the panel's self-signed certificate) with --ca-file FILE, or the SHA-256 of its key with --pin-sha256 HEX")
+	assert.Contains(t, r.stderr, "hint: the server's certificate is not trusted: see it and its pin with 'billmgr tls pin URL', "+
+		"then pass the pin with --pin-sha256 PIN (or BILLMGR_PIN_SHA256), or its CA with --ca-file FILE")
 }
 
 func TestCallDryRunRedactsEveryPassword(t *testing.T) {
