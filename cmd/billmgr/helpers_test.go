@@ -86,26 +86,37 @@ func runWith(t *testing.T, env map[string]string, stdin string, args ...string) 
 // shell.
 func (f *fake) runOnTerminal(t *testing.T, args ...string) result {
 	t.Helper()
-	return runApp(t, context.Background(), f.env, "", func(any) bool { return true }, args...)
+	return runApp(t, context.Background(), onTerminal(newApp(f.env, "")), args...)
 }
 
 // runContext is runWith with the context ctx, which a test may cancel as Ctrl-C does.
 func runContext(t *testing.T, ctx context.Context, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
-	return runApp(t, ctx, env, stdin, isTerminal, args...)
+	return runApp(t, ctx, newApp(env, stdin), args...)
 }
 
-// runApp runs the command in process with the environment env, stdin, and terminal to
-// tell whether stdout or stderr is a terminal, and checks that the password shows up in
-// no output and that every error line says billmgr: once at most.
-func runApp(t *testing.T, ctx context.Context, env map[string]string, stdin string, terminal func(any) bool, args ...string) result {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
+// newApp is a run of the command with the environment env and stdin, whose stdout and
+// stderr are no terminal.
+func newApp(env map[string]string, stdin string) *app {
 	lookup := func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	}
-	a := &app{env: lookup, stdin: bufio.NewReader(strings.NewReader(stdin)), stdout: &stdout, stderr: &stderr, terminal: terminal}
+	return &app{env: lookup, stdin: bufio.NewReader(strings.NewReader(stdin)), terminal: isTerminal}
+}
+
+// onTerminal makes a's stdout and stderr terminals.
+func onTerminal(a *app) *app {
+	a.terminal = func(any) bool { return true }
+	return a
+}
+
+// runApp runs the command a in process, its output in buffers, and checks that the
+// password shows up in no output and that every error line says billmgr: once at most.
+func runApp(t *testing.T, ctx context.Context, a *app, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	a.stdout, a.stderr = &stdout, &stderr
 	code := a.execute(ctx, args)
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	for _, out := range []string{r.stdout, r.stderr} {

@@ -182,7 +182,7 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 	if err != nil {
 		return err
 	}
-	bar := &importProgress{w: a.stderr, total: len(lines), on: a.terminal(a.stderr)}
+	bar := &importProgress{w: a.stderr, total: len(lines), on: a.stderrTerminal}
 	counts := map[importResult]int{}
 	var problems []importLine
 	for i := range lines {

@@ -459,7 +459,7 @@ type progress struct {
 }
 
 func (a *app) newProgress(wanted bool) *progress {
-	return &progress{w: a.stderr, on: wanted && a.terminal(a.stderr)}
+	return &progress{w: a.stderr, on: wanted && a.stderrTerminal}
 }
 
 func (p *progress) tick() {

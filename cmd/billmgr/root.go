@@ -44,12 +44,19 @@ func execute(ctx context.Context, lookupEnv func(string) (string, bool), args []
 // execute runs args and returns the exit code.
 func (a *app) execute(ctx context.Context, args []string) int {
 	a.out = bufio.NewWriterSize(a.stdout, 64<<10)
+	a.stderrTerminal = a.terminal(a.stderr)
+	if a.waitAfter == 0 {
+		a.waitAfter = waitNotice
+	}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if a.waiter != nil {
+		a.waiter.finish()
+	}
 	if a.cancel != nil {
 		a.cancel()
 	}
@@ -67,7 +74,10 @@ type app struct {
 	stderr io.Writer
 	out    *bufio.Writer
 	// terminal reports whether stdout or stderr is a terminal (isTerminal).
-	terminal func(w any) bool
+	terminal       func(w any) bool
+	stderrTerminal bool
+	waitAfter      time.Duration // how long a request waits before the notice (waitNotice)
+	waiter         *waiter       // the notice of the requests in flight, on a terminal
 
 	g      globals
 	dryRun bool // --dry-run
@@ -110,7 +120,9 @@ Configuration comes from flags or the environment: --url/BILLMGR_URL, --user/BIL
 and the password from BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWORD.
 
 Every command that calls the API gives up after --timeout (5m by default; 0 for no
-limit), all of its requests and retries included.
+limit), all of its requests and retries included. On a terminal, a request that gets no
+reply for a few seconds says on stderr what it waits for: the function, the server, for
+how long, and when --timeout ends the command.
 
 Exit codes: 0 success; 1 the server refused the call (an API error); 2 usage (bad flags,
 arguments or configuration); 3 network or protocol failure, nothing written: safe to run
@@ -119,7 +131,7 @@ object up before running it again.`,
 		Version:           billmgr.Version,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.prepare(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.prepare(cmd, args) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	f := root.PersistentFlags()
@@ -158,8 +170,9 @@ object up before running it again.`,
 	return root
 }
 
-// prepare checks the global flags and starts the --timeout of the command cmd.
-func (a *app) prepare(cmd *cobra.Command) error {
+// prepare checks the global flags and starts the --timeout of the command cmd, and the
+// notice of its requests in flight.
+func (a *app) prepare(cmd *cobra.Command, args []string) error {
 	if err := a.checkGlobals(cmd); err != nil {
 		return err
 	}
@@ -168,6 +181,7 @@ func (a *app) prepare(cmd *cobra.Command) error {
 		a.cancel = cancel
 		cmd.SetContext(ctx)
 	}
+	cmd.SetContext(a.waitingFor(cmd.Context(), cmd, args))
 	return nil
 }
 
