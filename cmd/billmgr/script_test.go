@@ -19,13 +19,7 @@ import (
 // bash against a fake, and checks that every new payment of the client, and nothing
 // else, was credited.
 func TestCreditNewPaymentsScript(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
+	bash := needBash(t)
 	t.Parallel()
 	bin := t.TempDir()
 	build := exec.Command(goTool(), "build", "-o", filepath.Join(bin, "billmgr"), ".")
@@ -61,6 +55,20 @@ func TestCreditNewPaymentsScript(t *testing.T) {
 	assert.Len(t, lines(bobs.stdout), 1, "another client's new payment stays new")
 }
 
+// needBash is the path of bash, for a test that builds the command and runs it from bash;
+// it skips the test with -short or without bash.
+func needBash(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	return bash
+}
+
 // goTool is the go command of the toolchain running the test.
 func goTool() string {
 	p := filepath.Join(runtime.GOROOT(), "bin", "go")
@@ -75,13 +83,7 @@ func goTool() string {
 // prints pasted in another shell, the README's script; then the real-panel steps, on the
 // fake over HTTPS, its URL and its pin standing for the panel's.
 func TestTheREADMEWalkthrough(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
+	bash := needBash(t)
 	t.Parallel()
 	bin := buildCommand(t)
 	readme, err := os.ReadFile("../../README.md")

@@ -15,8 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// hungServer accepts requests and never answers them, until the test ends.
-func hungServer(t *testing.T) *httptest.Server {
+// hungEnv is the environment of a fake's credentials with the URL of a server that
+// accepts requests and never answers them, until the test ends.
+func hungEnv(t *testing.T) (env map[string]string, host string) {
 	t.Helper()
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -29,7 +30,9 @@ func hungServer(t *testing.T) *httptest.Server {
 		close(release)
 		srv.Close()
 	})
-	return srv
+	env = maps.Clone(newFake(t).env)
+	env["BILLMGR_URL"] = srv.URL
+	return env, strings.TrimPrefix(srv.URL, "http://")
 }
 
 // TestAHungServerSaysWhatItWaitsFor: on a terminal, a request without a reply says what
@@ -37,12 +40,7 @@ func hungServer(t *testing.T) *httptest.Server {
 // goes before the error; off a terminal, nothing is drawn.
 func TestAHungServerSaysWhatItWaitsFor(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
-	hung := hungServer(t)
-	env := maps.Clone(f.env)
-	env["BILLMGR_URL"] = hung.URL
-	host := strings.TrimPrefix(hung.URL, "http://")
-
+	env, host := hungEnv(t)
 	a := onTerminal(newApp(env, ""))
 	a.waitAfter = 200 * time.Millisecond
 	start := time.Now()
@@ -62,10 +60,7 @@ func TestAHungServerSaysWhatItWaitsFor(t *testing.T) {
 // --timeout the notice says how to stop.
 func TestTheNoticeNamesWhatACommandCalls(t *testing.T) {
 	t.Parallel()
-	f := newFake(t)
-	hung := hungServer(t)
-	env := maps.Clone(f.env)
-	env["BILLMGR_URL"] = hung.URL
+	env, _ := hungEnv(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
 
