@@ -184,6 +184,7 @@ func TestEveryMethodRefusesBadIDsAndNilParamsBeforeSending(t *testing.T) {
 				err := invoke(m, bc.args)
 				require.ErrorIs(t, err, ErrInvalidArgument, bc.what)
 				assert.True(t, strings.HasPrefix(err.Error(), "billmgr: "), "%s: %v", bc.what, err)
+				AssertOnePrefix(t, err)
 				assert.Len(t, s.requests(), sent, "%s: nothing may be sent", bc.what)
 			}
 		})
@@ -208,6 +209,7 @@ func TestCallRefusesAnIDListWithAnEmptyItem(t *testing.T) {
 		for _, key := range []string{"elid", "plid"} {
 			_, err := c.Call(ctx, "payment.delete", url.Values{key: {bad}})
 			require.ErrorIs(t, err, ErrInvalidArgument, "%s=%q", key, bad)
+			AssertOnePrefix(t, err)
 			assert.ErrorContains(t, err, "empty item")
 			assert.ErrorContains(t, err, "payment.delete")
 		}
@@ -244,6 +246,7 @@ func TestNonUTF8IsRefusedBeforeSending(t *testing.T) {
 	}
 	for _, r := range refusals {
 		assert.ErrorIs(t, r.err, ErrInvalidArgument, r.says)
+		AssertOnePrefix(t, r.err)
 		assert.ErrorContains(t, r.err, r.says)
 	}
 	assert.Empty(t, s.requests())
@@ -284,6 +287,7 @@ func TestDecimalPrecisionIsCheckedBeforeSending(t *testing.T) {
 		start := time.Now()
 		err := tt.call()
 		require.ErrorIs(t, err, ErrInvalidArgument, tt.name)
+		AssertOnePrefix(t, err)
 		assert.Contains(t, err.Error(), tt.says, tt.name)
 		assert.Less(t, time.Since(start), time.Second, tt.name)
 	}
@@ -321,6 +325,7 @@ func TestDatesOutsideWhatTheServerStoresAreRefused(t *testing.T) {
 	} {
 		_, err := c.Payments.Create(ctx, 1, &PaymentParams{CreateDate: DateTimeOf(at), SubaccountAmount: MustDecimal("1")})
 		assert.ErrorIs(t, err, ErrInvalidArgument, at.String())
+		AssertOnePrefix(t, err)
 		assert.ErrorContains(t, err, "createdate", at.String())
 		assert.ErrorContains(t, err, "outside the years 1970-9999", at.String())
 		_, err = c.Payments.Create(ctx, 1, &PaymentParams{DocumentDate: DateOf(at), SubaccountAmount: MustDecimal("1")})

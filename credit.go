@@ -118,7 +118,7 @@ type CreditConflict struct {
 }
 
 // ErrCreditConflict is the errors.Is target of every *CreditConflict.
-var ErrCreditConflict = errors.New("billmgr: credit conflict")
+var ErrCreditConflict = errors.New("credit conflict")
 
 // Error reads like "billmgr: credit document No. 123 of 2024-05-06 to client 12: amount
 // (payment 45): the invoice is for 1500.00, the receipt for 1400.00".
@@ -404,15 +404,21 @@ func outcome(created, credited bool) CreditOutcome {
 // lookupFailed is the error of the lookup after a write whose outcome is unknown: the
 // outcome is still unknown.
 func lookupFailed(unknown, err error) error {
-	return fmt.Errorf("%w; looking it up afterwards failed: %w", unknown, err)
+	return &chainError{
+		msg:  fmt.Sprintf("%v; looking it up afterwards failed: %s", unknown, unprefixed(err)),
+		errs: []error{unknown, err},
+	}
 }
 
 // notVisible is the error of a write whose outcome is unknown (unknown) and whose effect
 // (what) the lookup after it did not find.
 func (r *Receipt) notVisible(accountID int64, what string, unknown error) error {
-	return fmt.Errorf("billmgr: credit document %s to client %d: %s does not show yet, and is not sent again "+
-		"while the server may still be carrying it out; call again later, which looks it up first: %w",
-		r.Document, accountID, what, unknown)
+	return &chainError{
+		msg: fmt.Sprintf("billmgr: credit document %s to client %d: %s does not show yet, and is not sent again "+
+			"while the server may still be carrying it out; call again later, which looks it up first: %s",
+			r.Document, accountID, what, unprefixed(unknown)),
+		errs: []error{unknown},
+	}
 }
 
 // check refuses a receipt that cannot be credited before anything is sent.

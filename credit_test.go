@@ -217,6 +217,7 @@ func TestCreditReceiptLostReplies(t *testing.T) {
 				}
 				require.ErrorIs(t, err, billmgr.ErrOutcomeUnknown)
 				assert.Contains(t, err.Error(), "does not show yet, and is not sent again")
+				billmgr.AssertOnePrefix(t, err)
 				assert.Zero(t, e.srv.Hits("payment.setpaid"), "nothing credited")
 
 				got, err = e.c.Payments.CreditReceipt(e.ctx, e.account, r)
@@ -361,6 +362,7 @@ func TestCreditNeverResendsAWriteTheServerMayStillBeCarryingOut(t *testing.T) {
 				} else {
 					require.ErrorIs(t, err, billmgr.ErrOutcomeUnknown)
 					assert.Contains(t, err.Error(), "does not show yet, and is not sent again")
+					billmgr.AssertOnePrefix(t, err)
 					s.finish()
 					got, err = credit(admin)
 					require.NoError(t, err)

@@ -53,7 +53,7 @@ func (d DateTime) EncodeValues(key string, v *url.Values) error {
 
 func encodeTime(key string, v *url.Values, t time.Time, layout string) error {
 	if t.Year() < 1970 || t.Year() > 9999 {
-		return fmt.Errorf("billmgr: %s: %s is outside the years 1970-9999 that BILLmanager stores", key, t.Format(layout))
+		return fmt.Errorf("parameter %s: %s is outside the years 1970-9999 that BILLmanager stores", key, t.Format(layout))
 	}
 	v.Set(key, t.Format(layout))
 	return nil

@@ -262,13 +262,16 @@ func byPage(hc *http.Client, endpoint string, page func(body io.Reader) (rows, t
 
 // baselinePayment has the fields of Payment as a user of encoding/xml declares them.
 type baselinePayment struct {
-	ID               string `xml:"id"`
-	Number           string `xml:"number"`
-	CreateDate       string `xml:"create_date"`
-	PayDate          string `xml:"pay_date"`
-	SenderName       string `xml:"sender_name"`
-	RecipientName    string `xml:"recipient_name"`
-	Project          string `xml:"project"`
+	ID            string `xml:"id"`
+	Number        string `xml:"number"`
+	CreateDate    string `xml:"create_date"`
+	PayDate       string `xml:"pay_date"`
+	SenderName    string `xml:"sender_name"`
+	RecipientName string `xml:"recipient_name"`
+	Project       struct {
+		Orig  string `xml:"orig,attr"`
+		Label string `xml:",chardata"`
+	} `xml:"project"`
 	AccountName      string `xml:"account_name"`
 	PaymethodName    string `xml:"paymethod_name"`
 	PaymethodModule  string `xml:"paymethod_module"`
@@ -306,6 +309,13 @@ func (p *baselinePayment) convert() (Payment, error) {
 		d, err := decimal.NewFromString(amount)
 		return Money{Amount: d, Currency: currency}, err
 	}
+	status := func(orig, label string) Status {
+		label = strings.TrimSpace(label)
+		if orig == "" {
+			orig = label
+		}
+		return Status{Code: orig, Label: label}
+	}
 	name := func(s string) string {
 		if s = strings.TrimSpace(s); s == "-" {
 			return "" // the placeholder of a missing name
@@ -313,10 +323,11 @@ func (p *baselinePayment) convert() (Payment, error) {
 		return s
 	}
 	out := Payment{ID: id, Number: strings.TrimSpace(p.Number), SenderName: name(p.SenderName),
-		RecipientName: name(p.RecipientName), Project: name(p.Project), AccountName: name(p.AccountName),
+		RecipientName: name(p.RecipientName), AccountName: name(p.AccountName),
+		Project:       status(p.Project.Orig, p.Project.Label),
 		PaymethodName: name(p.PaymethodName), PaymethodModule: strings.TrimSpace(p.PaymethodModule),
-		Status:      Status{Code: p.Status.Orig, Label: strings.TrimSpace(p.Status.Label)},
-		RealStatus:  strings.TrimSpace(p.RealStatus),
+		Status:      status(p.Status.Orig, p.Status.Label),
+		RealStatus:  status("", p.RealStatus),
 		AllowRefund: p.AllowRefund == "on", Refund: p.Refund == "on", RestrictRefund: p.RestrictRefund == "on"}
 	var errs [4]error
 	out.CreateDate, errs[0] = date(p.CreateDate)

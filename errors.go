@@ -31,13 +31,21 @@ type Error struct {
 	Attrs  map[string]string // every attribute of <error>: type, object, lang, code, …
 }
 
+// Messages say "billmgr:" once, at their start. Every error a call returns reads
+// "billmgr: FUNC: what went wrong"; what it wraps carries no prefix of its own: the
+// sentinels (ErrAuth, ErrInvalidArgument, ErrOutcomeUnknown, …), which read as plain words
+// inside a message ("billmgr: payment.edit: invalid argument: parameter amount: …") and on
+// their own, and the errors of values and parameters (ParseMoney, Flag, Date). An error
+// of the package that wraps another of its errors drops the inner one's prefix
+// (chainError).
+
 // The errors.Is targets for the documented error types.
 var (
-	ErrAuth     = errors.New("billmgr: authentication failed")
-	ErrAccess   = errors.New("billmgr: access denied")
-	ErrNotFound = errors.New("billmgr: not found")
-	ErrExists   = errors.New("billmgr: already exists")
-	ErrInvalid  = errors.New("billmgr: invalid value")
+	ErrAuth     = errors.New("authentication failed")
+	ErrAccess   = errors.New("access denied")
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+	ErrInvalid  = errors.New("invalid value")
 )
 
 // ErrUnexpectedResponse is wrapped by every reply that is not a BILLmanager document: a
@@ -198,6 +206,21 @@ type secretError struct {
 
 func (e *secretError) Error() string { return e.msg }
 func (e *secretError) Unwrap() error { return e.err }
+
+// chainError is an error of the package that wraps others of its errors, errs: its
+// message says "billmgr:" once, however many of them it quotes. errors.Is and errors.As
+// see every error in errs.
+type chainError struct {
+	msg  string
+	errs []error
+}
+
+func (e *chainError) Error() string   { return e.msg }
+func (e *chainError) Unwrap() []error { return e.errs }
+
+// unprefixed is the message of err without the "billmgr: " it starts with, for quoting it
+// inside another message of the package.
+func unprefixed(err error) string { return strings.TrimPrefix(err.Error(), "billmgr: ") }
 
 // ErrInvalidArgument is wrapped by every error for bad input from the caller: an id that is
 // not positive, no ids, nil params, a string that is not UTF-8, an amount with more decimals

@@ -2,6 +2,7 @@ package billmgr
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -60,4 +61,20 @@ func TestSessionRenewedOnAuthErrorWithoutObject(t *testing.T) {
 	reqs := s.requests()
 	require.Len(t, reqs, 4)
 	assert.Equal(t, "s2", reqs[3].Form.Get("auth"), "sent again with the new session")
+}
+
+// TestSentinelsCarryNoPrefix: a sentinel reads as plain words, alone and inside the error
+// of a call, which says "billmgr:" once, at its start.
+func TestSentinelsCarryNoPrefix(t *testing.T) {
+	t.Parallel()
+	for _, s := range []error{ErrAuth, ErrAccess, ErrNotFound, ErrExists, ErrInvalid, ErrInvalidArgument,
+		ErrUnexpectedResponse, ErrOutcomeUnknown, ErrUntrustedCertificate, ErrDryRun, ErrCreditConflict} {
+		assert.NotContains(t, s.Error(), "billmgr", s.Error())
+	}
+	err := argError("payment.refund", "the refund amount must be set and positive")
+	assert.Equal(t, "billmgr: payment.refund: invalid argument: the refund amount must be set and positive", err.Error())
+	unknown := fmt.Errorf("billmgr: payment.setpaid: EOF (%w)", ErrOutcomeUnknown)
+	chained := &chainError{msg: "billmgr: credit: " + unprefixed(unknown), errs: []error{unknown}}
+	assert.Equal(t, "billmgr: credit: payment.setpaid: EOF (outcome unknown: the server may have applied the call; look it up before sending it again)", chained.Error())
+	assert.ErrorIs(t, chained, ErrOutcomeUnknown)
 }

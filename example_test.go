@@ -13,52 +13,9 @@ import (
 	"github.com/go-billmgr/billmgr/billmgrtest"
 )
 
-// The examples run against billmgrtest, the in-memory BILLmanager, with its clock fixed so
-// that their output never changes. Against a real server, pass its URL and credentials to
-// NewClient instead.
-
-// exampleClock is the fake's clock in the examples.
-func exampleClock() time.Time { return time.Date(2024, 5, 7, 14, 12, 3, 0, time.UTC) }
-
-// startExample starts a fake and returns it with an administrator's client.
-func startExample(opts ...billmgrtest.Option) (*billmgrtest.Server, *billmgr.Client) {
-	srv := billmgrtest.NewServer(append([]billmgrtest.Option{billmgrtest.WithClock(exampleClock)}, opts...)...)
-	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
-	if err != nil {
-		log.Fatal(err)
-	}
-	return srv, c
-}
-
-// registerExample signs a client up and returns its id.
-func registerExample(ctx context.Context, c *billmgr.Client, email string) int64 {
-	reg, err := c.Accounts.Register(ctx, &billmgr.RegisterParams{Email: email, Password: "correct horse battery staple"})
-	if err != nil {
-		log.Fatal(err)
-	}
-	return reg.AccountID
-}
-
-// topUp credits a payment of amount to the client.
-func topUp(ctx context.Context, c *billmgr.Client, accountID int64, amount string) int64 {
-	id, err := c.Payments.Create(ctx, accountID, &billmgr.PaymentParams{SubaccountAmount: billmgr.MustDecimal(amount)})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := c.Payments.SetPaid(ctx, id); err != nil {
-		log.Fatal(err)
-	}
-	return id
-}
-
-// balance returns the balance of the client's main personal account.
-func balance(ctx context.Context, c *billmgr.Client, accountID int64) billmgr.Money {
-	page, err := c.Subaccounts.List(ctx, accountID, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return page.Items[0].Balance
-}
+// Each example starts its own in-memory BILLmanager (billmgrtest) and can be copied into a
+// program as it is. Against a real server, pass its URL and credentials to NewClient
+// instead.
 
 func ExampleNewClient() {
 	// An in-memory BILLmanager with two clients; a real one is at
@@ -89,8 +46,12 @@ func ExampleNewClient() {
 }
 
 func ExampleAccountsService_Register() {
-	srv, c := startExample()
+	srv := billmgrtest.NewServer()
 	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
 
 	reg, err := c.Accounts.Register(ctx, &billmgr.RegisterParams{
@@ -118,10 +79,25 @@ func ExampleAccountsService_Register() {
 }
 
 func ExamplePaymentsService_SetPaid() {
-	srv, c := startExample()
+	// A client, on a fake whose clock is fixed so that the pay date below never changes.
+	srv := billmgrtest.NewServer(
+		billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{Email: "ada@example.com"}}}),
+		billmgrtest.WithClock(func() time.Time { return time.Date(2024, 5, 7, 14, 12, 3, 0, time.UTC) }),
+	)
 	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
-	client := registerExample(ctx, c, "ada@example.com")
+	client := srv.AccountID("ada@example.com")
+	balance := func() billmgr.Money {
+		accounts, err := c.Subaccounts.List(ctx, client, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return accounts.Items[0].Balance
+	}
 
 	// Amounts are exact decimals: 100.10 + 0.20 is 100.30, to the kopeck.
 	var ids []int64
@@ -135,11 +111,11 @@ func ExamplePaymentsService_SetPaid() {
 		}
 		ids = append(ids, id)
 	}
-	fmt.Println("before:", balance(ctx, c, client))
+	fmt.Println("before:", balance())
 	if err := c.Payments.SetPaid(ctx, ids...); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("after:", balance(ctx, c, client))
+	fmt.Println("after:", balance())
 
 	p, err := c.Payments.Get(ctx, client, ids[0])
 	if err != nil {
@@ -153,16 +129,19 @@ func ExamplePaymentsService_SetPaid() {
 }
 
 func ExamplePaymentsService_All() {
-	srv, c := startExample()
+	srv := billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{Email: "ada@example.com"}}}))
 	defer srv.Close()
-	ctx := context.Background()
-	client := registerExample(ctx, c, "ada@example.com")
+	client := srv.AccountID("ada@example.com")
 	srv.AddPayments(client, 2500, decimal.RequireFromString("0.01")) // straight into the fake
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// All walks the pages (of 1000 by default) and yields each payment once.
 	var n int
 	var total decimal.Decimal
-	for p, err := range c.Payments.All(ctx, client, nil) {
+	for p, err := range c.Payments.All(context.Background(), client, nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -175,11 +154,19 @@ func ExamplePaymentsService_All() {
 }
 
 func ExamplePaymentsService_Refund() {
-	srv, c := startExample()
+	// A client whose balance is a credited payment of 100.00.
+	srv := billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{
+		Email: "ada@example.com", Balance: decimal.RequireFromString("100.00"),
+		Payments: []billmgrtest.SeedPayment{{Amount: decimal.RequireFromString("100.00"), Status: 4}},
+	}}}))
 	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
-	client := registerExample(ctx, c, "ada@example.com")
-	payment := topUp(ctx, c, client, "100.00")
+	client := srv.AccountID("ada@example.com")
+	payment := srv.PaymentIDs(client)[0]
 
 	if _, err := c.Payments.Refund(ctx, client, payment, &billmgr.RefundParams{
 		Amount:      billmgr.MustDecimal("30.00"),
@@ -187,10 +174,14 @@ func ExamplePaymentsService_Refund() {
 	}); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("balance:", balance(ctx, c, client))
+	accounts, err := c.Subaccounts.List(ctx, client, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("balance:", accounts.Items[0].Balance)
 
 	// Only what is left of the payment can be refunded.
-	_, err := c.Payments.Refund(ctx, client, payment, &billmgr.RefundParams{Amount: billmgr.MustDecimal("70.01")})
+	_, err = c.Payments.Refund(ctx, client, payment, &billmgr.RefundParams{Amount: billmgr.MustDecimal("70.01")})
 	var apiErr *billmgr.Error
 	if errors.Is(err, billmgr.ErrInvalid) && errors.As(err, &apiErr) {
 		fmt.Println("refused:", apiErr.Object, "-", apiErr.Msg) // a value error carries no Detail
@@ -201,11 +192,17 @@ func ExamplePaymentsService_Refund() {
 }
 
 func ExampleExpensesService_Create() {
-	srv, c := startExample()
+	// A client with 100.00 on the balance and no credit limit.
+	srv := billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{
+		Email: "ada@example.com", Balance: decimal.RequireFromString("100.00"),
+	}}}))
 	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	if err != nil {
+		log.Fatal(err)
+	}
 	ctx := context.Background()
-	client := registerExample(ctx, c, "ada@example.com")
-	topUp(ctx, c, client, "100.00")
+	client := srv.AccountID("ada@example.com")
 
 	charge := func(amount string, postpaid bool) {
 		_, err := c.Expenses.Create(ctx, client, &billmgr.ExpenseParams{
@@ -214,13 +211,17 @@ func ExampleExpensesService_Create() {
 			Operation: billmgr.Ptr("prolong"),
 			Postpaid:  billmgr.Ptr(billmgr.Flag(postpaid)),
 		})
-		switch {
+		accounts, lerr := c.Subaccounts.List(ctx, client, nil)
+		if lerr != nil {
+			log.Fatal(lerr)
+		}
+		switch balance := accounts.Items[0].Balance; {
 		case errors.Is(err, billmgr.ErrInvalid):
-			fmt.Printf("charge %s: refused, balance stays %s\n", amount, balance(ctx, c, client))
+			fmt.Printf("charge %s: refused, balance stays %s\n", amount, balance)
 		case err != nil:
 			log.Fatal(err)
 		default:
-			fmt.Printf("charge %s: balance %s\n", amount, balance(ctx, c, client))
+			fmt.Printf("charge %s: balance %s\n", amount, balance)
 		}
 	}
 	charge("69.97", false)
@@ -233,12 +234,14 @@ func ExampleExpensesService_Create() {
 }
 
 func ExampleError() {
-	srv, c := startExample()
+	srv := billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{Email: "ada@example.com"}}}))
 	defer srv.Close()
-	ctx := context.Background()
-	registerExample(ctx, c, "ada@example.com")
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	if err != nil {
+		log.Fatal(err)
+	}
 
-	_, err := c.Accounts.Register(ctx, &billmgr.RegisterParams{Email: "ada@example.com", Password: "another"})
+	_, err = c.Accounts.Register(context.Background(), &billmgr.RegisterParams{Email: "ada@example.com", Password: "another"})
 	if errors.Is(err, billmgr.ErrExists) {
 		fmt.Println("already registered")
 	}

@@ -154,6 +154,7 @@ func (e *faultEnv) payments(t *testing.T) int {
 func (e *faultEnv) assertNoLeak(t *testing.T, err error) {
 	t.Helper()
 	assert.Empty(t, secretsLeak(e.wire.secrets(), append(errorTexts(err), e.log.String())...))
+	billmgr.AssertOnePrefix(t, err)
 	e.wire.assertNoCredentialInURL(t)
 }
 

@@ -19,7 +19,7 @@ func (f *Flag) UnmarshalText(b []byte) error {
 	case "off", "no", "false", "0":
 		*f = false
 	default:
-		return fmt.Errorf("billmgr: flag %q: want on or off", b)
+		return fmt.Errorf("flag %q: want on or off", b)
 	}
 	return nil
 }

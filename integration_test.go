@@ -340,7 +340,7 @@ func testPaymentCredit(t *testing.T, e *env) {
 	assert.True(t, fixedNow.Equal(d.PayDate))
 	row = e.payment(t, acc, second)
 	assert.Equal(t, billmgr.Status{Code: billmgr.PaymentCredited, Label: e.tr("Credited", "Зачислен")}, row.Status)
-	assert.Equal(t, billmgr.PaymentCredited, row.RealStatus)
+	assert.Equal(t, billmgr.Status{Code: billmgr.PaymentCredited, Label: billmgr.PaymentCredited}, row.RealStatus)
 	assert.Equal(t, day(2024, 5, 7), row.PayDate)
 
 	// A credited payment is neither credited twice nor deleted.
@@ -1704,7 +1704,7 @@ func TestIntegrationLocalized(t *testing.T) {
 		for _, p := range collect(t, e.c.Payments.All(e.ctx, acc, &billmgr.PaymentListOptions{ListOptions: billmgr.ListOptions{Sort: "id"}})) {
 			add(fmt.Sprintf("payment %d status", p.ID), p.Status)
 			out = append(out,
-				labeled{"payment provider", "", p.Project},
+				labeled{"payment provider", p.Project.Code, p.Project.Label},
 				labeled{"payment method", "", p.PaymethodName},
 				labeled{"amount " + p.SubaccountAmount.String(), "", ""})
 		}

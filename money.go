@@ -43,14 +43,14 @@ func ParseMoney(s string) (Money, error) {
 	first := strings.IndexFunc(text, isDigit)
 	last := strings.LastIndexFunc(text, isDigit)
 	if first < 0 {
-		return Money{}, fmt.Errorf("billmgr: money %q: no digits", s)
+		return Money{}, fmt.Errorf("money %q: no digits", s)
 	}
 	prefix, number, suffix := text[:first], text[first:last+1], text[last+1:]
 	negative := strings.Contains(prefix, "-") || strings.Contains(prefix, "−")
 	prefix = signs.Replace(prefix)
 	amount, err := parseGroupedDecimal(number)
 	if err != nil {
-		return Money{}, fmt.Errorf("billmgr: money %q: %w", s, err)
+		return Money{}, fmt.Errorf("money %q: %w", s, err)
 	}
 	if negative {
 		amount = amount.Neg()
@@ -173,9 +173,9 @@ func encodeDecimal(key string, v *url.Values, d decimal.Decimal) error {
 	places, digits := decimalShape(d)
 	switch {
 	case places > limit:
-		return fmt.Errorf("billmgr: parameter %s: %s has %d decimal places; BILLmanager keeps at most %d and would round it", key, shortDecimal(d), places, limit)
+		return fmt.Errorf("parameter %s: %s has %d decimal places; BILLmanager keeps at most %d and would round it", key, shortDecimal(d), places, limit)
 	case digits > MaxIntegerDigits:
-		return fmt.Errorf("billmgr: parameter %s: %s has %d digits before the point; at most %d are accepted", key, shortDecimal(d), digits, MaxIntegerDigits)
+		return fmt.Errorf("parameter %s: %s has %d digits before the point; at most %d are accepted", key, shortDecimal(d), digits, MaxIntegerDigits)
 	}
 	v.Set(key, formatAmount(d))
 	return nil

@@ -28,15 +28,17 @@ type Payment struct {
 	PayDate          time.Time `xml:"pay_date"` // zero while unpaid
 	SenderName       string    `xml:"sender_name"`
 	RecipientName    string    `xml:"recipient_name"`
-	Project          string    `xml:"project"` // the provider
+	Project          Status    `xml:"project"` // the provider: Code its id, Label its name
 	AccountName      string    `xml:"account_name"`
 	PaymethodName    string    `xml:"paymethod_name"`
 	PaymethodModule  string    `xml:"paymethod_module"` // the payment module, e.g. "pmtinkoff"
 	SubaccountAmount Money     `xml:"subaccountamount_iso"`
 	PaymethodAmount  Money     `xml:"paymethodamount_iso"`
 	// Status.Code is one of PaymentNew … PaymentBeingDeleted.
-	Status         Status `xml:"status"`
-	RealStatus     string `xml:"real_status"` // the status code without a label
+	Status Status `xml:"status"`
+	// RealStatus is the status code the server writes bare beside Status: Code and Label
+	// are both that code (the server sends no label for it).
+	RealStatus     Status `xml:"real_status"`
 	RestrictRefund Flag   `xml:"restrictrefund"`
 	AllowRefund    Flag   `xml:"allowrefund"` // the payment method can refund this payment
 	Refund         Flag   `xml:"refund"`      // the payment is a refund

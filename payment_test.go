@@ -63,14 +63,14 @@ func TestPaymentsList(t *testing.T) {
 				PayDate:          utcTime(2024, 5, 8, 9, 30, 0),
 				SenderName:       "Ivan Petrov",
 				RecipientName:    "Example LLC",
-				Project:          "Example Hosting",
+				Project:          Status{Code: "1", Label: "Example Hosting"},
 				AccountName:      "ivan@example.com",
 				PaymethodName:    label[0],
 				PaymethodModule:  "pmtinkoff",
 				SubaccountAmount: rub("100.50"),
 				PaymethodAmount:  Money{Amount: decimal.RequireFromString("1.25"), Currency: "USD"},
 				Status:           Status{Code: PaymentCredited, Label: label[1]},
-				RealStatus:       PaymentCredited,
+				RealStatus:       Status{Code: PaymentCredited, Label: PaymentCredited},
 				RestrictRefund:   true,
 				AllowRefund:      true,
 				Refund:           false,
@@ -81,14 +81,14 @@ func TestPaymentsList(t *testing.T) {
 				CreateDate:       utcTime(2024, 5, 9, 10, 0, 0),
 				SenderName:       "Ivan Petrov",
 				RecipientName:    "Example LLC",
-				Project:          "Example Hosting",
+				Project:          Status{Code: "1", Label: "Example Hosting"},
 				AccountName:      "ivan@example.com",
 				PaymethodName:    label[0],
 				PaymethodModule:  "pmtinkoff",
 				SubaccountAmount: rub("1234.50"),
 				PaymethodAmount:  rub("1234.50"),
 				Status:           Status{Code: PaymentNew, Label: label[2]},
-				RealStatus:       PaymentNew,
+				RealStatus:       Status{Code: PaymentNew, Label: PaymentNew},
 			}, page.Items[1])
 			assert.True(t, page.Items[1].PayDate.IsZero(), "an unpaid payment has no pay date")
 		})
@@ -200,7 +200,7 @@ func assertRealPayments(t *testing.T, got []Payment) {
 		assert.True(t, p.SubaccountAmount.Amount.Equal(decimal.RequireFromString(w.shownAs)))
 		assert.Equal(t, "RUB", p.SubaccountAmount.Currency)
 		assert.Equal(t, Status{Code: PaymentCredited, Label: "Зачислен"}, p.Status)
-		assert.Equal(t, PaymentCredited, p.RealStatus)
+		assert.Equal(t, PaymentCredited, p.RealStatus.Code)
 		assert.Equal(t, "", p.SenderName, "the placeholder \" - \" of a missing payer")
 		assert.Equal(t, w.method, p.PaymethodName)
 		assert.Equal(t, w.module, p.PaymethodModule)

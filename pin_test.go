@@ -34,5 +34,7 @@ func TestPublicKeyPin(t *testing.T) {
 	}
 	assert.NoError(t, call(pin), "the pin is the one WithPinnedCertificate takes")
 	other := sha256.Sum256([]byte("another key"))
-	assert.ErrorContains(t, call(hex.EncodeToString(other[:])), "does not match the pinned SHA-256")
+	err := call(hex.EncodeToString(other[:]))
+	assert.ErrorContains(t, err, "does not match the pinned SHA-256")
+	billmgr.AssertOnePrefix(t, err)
 }

@@ -245,6 +245,7 @@ func TestTLSRefusalSendsNothing(t *testing.T) {
 		_, err = c.Call(context.Background(), "whoami", nil)
 		require.Error(t, err, tt.name)
 		assert.Empty(t, secretsLeak([]string{"tls-secret"}, errorTexts(err)...), tt.name)
+		billmgr.AssertOnePrefix(t, err)
 	}
 	assert.Zero(t, seen.Load(), "no request may reach a server that failed verification")
 
@@ -298,6 +299,7 @@ func TestTLSVerificationFailureIsNotRetried(t *testing.T) {
 			require.ErrorIs(t, err, billmgr.ErrUntrustedCertificate, tt.name)
 			assert.NotErrorIs(t, err, billmgr.ErrOutcomeUnknown, "%s: nothing was sent", tt.name)
 			assert.Empty(t, secretsLeak([]string{"tls-secret"}, errorTexts(err)...))
+			billmgr.AssertOnePrefix(t, err)
 			srv.Close()
 		}
 	}

@@ -3,6 +3,12 @@ package billmgr
 // Status is a localized column: Code is the machine value (the orig attribute, or the text
 // when the server sent none) and Label the text shown to people in the request's language.
 // Compare Code, never Label.
+//
+// Every column of a list that the server labels (statuses, providers, countries: an orig
+// code beside the text) is a Status, and so is a column it writes as a bare code
+// (Payment.RealStatus: Code and Label are both the code). Names (a payment method, a
+// client, an expense) are strings. A form (XDetails) carries the codes its selects submit,
+// typed as its params take them back (PaymentDetails.Status is "4").
 type Status struct {
 	Code  string
 	Label string

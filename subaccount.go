@@ -60,8 +60,8 @@ type SubaccountParams struct {
 
 // SubaccountRefundParams withdraw funds from a personal account.
 type SubaccountRefundParams struct {
-	// Amount is withdrawn from the balance; it must be positive and at most the balance.
-	Amount *Decimal `url:"amount,omitempty"`
+	// Amount is withdrawn from the balance; required, positive and at most the balance.
+	Amount *Decimal `url:"amount"`
 	// Description says why, for the account's history.
 	Description string `url:"description,omitempty"`
 }

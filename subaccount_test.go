@@ -198,8 +198,9 @@ func TestSubaccountsAllStopsEarly(t *testing.T) {
 // or a string where empty means unset) and tagged omitempty.
 func TestSubListParamsAreOptional(t *testing.T) {
 	t.Parallel()
+	// SubaccountRefundParams is not among them: its Amount is required, as RefundParams' is.
 	for _, p := range []any{
-		SubaccountParams{}, SubaccountRefundParams{}, DiscountParams{}, ExpenseParams{}, ExpenseFilter{},
+		SubaccountParams{}, DiscountParams{}, ExpenseParams{}, ExpenseFilter{},
 		TaxRuleParams{}, CurrencyRateParams{}, SubaccountListOptions{}, DiscountListOptions{},
 		ExpenseListOptions{}, TaxRuleListOptions{}, CurrencyRateListOptions{},
 	} {

@@ -1,6 +1,7 @@
 package billmgrtest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -56,15 +57,42 @@ type SeedPayment struct {
 	Number      string          `json:"number,omitempty"`    // default "pfx/ID"
 	Paymethod   int64           `json:"paymethod,omitempty"` // 1 bank transfer (default), 2 bank card, 3 test payment
 	Description string          `json:"description,omitempty"`
-	Created     time.Time       `json:"created,omitzero"` // default the clock's now; also the pay date of a credited one
+	Created     time.Time       `json:"created"` // default the clock's now; also the pay date of a credited one; left out of JSON when zero
+}
+
+// MarshalJSON writes the payment in the form --seed reads, without a zero Created.
+func (p SeedPayment) MarshalJSON() ([]byte, error) {
+	type plain SeedPayment
+	return json.Marshal(struct {
+		plain
+		Created *time.Time `json:"created,omitempty"`
+	}{plain(p), nonZero(p.Created)})
 }
 
 // SeedExpense is an expense of a seeded client.
 type SeedExpense struct {
 	Name      string          `json:"name,omitempty"`
 	Operation string          `json:"operation,omitempty"`
-	Amount    decimal.Decimal `json:"amount"`        // > 0
-	Date      time.Time       `json:"date,omitzero"` // realdate; default the clock's now
+	Amount    decimal.Decimal `json:"amount"` // > 0
+	Date      time.Time       `json:"date"`   // realdate; default the clock's now; left out of JSON when zero
+}
+
+// MarshalJSON writes the expense in the form --seed reads, without a zero Date.
+func (e SeedExpense) MarshalJSON() ([]byte, error) {
+	type plain SeedExpense
+	return json.Marshal(struct {
+		plain
+		Date *time.Time `json:"date,omitempty"`
+	}{plain(e), nonZero(e.Date)})
+}
+
+// nonZero is t, or nil when t is zero: the JSON of a seed leaves a zero time out. (The
+// omitzero tag option would say the same, but Go 1.23 ignores it.)
+func nonZero(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // Validate reports what is wrong with the seed, if anything.

@@ -36,6 +36,29 @@ func TestSeedJSON(t *testing.T) {
 	mustOK(t, srv, "func", "auth", "authinfo", "-", "username", "ann@example.com", "password", "pw")
 }
 
+// TestSeedJSONLeavesZeroDatesOut holds the seed's JSON to one form on every Go release the
+// module supports: a zero date is left out (Go 1.23 ignores the omitzero option), and the
+// form reads back as written.
+func TestSeedJSONLeavesZeroDatesOut(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2024, 5, 7, 10, 0, 0, 0, time.UTC)
+	seed := Seed{Accounts: []SeedAccount{{
+		Email: "ann@example.com", Balance: decimal.RequireFromString("1.50"), CreditLimit: decimal.Zero,
+		Payments: []SeedPayment{{Amount: decimal.RequireFromString("1.50")}, {Amount: decimal.NewFromInt(2), Created: created}},
+		Expenses: []SeedExpense{{Name: "Hosting", Amount: decimal.NewFromInt(1)}},
+	}}}
+	b, err := json.Marshal(seed)
+	require.NoError(t, err)
+	assert.Equal(t, `{"accounts":[{"email":"ann@example.com","balance":"1.5","credit_limit":"0",`+
+		`"payments":[{"amount":"1.5"},{"amount":"2","created":"2024-05-07T10:00:00Z"}],`+
+		`"expenses":[{"name":"Hosting","amount":"1"}]}]}`, string(b))
+	var back Seed
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, created, back.Accounts[0].Payments[1].Created)
+	assert.True(t, back.Accounts[0].Payments[0].Created.IsZero())
+	assert.True(t, back.Accounts[0].Expenses[0].Date.IsZero())
+}
+
 func TestSeedValidate(t *testing.T) {
 	t.Parallel()
 	bad := Seed{Accounts: []SeedAccount{

@@ -14,7 +14,7 @@ import (
 func (a *app) accountsCommand() *cobra.Command {
 	return group("accounts", "Clients: list, create, change, register, and their groups and providers",
 		listCommand(a, listSpec[billmgr.Account, billmgr.AccountListOptions]{
-			use: "list", short: "List clients",
+			use: "list", short: "List clients", fn: "account",
 			page: func(ctx context.Context, c *billmgr.Client, _ int64, o *billmgr.AccountListOptions) (*billmgr.Page[billmgr.Account], error) {
 				return c.Accounts.List(ctx, o)
 			},
@@ -23,7 +23,7 @@ func (a *app) accountsCommand() *cobra.Command {
 			},
 		}),
 		viewCommand(a, viewSpec[billmgr.AccountDetails]{
-			use: "get ID", short: "Show a client", object: true,
+			use: "get ID", short: "Show a client", fn: "account.edit", object: true,
 			get: func(ctx context.Context, c *billmgr.Client, _, id int64) (*billmgr.AccountDetails, error) {
 				return c.Accounts.Get(ctx, id)
 			},
@@ -108,7 +108,7 @@ func toggleCommand[Row any](a *app, use, what, fn string,
 	}
 	return group(use, "The "+what+" of a client, each on or off",
 		listCommand(a, listSpec[Row, billmgr.ListOptions]{
-			use: "list", short: "List the " + what + " and whether each is on for the client", parent: accountParent,
+			use: "list", short: "List the " + what + " and whether each is on for the client", fn: fn, parent: accountParent,
 			page: func(ctx context.Context, c *billmgr.Client, account int64, o *billmgr.ListOptions) (*billmgr.Page[Row], error) {
 				return list(c.Accounts, ctx, account, o)
 			},
@@ -120,7 +120,7 @@ func toggleCommand[Row any](a *app, use, what, fn string,
 
 // loginURLCommand prints a one-time URL that opens the panel as the client.
 func (a *app) loginURLCommand() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "login-url ID",
 		Short: "Print a one-time URL that logs a browser into the panel as the client (keep it secret)",
 		Args:  idArgs(1, 1),
@@ -138,4 +138,6 @@ func (a *app) loginURLCommand() *cobra.Command {
 			return err
 		},
 	}
+	calls(cmd, "account.su")
+	return cmd
 }

@@ -38,6 +38,7 @@ The call is sent once and never retried: billmgr cannot know whether it changes 
 		},
 	}
 	allowDryRun(cmd)
+	calls(cmd, funcArgument)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		params, _ := callParams(args[1:])
 		c, err := a.client()

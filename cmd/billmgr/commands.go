@@ -7,6 +7,7 @@ import (
 	"iter"
 	"maps"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ func (p parent) flag(cmd *cobra.Command) *int64 {
 	if p != noParent {
 		what := map[parent]string{accountParent: "client", paymentParent: "payment"}[p]
 		cmd.Flags().Var(&idValue{id}, string(p), "the "+what+"'s id")
-		_ = cmd.MarkFlagRequired(string(p))
+		requireFlag(cmd, string(p))
 	}
 	return id
 }
@@ -99,18 +100,19 @@ func parseIDs(args []string) ([]int64, error) {
 // noOptions are the options of a list that has none.
 type noOptions struct{}
 
-// listSpec is a list command. page fetches one page; all, when set, enables --all.
-// With byArg, the parent is the command's one argument rather than a flag.
+// listSpec is a list command of function fn. page fetches one page; all, when set,
+// enables --all. With byArg, the parent is the command's one argument rather than a flag.
 type listSpec[Row, Opts any] struct {
-	use, short string
-	parent     parent
-	byArg      bool
-	page       func(ctx context.Context, c *billmgr.Client, parent int64, o *Opts) (*billmgr.Page[Row], error)
-	all        func(ctx context.Context, c *billmgr.Client, parent int64, o *Opts) iter.Seq2[Row, error]
+	use, short, fn string
+	parent         parent
+	byArg          bool
+	page           func(ctx context.Context, c *billmgr.Client, parent int64, o *Opts) (*billmgr.Page[Row], error)
+	all            func(ctx context.Context, c *billmgr.Client, parent int64, o *Opts) iter.Seq2[Row, error]
 }
 
 func listCommand[Row, Opts any](a *app, s listSpec[Row, Opts]) *cobra.Command {
 	cmd := &cobra.Command{Use: s.use, Short: s.short, Args: idArgs(0, 0)}
+	calls(cmd, s.fn)
 	var parentID *int64
 	if s.byArg {
 		parentID = new(int64)
@@ -119,7 +121,7 @@ func listCommand[Row, Opts any](a *app, s listSpec[Row, Opts]) *cobra.Command {
 		parentID = s.parent.flag(cmd)
 	}
 	opts := new(Opts)
-	a.bindParams(cmd, opts)
+	a.bindParams(cmd, binding{fn: s.fn, columns: sortColumns(reflect.TypeFor[Row]())}, opts)
 	var every bool
 	if s.all != nil {
 		cmd.Flags().BoolVar(&every, "all", false, "every row, page after page, printed as it comes")
@@ -181,16 +183,18 @@ func notePartial[Row any](a *app, p *billmgr.Page[Row], canAll bool) {
 	fmt.Fprintf(a.stderr, "note: page %d shows %d of %d rows; %s\n", p.Number, len(p.Items), p.Total, hint)
 }
 
-// viewSpec shows one record. With object, the record's id is the argument.
+// viewSpec shows one record, read with function fn. With object, the record's id is the
+// argument.
 type viewSpec[D any] struct {
-	use, short string
-	parent     parent
-	object     bool
-	get        func(ctx context.Context, c *billmgr.Client, parent, id int64) (*D, error)
+	use, short, fn string
+	parent         parent
+	object         bool
+	get            func(ctx context.Context, c *billmgr.Client, parent, id int64) (*D, error)
 }
 
 func viewCommand[D any](a *app, s viewSpec[D]) *cobra.Command {
 	cmd := &cobra.Command{Use: s.use, Short: s.short, Args: idArgs(0, 0)}
+	calls(cmd, s.fn)
 	if s.object {
 		cmd.Args = idArgs(1, 1)
 	}
@@ -232,12 +236,13 @@ type formSpec[P any] struct {
 
 func formCommand[P any](a *app, s formSpec[P]) *cobra.Command {
 	cmd := &cobra.Command{Use: s.use, Short: s.short, Args: idArgs(0, 0)}
+	calls(cmd, s.fn)
 	if s.object {
 		cmd.Args = idArgs(1, 1)
 	}
 	parentID := s.parent.flag(cmd)
 	p := new(P)
-	bound := a.bindParams(cmd, p)
+	bound := a.bindParams(cmd, binding{fn: s.fn, create: !s.object}, p)
 	allowDryRun(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		ids, _ := parseIDs(args)
@@ -289,7 +294,7 @@ func filterCommand[F, D any](a *app, s filterSpec[F, D]) *cobra.Command {
 	}
 	return group("filter", "The filter saved on the server for the list (it applies to every later list until reset)",
 		viewCommand(a, viewSpec[D]{
-			use: "get", short: "Show the saved filter", parent: s.parent,
+			use: "get", short: "Show the saved filter", fn: s.fn, parent: s.parent,
 			get: func(ctx context.Context, c *billmgr.Client, parent, _ int64) (*D, error) {
 				return s.get(ctx, c, parent)
 			},
@@ -321,6 +326,7 @@ type actionSpec struct {
 
 func actionCommand(a *app, s actionSpec) *cobra.Command {
 	cmd := &cobra.Command{Use: s.use, Short: s.short, Args: idArgs(1, -1)}
+	calls(cmd, s.fn)
 	if s.single {
 		cmd.Args = idArgs(1, 1)
 	}
@@ -346,16 +352,27 @@ func joinIDs(ids []int64) string {
 	return strings.Join(parts, ", ")
 }
 
-// dryRunAnnotation marks the commands that honour the global --dry-run.
-const dryRunAnnotation = "billmgr/dry-run"
+// Annotations of commands: dryRunAnnotation marks the commands that honour the global
+// --dry-run; funcAnnotation names the API functions a command calls, which a slow reply's
+// notice names.
+const (
+	dryRunAnnotation = "billmgr/dry-run"
+	funcAnnotation   = "billmgr/func"
+)
 
-// allowDryRun marks cmd as a write that prints its request with --dry-run.
-func allowDryRun(cmd *cobra.Command) {
+// annotate sets the annotation key of cmd.
+func annotate(cmd *cobra.Command, key, value string) {
 	if cmd.Annotations == nil {
 		cmd.Annotations = map[string]string{}
 	}
-	cmd.Annotations[dryRunAnnotation] = "yes"
+	cmd.Annotations[key] = value
 }
+
+// allowDryRun marks cmd as a write that prints its request with --dry-run.
+func allowDryRun(cmd *cobra.Command) { annotate(cmd, dryRunAnnotation, "yes") }
+
+// calls records that cmd calls the API functions fns.
+func calls(cmd *cobra.Command, fns ...string) { annotate(cmd, funcAnnotation, strings.Join(fns, ", ")) }
 
 // credentialParams are the parameters the SDK adds to authenticate a call. A request
 // printed by --dry-run is built from the command line alone and must carry none.

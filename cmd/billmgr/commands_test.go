@@ -68,7 +68,7 @@ func TestEveryFunctionHasACommand(t *testing.T) {
 		{"payment.refund", "payments refund P --account ANN --amount 1.50 --description partial", "", ""},
 		{"payment.history", "payments history P", "", ""},
 		{"payment.print", "payments print P", "", ""},
-		{"payment.print.pdf", "payments pdf P -o " + pdf, "", ""},
+		{"payment.print.pdf", "payments pdf P --output-file " + pdf, "", ""},
 		{"subaccount.expense.edit", "expenses create --account ANN --amount 7 --operation prolong --realdate 2024-05-07", "E", ""},
 		{"payment.expense.edit", "payments expenses add --payment P --expense E --amount 2.00", "", ""},
 		{"payment.expense", "payments expenses list --payment P", "", ""},
@@ -164,4 +164,32 @@ func TestCallPrintsTheReply(t *testing.T) {
 	failed := f.run(t, "call", "no.such.function")
 	assert.Equal(t, exitAPI, failed.code)
 	assert.Contains(t, failed.stderr, "error: missed(func)")
+}
+
+// TestPDFGoesToAFileOrAPipe: -o is the output format everywhere, so the PDF's file is
+// --output-file; without it the PDF goes to stdout, unless stdout is a terminal.
+func TestPDFGoesToAFileOrAPipe(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	payment := idText(f.PaymentIDs(f.AccountID("ann@example.com"))[0])
+	file := filepath.Join(t.TempDir(), "invoice.pdf")
+
+	r := f.run(t, "payments", "pdf", payment, "--output-file", file)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	saved, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(saved), "%PDF-"))
+
+	piped := f.run(t, "payments", "pdf", payment)
+	require.Equal(t, exitOK, piped.code, piped.stderr)
+	assert.Equal(t, string(saved), piped.stdout, "stdout, when it is not a terminal")
+
+	terminal := f.runOnTerminal(t, "payments", "pdf", payment)
+	assert.Equal(t, exitUsage, terminal.code)
+	assert.Contains(t, terminal.stderr, "refusing to write a PDF to the terminal: use --output-file FILE")
+	assert.Empty(t, terminal.stdout)
+
+	old := f.run(t, "payments", "pdf", payment, "-o", file)
+	assert.Equal(t, exitUsage, old.code)
+	assert.Contains(t, old.stderr, "-o is the output format, and billmgr payments pdf prints no records: write the file with --output-file FILE")
 }

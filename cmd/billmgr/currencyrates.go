@@ -11,6 +11,7 @@ func (a *app) currencyRatesCommand() *cobra.Command {
 		billmgr.CurrencyRateDetails, billmgr.CurrencyRateParams]{
 		use: "currencyrates", short: "A client's own currency rates",
 		service:  func(c *billmgr.Client) *billmgr.CurrencyRatesService { return c.CurrencyRates },
+		fnList:   "account.currencyrate",
 		fnEdit:   "account.currencyrate.edit",
 		fnCreate: "account.currencyrate.edit",
 		fnDelete: "account.currencyrate.delete",

@@ -11,6 +11,7 @@ func (a *app) discountsCommand() *cobra.Command {
 		billmgr.DiscountDetails, billmgr.DiscountParams]{
 		use: "discounts", short: "A client's personal discounts",
 		service:  func(c *billmgr.Client) *billmgr.DiscountsService { return c.Discounts },
+		fnList:   "account.discount",
 		fnEdit:   "account.discount.edit",
 		fnCreate: "account.discount.add",
 		fnDelete: "account.discount.delete",

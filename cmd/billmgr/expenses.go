@@ -13,6 +13,7 @@ func (a *app) expensesCommand() *cobra.Command {
 		billmgr.ExpenseDetails, billmgr.ExpenseParams]{
 		use: "expenses", short: "A client's expenses (charges to personal accounts)",
 		service:  func(c *billmgr.Client) *billmgr.ExpensesService { return c.Expenses },
+		fnList:   "subaccount.expense",
 		fnEdit:   "subaccount.expense.edit",
 		fnCreate: "subaccount.expense.edit",
 		fnDelete: "subaccount.expense.delete",

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,6 +15,8 @@ import (
 
 	"github.com/go-billmgr/billmgr/billmgrtest"
 	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -39,11 +43,22 @@ type fake struct {
 
 func newFake(t *testing.T, opts ...billmgrtest.Option) *fake {
 	t.Helper()
+	return fakeOf(t, billmgrtest.NewServer, opts...)
+}
+
+// newTLSFake is newFake over HTTPS, with a certificate of its own as a panel's on port 1500.
+func newTLSFake(t *testing.T, opts ...billmgrtest.Option) *fake {
+	t.Helper()
+	return fakeOf(t, billmgrtest.NewTLSServer, opts...)
+}
+
+func fakeOf(t *testing.T, start func(...billmgrtest.Option) *billmgrtest.Server, opts ...billmgrtest.Option) *fake {
+	t.Helper()
 	opts = append([]billmgrtest.Option{
 		billmgrtest.WithAdmin("admin", testPassword),
 		billmgrtest.WithClock(func() time.Time { return fixedNow }),
 	}, opts...)
-	srv := billmgrtest.NewServer(opts...)
+	srv := start(opts...)
 	t.Cleanup(srv.Close)
 	file := filepath.Join(t.TempDir(), "password")
 	require.NoError(t, os.WriteFile(file, []byte(testPassword+"\n"), 0o600))
@@ -67,18 +82,50 @@ func runWith(t *testing.T, env map[string]string, stdin string, args ...string) 
 	return runContext(t, context.Background(), env, stdin, args...)
 }
 
+// runOnTerminal is run with stdout and stderr taken for a terminal's, as in an engineer's
+// shell.
+func (f *fake) runOnTerminal(t *testing.T, args ...string) result {
+	t.Helper()
+	return runApp(t, context.Background(), onTerminal(newApp(f.env, "")), args...)
+}
+
 // runContext is runWith with the context ctx, which a test may cancel as Ctrl-C does.
 func runContext(t *testing.T, ctx context.Context, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
+	return runApp(t, ctx, newApp(env, stdin), args...)
+}
+
+// newApp is a run of the command with the environment env and stdin, whose stdout and
+// stderr are no terminal.
+func newApp(env map[string]string, stdin string) *app {
 	lookup := func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	}
-	code := execute(ctx, lookup, args, strings.NewReader(stdin), &stdout, &stderr)
+	return &app{env: lookup, stdin: bufio.NewReader(strings.NewReader(stdin)), terminal: isTerminal}
+}
+
+// onTerminal makes a's stdout and stderr terminals.
+func onTerminal(a *app) *app {
+	a.terminal = func(any) bool { return true }
+	return a
+}
+
+// runApp runs the command a in process, its output in buffers, and checks that the
+// password shows up in no output and that every error line says billmgr: once at most.
+func runApp(t *testing.T, ctx context.Context, a *app, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	a.stdout, a.stderr = &stdout, &stderr
+	code := a.execute(ctx, args)
 	r := result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 	for _, out := range []string{r.stdout, r.stderr} {
 		require.NotContains(t, out, testPassword, "the password leaked in the output of %q", args)
+	}
+	for _, l := range lines(r.stderr) {
+		if strings.HasPrefix(l, "error: ") {
+			assert.LessOrEqual(t, strings.Count(l, "billmgr:"), 1, "one billmgr: prefix per message, in %q", args)
+		}
 	}
 	return r
 }
@@ -126,4 +173,35 @@ func golden(t *testing.T, name, got string) {
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test -update to create the golden files")
 	require.Equal(t, string(want), got, "output differs from %s (go test -update rewrites it)", path)
+}
+
+// newTestApp is a run of the command with no environment and no input, for tests that
+// look at its command tree.
+func newTestApp() *app {
+	return &app{
+		env:   func(string) (string, bool) { return "", false },
+		stdin: bufio.NewReader(strings.NewReader("")), stdout: io.Discard, stderr: io.Discard,
+		out: bufio.NewWriter(io.Discard),
+	}
+}
+
+// walk calls visit for cmd and every command below it.
+func walk(cmd *cobra.Command, visit func(*cobra.Command)) {
+	visit(cmd)
+	for _, sub := range cmd.Commands() {
+		walk(sub, visit)
+	}
+}
+
+// commandPath is the command that args run, without billmgr: "payments list" of
+// "payments list --account 1".
+func commandPath(args []string) string {
+	var words []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") || strings.IndexFunc(a, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
+			break
+		}
+		words = append(words, a)
+	}
+	return strings.Join(words, " ")
 }

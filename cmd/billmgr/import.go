@@ -70,6 +70,7 @@ first. Where several apply, the run exits 4, else 3, else 1.`,
 		},
 	}
 	allowDryRun(cmd)
+	calls(cmd, "account", "account.payment", "subaccount", "payment.edit", "payment.setpaid")
 	f := cmd.Flags()
 	f.StringVar(&o.statement.format, "format", statementAuto, "the statement's format: auto, csv or 1c")
 	f.StringArrayVar(&o.columns, "column", nil, "CSV: the header of a field, `FIELD=HEADER` (repeatable), e.g. amount=Сумма")
@@ -82,6 +83,11 @@ first. Where several apply, the run exits 4, else 3, else 1.`,
 	f.StringVar(&o.invoicePattern, "invoice-pattern", "", "a `regexp` for invoice numbers in the purpose (its first group, if any); default: a prefix, a slash and digits, like pfx/123")
 	f.StringVar(&o.journal, "journal", "", "the journal `file` (default FILE.journal)")
 	f.Int64Var(&o.paymethod, "paymethod", 0, "the payment method `id` of the payments created (default the server's)")
+	complete := func(flag string, values ...string) {
+		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+	}
+	complete("format", statementAuto, statementCSV, statement1C)
+	complete("encoding", encodingNames()...)
 	return cmd
 }
 
@@ -176,7 +182,7 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 	if err != nil {
 		return err
 	}
-	bar := &importProgress{w: a.stderr, total: len(lines), on: isTerminal(a.stderr)}
+	bar := &importProgress{w: a.stderr, total: len(lines), on: a.stderrTerminal}
 	counts := map[importResult]int{}
 	var problems []importLine
 	for i := range lines {
@@ -394,7 +400,7 @@ func (a *app) printSummary(file string, total int, counts map[importResult]int, 
 	for _, res := range append(shown, resultPresent, resultSkipped, resultUnmatched, resultFailed) {
 		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(res), "_", " "), counts[res]))
 	}
-	fmt.Fprintf(a.stderr, "%s%s: %d lines: %s\n", prefix, file, total, strings.Join(parts, ", "))
+	fmt.Fprintf(a.stderr, "%s%s: %s: %s\n", prefix, file, plural(total, "line"), strings.Join(parts, ", "))
 	for _, p := range problems {
 		fmt.Fprintf(a.stderr, "  line %d, document %s: %s: %s\n", p.Line, p.Document, p.Result, p.Reason)
 	}

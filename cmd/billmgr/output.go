@@ -55,7 +55,7 @@ func (a *app) format() format {
 	switch {
 	case a.g.output != "":
 		return format(a.g.output)
-	case isTerminal(a.stdout):
+	case a.terminal(a.stdout):
 		return formatTable
 	default:
 		return formatJSON
@@ -459,7 +459,7 @@ type progress struct {
 }
 
 func (a *app) newProgress(wanted bool) *progress {
-	return &progress{w: a.stderr, on: wanted && isTerminal(a.stderr)}
+	return &progress{w: a.stderr, on: wanted && a.stderrTerminal}
 }
 
 func (p *progress) tick() {
@@ -468,7 +468,15 @@ func (p *progress) tick() {
 		return
 	}
 	p.last = time.Now()
-	fmt.Fprintf(p.w, "\r%d rows…", p.n)
+	fmt.Fprintf(p.w, "\r%s…", plural(p.n, "row"))
+}
+
+// plural reads "1 row", "2 rows": n and the word, in the plural unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 func (p *progress) done() {

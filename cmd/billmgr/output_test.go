@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/go-billmgr/billmgr"
 	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -137,9 +142,16 @@ func TestProgressDrawsOnATerminalOnly(t *testing.T) {
 		p.tick()
 	}
 	p.done()
-	assert.Equal(t, "\r1 rows…\r\033[K", buf.String(), "the first row draws, redraws wait 100ms, done clears the line")
+	assert.Equal(t, "\r1 row…\r\033[K", buf.String(), "the first row draws, redraws wait 100ms, done clears the line")
 
-	a := &app{stderr: &buf}
+	buf.Reset()
+	p = &progress{w: &buf, on: true}
+	p.tick()
+	p.last = time.Time{}
+	p.tick()
+	assert.Equal(t, "\r1 row…\r2 rows…", buf.String())
+
+	a := &app{stderr: &buf, terminal: isTerminal}
 	assert.False(t, a.newProgress(true).on, "a buffer is not a terminal")
 }
 
@@ -150,4 +162,116 @@ func TestSnakeCase(t *testing.T) {
 	} {
 		assert.Equal(t, want, snakeCase(in), in)
 	}
+}
+
+// TestLocalizedColumnsHaveOneShape holds every list to one rule: a column the server
+// labels (its document gives the code in orig) prints as {"code","label"} in JSON and as
+// NAME, NAME_label in CSV, and a column printed as an object is such a pair and nothing
+// else. The lists are read from the fake with data in every one of them.
+func TestLocalizedColumnsHaveOneShape(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ctx := context.Background()
+	c, err := billmgr.NewClient(f.URL, billmgr.WithAuthInfo(f.AdminUser, testPassword))
+	require.NoError(t, err)
+	annID := f.AccountID("ann@example.com")
+	ann := idText(annID)
+	_, err = c.Discounts.Create(ctx, annID, &billmgr.DiscountParams{Name: billmgr.Ptr("Promo"), Percentage: billmgr.MustDecimal("5")})
+	require.NoError(t, err)
+	_, err = c.TaxRules.Create(ctx, annID, &billmgr.TaxRuleParams{Country: billmgr.Ptr(int64(182)), TaxRate: billmgr.MustDecimal("20")})
+	require.NoError(t, err)
+	_, err = c.CurrencyRates.Create(ctx, annID, &billmgr.CurrencyRateParams{CurrencyBase: billmgr.Ptr(int64(126)),
+		CurrencyRelate: billmgr.Ptr(int64(153)), Rate: billmgr.MustDecimal("92.45"), Amount: billmgr.MustDecimal("1")})
+	require.NoError(t, err)
+	expenses, err := c.Expenses.List(ctx, annID, nil)
+	require.NoError(t, err)
+	payment := f.PaymentIDs(annID)[0] // the credited one
+	require.NoError(t, c.Payments.AddExpense(ctx, payment, expenses.Items[0].ID, billmgr.MustDecimal("1.00")))
+	paid := idText(payment)
+
+	lists := []struct {
+		args   []string
+		fn     string
+		params url.Values
+	}{
+		{[]string{"accounts", "list"}, "account", nil},
+		{[]string{"accounts", "groups", "list", "--account", ann}, "account.group", url.Values{"elid": {ann}}},
+		{[]string{"accounts", "providers", "list", "--account", ann}, "account.project", url.Values{"elid": {ann}}},
+		{[]string{"payments", "list", "--account", ann}, "account.payment", url.Values{"elid": {ann}}},
+		{[]string{"payments", "history", paid}, "payment.history", url.Values{"elid": {paid}}},
+		{[]string{"payments", "expenses", "list", "--payment", paid}, "payment.expense", url.Values{"elid": {paid}}},
+		{[]string{"payments", "orderinfo", "list", "--payment", paid}, "payment.orderinfo", url.Values{"elid": {paid}}},
+		{[]string{"subaccounts", "list", "--account", ann}, "subaccount", url.Values{"elid": {ann}}},
+		{[]string{"discounts", "list", "--account", ann}, "account.discount", url.Values{"elid": {ann}}},
+		{[]string{"expenses", "list", "--account", ann}, "subaccount.expense", url.Values{"elid": {ann}}},
+		{[]string{"taxrules", "list", "--account", ann}, "account.taxrule", url.Values{"elid": {ann}}},
+		{[]string{"currencyrates", "list", "--account", ann}, "account.currencyrate", url.Values{"elid": {ann}}},
+	}
+	tested := map[string]bool{}
+	for _, l := range lists {
+		tested[commandPath(l.args)] = true
+	}
+	walk(newTestApp().rootCommand(), func(cmd *cobra.Command) {
+		if name := cmd.Name(); name == "list" || name == "history" {
+			path := strings.TrimPrefix(cmd.CommandPath(), "billmgr ")
+			assert.True(t, tested[path], "%s: a list the test does not read", path)
+		}
+	})
+
+	for _, l := range lists {
+		t.Run(l.fn, func(t *testing.T) {
+			t.Parallel()
+			doc, err := c.Call(ctx, l.fn, l.params)
+			require.NoError(t, err)
+			require.NotEmpty(t, doc.Elems(), "the list needs rows to prove anything")
+			labeled := map[string]bool{}
+			for _, e := range doc.Elems() {
+				for _, col := range e.Children {
+					if col.Attr("orig") != "" {
+						labeled[col.Name] = true
+					}
+				}
+			}
+
+			js := f.run(t, append(l.args, "-o", "json")...)
+			require.Equal(t, exitOK, js.code, js.stderr)
+			var rows []map[string]any
+			require.NoError(t, json.Unmarshal([]byte(js.stdout), &rows))
+			require.NotEmpty(t, rows)
+			for col := range labeled {
+				assert.Contains(t, rows[0], col, "the labeled column %s is printed", col)
+			}
+			for _, row := range rows {
+				for col, v := range row {
+					pair, isObject := v.(map[string]any)
+					if labeled[col] || isObject {
+						require.True(t, isObject, "%s: %v is not {code, label}", col, v)
+						assert.Len(t, pair, 2, col)
+						assert.IsType(t, "", pair["code"], col)
+						assert.IsType(t, "", pair["label"], col)
+					}
+				}
+			}
+
+			csvOut := f.run(t, append(l.args, "-o", "csv")...)
+			require.Equal(t, exitOK, csvOut.code, csvOut.stderr)
+			header, err := csv.NewReader(strings.NewReader(csvOut.stdout)).Read()
+			require.NoError(t, err)
+			for i, name := range header {
+				base, isLabel := strings.CutSuffix(name, "_label")
+				switch {
+				case isLabel:
+					assert.True(t, i > 0 && header[i-1] == base, "%s follows %s", name, base)
+				case labeled[name] || isPair(rows[0][name]):
+					assert.True(t, i+1 < len(header) && header[i+1] == name+"_label", "%s is followed by %s_label", name, name)
+				}
+			}
+		})
+	}
+}
+
+// isPair reports whether a JSON value is an object ({code, label}).
+func isPair(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
 }

@@ -11,13 +11,14 @@ import (
 	"github.com/go-billmgr/billmgr"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 // Parameters come from flags bound, by reflection, to the fields of the SDK's params,
 // filter and list-options structs: each flag is named like the API parameter (the url
 // tag, else the xml tag), and a flag writes its field only when the user sets it, so an
-// update sends only what was given. A field without omitempty is a required flag.
+// update sends only what was given. A field without omitempty is a required flag, and so
+// is a parameter a create cannot go without (paramDoc.create) on a create. The help, the
+// values a flag takes and those the shell completes come from paramDocs.
 
 // boundParams are the flags bound to one params struct.
 type boundParams struct {
@@ -43,16 +44,23 @@ var (
 // value in the command line draws a warning. --dry-run never prints them.
 var secretParams = map[string]bool{"passwd": true, "confirm": true, "password": true}
 
-// bindParams registers a flag for every field of the struct p points to.
-func (a *app) bindParams(cmd *cobra.Command, p any) *boundParams {
-	b := &boundParams{}
-	a.bindStruct(cmd, b, reflect.ValueOf(p).Elem())
-	return b
+// binding says what the flags of a params struct are for.
+type binding struct {
+	fn      string   // the API function that takes the parameters: its words in paramDocs
+	create  bool     // the form creates an object: what a create needs is required
+	columns []string // the columns of the list's rows, which --sort takes
 }
 
-func (a *app) bindStruct(cmd *cobra.Command, b *boundParams, v reflect.Value) {
+// bindParams registers a flag for every field of the struct p points to.
+func (a *app) bindParams(cmd *cobra.Command, b binding, p any) *boundParams {
+	bound := &boundParams{}
+	a.bindStruct(cmd, b, bound, reflect.ValueOf(p).Elem())
+	return bound
+}
+
+func (a *app) bindStruct(cmd *cobra.Command, b binding, bound *boundParams, v reflect.Value) {
 	if v.Type() == listOptionsType {
-		bindListOptions(cmd.Flags(), v.Addr().Interface().(*billmgr.ListOptions))
+		a.bindListOptions(cmd, v.Addr().Interface().(*billmgr.ListOptions), b.columns)
 		return
 	}
 	for i := range v.NumField() {
@@ -60,25 +68,87 @@ func (a *app) bindStruct(cmd *cobra.Command, b *boundParams, v reflect.Value) {
 		switch {
 		case !f.IsExported():
 		case f.Anonymous && f.Type.Kind() == reflect.Struct:
-			a.bindStruct(cmd, b, v.Field(i))
+			a.bindStruct(cmd, b, bound, v.Field(i))
 		default:
 			name, required := paramName(f)
-			fv := &fieldValue{app: a, field: v.Field(i), name: name}
-			cmd.Flags().Var(fv, name, fieldUsage(f))
-			if required {
-				_ = cmd.MarkFlagRequired(name)
+			doc, ok := docOf(b.fn, name)
+			if !ok {
+				panic(fmt.Sprintf("paramDocs has no words for parameter %s of %s", name, b.fn))
 			}
-			b.names = append(b.names, name)
+			a.bindValue(cmd, &fieldValue{app: a, field: v.Field(i), name: name, doc: doc}, required || b.create && doc.create)
+			bound.names = append(bound.names, name)
 		}
 	}
 }
 
-// bindListOptions registers the paging and sorting flags.
-func bindListOptions(fs *pflag.FlagSet, o *billmgr.ListOptions) {
-	fs.IntVar(&o.Page, "page", 0, "the page to show, from 1 (p_num)")
-	fs.IntVar(&o.PerPage, "per-page", 0, "rows per page (p_cnt)")
-	fs.StringVar(&o.Sort, "sort", "", "sort by this `column` (p_sort)")
-	fs.StringVar(&o.Order, "order", "", "sort order: asc or desc (p_order)")
+// bindValue registers the flag of v: its help, its completions, and whether it is required.
+func (a *app) bindValue(cmd *cobra.Command, v *fieldValue, required bool) {
+	cmd.Flags().Var(v, v.name, v.doc.help())
+	if required {
+		requireFlag(cmd, v.name)
+	}
+	completions := v.doc.completions()
+	if v.Type() == onOff {
+		completions = []string{"on", "off"}
+	}
+	if completions != nil {
+		_ = cmd.RegisterFlagCompletionFunc(v.name, cobra.FixedCompletions(completions, cobra.ShellCompDirectiveNoFileComp))
+	}
+}
+
+// requireFlag makes flag name of cmd required, in the help as for cobra and the shell.
+func requireFlag(cmd *cobra.Command, name string) {
+	_ = cmd.MarkFlagRequired(name)
+	cmd.Flags().Lookup(name).Usage += " (required)"
+}
+
+// bindListOptions registers the paging and sorting flags of a list whose rows have the
+// columns.
+func (a *app) bindListOptions(cmd *cobra.Command, o *billmgr.ListOptions, columns []string) {
+	fs := cmd.Flags()
+	fs.Var(&countValue{&o.Page}, "page", "the page to show, from 1 (default the first)")
+	fs.Var(&countValue{&o.PerPage}, "per-page", "rows per page, from 1 (default the server's page size)")
+	field := func(p any) reflect.Value { return reflect.ValueOf(p).Elem() }
+	a.bindValue(cmd, &fieldValue{app: a, field: field(&o.Sort), name: "sort", doc: paramDoc{
+		usage: "sort by this column", values: choices(columns...), typ: "column",
+	}}, false)
+	a.bindValue(cmd, &fieldValue{app: a, field: field(&o.Order), name: "order", doc: paramDoc{
+		usage: "sort order", values: []choice{{"asc", "ascending"}, {"desc", "descending"}},
+	}}, false)
+}
+
+// sortColumns are the columns of the list rows of type t, by the names the server gives
+// them (every name of an `xml:"id|elid"` tag).
+func sortColumns(t reflect.Type) []string {
+	var names []string
+	for _, f := range reflect.VisibleFields(t) {
+		tag, _, _ := strings.Cut(f.Tag.Get("xml"), ",")
+		if f.IsExported() && !f.Anonymous && tag != "" && tag != "-" {
+			names = append(names, strings.Split(tag, "|")...)
+		}
+	}
+	return names
+}
+
+// countValue is a flag holding a count from 1: a page number, a page size.
+type countValue struct{ n *int }
+
+func (v *countValue) String() string {
+	if *v.n == 0 {
+		return ""
+	}
+	return strconv.Itoa(*v.n)
+}
+
+func (v *countValue) Type() string { return "int" }
+
+func (v *countValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 {
+		return fmt.Errorf("%q: want a whole number from 1", s)
+	}
+	*v.n = n
+	return nil
 }
 
 // paramName is the API name of a field: its url tag, else its xml tag, else its Go name
@@ -94,23 +164,24 @@ func paramName(f reflect.StructField) (name string, required bool) {
 	return strings.ReplaceAll(snakeCase(f.Name), "_", "-"), false
 }
 
-// fieldUsage is the flag's help: the field's name in words (the help shows the form of
-// the value from fieldValue.Type).
-func fieldUsage(f reflect.StructField) string {
-	return strings.ReplaceAll(snakeCase(f.Name), "_", " ")
-}
-
 // fieldValue is a flag that parses its text into a field of a params struct.
 type fieldValue struct {
 	app   *app
 	field reflect.Value
 	name  string
+	doc   paramDoc
 }
+
+// onOff is the type a Flag field shows in the help.
+const onOff = "on|off"
 
 func (v *fieldValue) String() string { return "" }
 
 // Type names the form of the value in the help.
 func (v *fieldValue) Type() string {
+	if t := v.doc.valueType(); t != "" {
+		return t
+	}
 	t := v.field.Type()
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -123,7 +194,7 @@ func (v *fieldValue) Type() string {
 	case dateTimeType, timeType:
 		return `"2024-05-07 14:12:03"`
 	case flagType:
-		return "on|off"
+		return onOff
 	case offersType:
 		return "ID=on|off, repeatable"
 	}
@@ -141,6 +212,9 @@ func (v *fieldValue) Set(s string) error {
 			return err
 		}
 		s = secret
+	}
+	if !v.doc.allows(s) {
+		return fmt.Errorf("%q: want %s", s, listChoices(v.doc.values))
 	}
 	if v.field.Type() == offersType {
 		return setOffer(v.field, s)

@@ -17,6 +17,7 @@ func (a *app) paymentsCommand() *cobra.Command {
 		billmgr.PaymentDetails, billmgr.PaymentParams]{
 		use: "payments", short: "Payments: list, credit, refund, print, and their expenses and invoice lines",
 		service:  func(c *billmgr.Client) *billmgr.PaymentsService { return c.Payments },
+		fnList:   "account.payment",
 		fnEdit:   "payment.edit",
 		fnCreate: "payment.edit",
 		list:     (*billmgr.PaymentsService).List,
@@ -36,7 +37,7 @@ func (a *app) paymentsCommand() *cobra.Command {
 			},
 		}),
 		listCommand(a, listSpec[billmgr.PaymentChange, noOptions]{
-			use: "history ID", short: "The change history of a payment", byArg: true,
+			use: "history ID", short: "The change history of a payment", fn: "payment.history", byArg: true,
 			page: func(ctx context.Context, c *billmgr.Client, id int64, _ *noOptions) (*billmgr.Page[billmgr.PaymentChange], error) {
 				return pageAll(c.Payments.History(ctx, id))
 			},
@@ -91,7 +92,7 @@ func paymentAction(a *app, use, short, fn string, act func(*billmgr.PaymentsServ
 
 // printCommand writes the printed form of a payment (HTML) to stdout.
 func (a *app) printCommand() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use: "print ID", Short: "Write a payment's invoice or receipt (HTML) to stdout", Args: idArgs(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, _ := parseID(args[0])
@@ -107,18 +108,20 @@ func (a *app) printCommand() *cobra.Command {
 			return err
 		},
 	}
+	calls(cmd, "payment.print")
+	return cmd
 }
 
-// pdfCommand saves the PDF of a payment to -o FILE, or writes it to stdout when that is
-// not a terminal.
+// pdfCommand saves the PDF of a payment to --output-file FILE, or writes it to stdout
+// when that is not a terminal.
 func (a *app) pdfCommand() *cobra.Command {
 	var file string
 	cmd := &cobra.Command{
-		Use: "pdf ID -o FILE", Short: "Save a payment's invoice or receipt as PDF", Args: idArgs(1, 1),
+		Use: "pdf ID [--output-file FILE]", Short: "Save a payment's invoice or receipt as PDF", Args: idArgs(1, 1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, _ := parseID(args[0])
-			if (file == "" || file == "-") && isTerminal(a.stdout) {
-				return usageErr("refusing to write a PDF to the terminal: use -o FILE")
+			if file == "" && a.terminal(a.stdout) {
+				return usageErr("refusing to write a PDF to the terminal: use --output-file FILE, or redirect stdout")
 			}
 			c, err := a.client()
 			if err != nil {
@@ -129,15 +132,15 @@ func (a *app) pdfCommand() *cobra.Command {
 				return err
 			}
 			defer pdf.Close()
-			if file == "" || file == "-" {
+			if file == "" {
 				_, err = io.Copy(a.out, pdf)
 				return err
 			}
 			return writeFileAtomic(file, pdf)
 		},
 	}
-	// -o here names the file, shadowing the global output format, which a PDF has no use for.
-	cmd.Flags().StringVarP(&file, "output", "o", "", "the `file` to write (- for stdout)")
+	cmd.Flags().StringVar(&file, "output-file", "", "write the PDF to this `file` (default stdout, when it is not a terminal)")
+	calls(cmd, "payment.print.pdf")
 	return cmd
 }
 
@@ -186,13 +189,13 @@ type orderLineName struct {
 func (a *app) paymentExpensesCommand() *cobra.Command {
 	return group("expenses", "How a payment is distributed across expenses",
 		listCommand(a, listSpec[billmgr.PaymentExpense, noOptions]{
-			use: "list", short: "The expenses a payment pays for", parent: paymentParent,
+			use: "list", short: "The expenses a payment pays for", fn: "payment.expense", parent: paymentParent,
 			page: func(ctx context.Context, c *billmgr.Client, payment int64, _ *noOptions) (*billmgr.Page[billmgr.PaymentExpense], error) {
 				return pageAll(c.Payments.Expenses(ctx, payment))
 			},
 		}),
 		viewCommand(a, viewSpec[billmgr.PaymentExpenseDetails]{
-			use: "get EXPENSE_ID", short: "The part of an expense a payment pays", parent: paymentParent, object: true,
+			use: "get EXPENSE_ID", short: "The part of an expense a payment pays", fn: "payment.expense.edit", parent: paymentParent, object: true,
 			get: func(ctx context.Context, c *billmgr.Client, payment, id int64) (*billmgr.PaymentExpenseDetails, error) {
 				return c.Payments.GetExpense(ctx, payment, id)
 			},
@@ -225,13 +228,13 @@ func (a *app) paymentExpensesCommand() *cobra.Command {
 func (a *app) orderInfoCommand() *cobra.Command {
 	return group("orderinfo", "The lines of a payment's invoice",
 		listCommand(a, listSpec[billmgr.OrderLine, noOptions]{
-			use: "list", short: "The lines of a payment's invoice", parent: paymentParent,
+			use: "list", short: "The lines of a payment's invoice", fn: "payment.orderinfo", parent: paymentParent,
 			page: func(ctx context.Context, c *billmgr.Client, payment int64, _ *noOptions) (*billmgr.Page[billmgr.OrderLine], error) {
 				return pageAll(c.Payments.OrderInfo(ctx, payment))
 			},
 		}),
 		viewCommand(a, viewSpec[billmgr.OrderLineDetails]{
-			use: "get LINE_ID", short: "One line of a payment's invoice", parent: paymentParent, object: true,
+			use: "get LINE_ID", short: "One line of a payment's invoice", fn: "payment.orderinfo.edit", parent: paymentParent, object: true,
 			get: func(ctx context.Context, c *billmgr.Client, payment, id int64) (*billmgr.OrderLineDetails, error) {
 				return c.Payments.GetOrderLine(ctx, payment, id)
 			},

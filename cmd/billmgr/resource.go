@@ -15,8 +15,8 @@ import (
 type clientResource[S, Row, Opts, Details, Params any] struct {
 	use, short string
 	service    func(*billmgr.Client) S
-	// The API functions, for --dry-run.
-	fnEdit, fnCreate, fnDelete string
+	// The API functions: the list, the form (view and update), create and delete.
+	fnList, fnEdit, fnCreate, fnDelete string
 
 	list   func(S, context.Context, int64, *Opts) (*billmgr.Page[Row], error)
 	all    func(S, context.Context, int64, *Opts) iter.Seq2[Row, error]
@@ -31,7 +31,7 @@ type clientResource[S, Row, Opts, Details, Params any] struct {
 func (r clientResource[S, Row, Opts, Details, Params]) command(a *app, extra ...*cobra.Command) *cobra.Command {
 	subs := []*cobra.Command{
 		listCommand(a, listSpec[Row, Opts]{
-			use: "list", short: "List the " + r.use + " of a client", parent: accountParent,
+			use: "list", short: "List the " + r.use + " of a client", fn: r.fnList, parent: accountParent,
 			page: func(ctx context.Context, c *billmgr.Client, account int64, o *Opts) (*billmgr.Page[Row], error) {
 				return r.list(r.service(c), ctx, account, o)
 			},
@@ -40,7 +40,7 @@ func (r clientResource[S, Row, Opts, Details, Params]) command(a *app, extra ...
 			},
 		}),
 		viewCommand(a, viewSpec[Details]{
-			use: "get ID", short: "Show one of the " + r.use + " of a client", parent: accountParent, object: true,
+			use: "get ID", short: "Show one of the " + r.use + " of a client", fn: r.fnEdit, parent: accountParent, object: true,
 			get: func(ctx context.Context, c *billmgr.Client, account, id int64) (*Details, error) {
 				return r.get(r.service(c), ctx, account, id)
 			},

@@ -37,14 +37,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func execute(ctx context.Context, lookupEnv func(string) (string, bool), args []string,
 	stdin io.Reader, stdout, stderr io.Writer,
 ) int {
-	a := &app{env: lookupEnv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr}
-	a.out = bufio.NewWriterSize(stdout, 64<<10)
+	a := &app{env: lookupEnv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr, terminal: isTerminal}
+	return a.execute(ctx, args)
+}
+
+// execute runs args and returns the exit code.
+func (a *app) execute(ctx context.Context, args []string) int {
+	a.out = bufio.NewWriterSize(a.stdout, 64<<10)
+	a.stderrTerminal = a.terminal(a.stderr)
+	if a.waitAfter == 0 {
+		a.waitAfter = waitNotice
+	}
 	root := a.rootCommand()
 	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if a.waiter != nil {
+		a.waiter.finish()
+	}
 	if a.cancel != nil {
 		a.cancel()
 	}
@@ -61,6 +73,11 @@ type app struct {
 	stdout io.Writer // for terminal detection; write through out
 	stderr io.Writer
 	out    *bufio.Writer
+	// terminal reports whether stdout or stderr is a terminal (isTerminal).
+	terminal       func(w any) bool
+	stderrTerminal bool
+	waitAfter      time.Duration // how long a request waits before the notice (waitNotice)
+	waiter         *waiter       // the notice of the requests in flight, on a terminal
 
 	g      globals
 	dryRun bool // --dry-run
@@ -103,7 +120,9 @@ Configuration comes from flags or the environment: --url/BILLMGR_URL, --user/BIL
 and the password from BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWORD.
 
 Every command that calls the API gives up after --timeout (5m by default; 0 for no
-limit), all of its requests and retries included.
+limit), all of its requests and retries included. On a terminal, a request that gets no
+reply for a few seconds says on stderr what it waits for: the function, the server, for
+how long, and when --timeout ends the command.
 
 Exit codes: 0 success; 1 the server refused the call (an API error); 2 usage (bad flags,
 arguments or configuration); 3 network or protocol failure, nothing written: safe to run
@@ -112,7 +131,7 @@ object up before running it again.`,
 		Version:           billmgr.Version,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.prepare(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.prepare(cmd, args) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	f := root.PersistentFlags()
@@ -125,7 +144,7 @@ object up before running it again.`,
 	f.StringVar(&a.g.lang, "lang", "", "language of messages and labels: en or ru (env BILLMGR_LANG, default en)")
 	f.StringVar(&a.g.tz, "tz", "", "the server's time `zone`, e.g. Europe/Moscow (env BILLMGR_TZ, default UTC)")
 	f.StringVar(&a.g.caFile, "ca-file", "", "trust the PEM certificates in this `file` instead of the system roots")
-	f.StringVar(&a.g.pin, "pin-sha256", "", "trust only the server whose certificate key has this SHA-256 (`hex`)")
+	f.StringVar(&a.g.pin, "pin-sha256", "", "trust only the server whose certificate key has this SHA-256 (`hex`), as billmgr tls pin shows it (env BILLMGR_PIN_SHA256)")
 	f.BoolVar(&a.g.insecure, "insecure", false, "accept any certificate (anyone on the path can read the password)")
 	f.StringVarP(&a.g.output, "output", "o", "", "output format: table, json, jsonl, csv or ids (default table on a terminal, json otherwise)")
 	f.BoolVar(&a.g.debug, "debug", false, "log every call on stderr (secrets redacted)")
@@ -143,6 +162,7 @@ object up before running it again.`,
 		a.taxRulesCommand(),
 		a.currencyRatesCommand(),
 		a.callCommand(),
+		a.tlsCommand(),
 	)
 	a.untimed = a.fakeCommand()
 	root.AddCommand(a.untimed)
@@ -150,8 +170,9 @@ object up before running it again.`,
 	return root
 }
 
-// prepare checks the global flags and starts the --timeout of the command cmd.
-func (a *app) prepare(cmd *cobra.Command) error {
+// prepare checks the global flags and starts the --timeout of the command cmd, and the
+// notice of its requests in flight.
+func (a *app) prepare(cmd *cobra.Command, args []string) error {
 	if err := a.checkGlobals(cmd); err != nil {
 		return err
 	}
@@ -160,11 +181,15 @@ func (a *app) prepare(cmd *cobra.Command) error {
 		a.cancel = cancel
 		cmd.SetContext(ctx)
 	}
+	cmd.SetContext(a.waitingFor(cmd.Context(), cmd, args))
 	return nil
 }
 
 // checkGlobals validates the global flags for the command cmd.
 func (a *app) checkGlobals(cmd *cobra.Command) error {
+	if a.g.output != "" && cmd.Flags().Lookup("output-file") != nil {
+		return usageErr("-o is the output format, and %s prints no records: write the file with --output-file FILE", cmd.CommandPath())
+	}
 	if a.g.output != "" && !validFormat(a.g.output) {
 		return usageErr("-o %q: want one of %s", a.g.output, strings.Join(formatNames(), ", "))
 	}
@@ -263,19 +288,15 @@ func (a *app) clientOptions() ([]billmgr.Option, error) {
 		return nil, err
 	}
 	opts = append(opts, billmgr.WithLocation(loc))
-	if a.g.caFile != "" {
-		pem, err := os.ReadFile(a.g.caFile)
-		if err != nil {
-			return nil, usageErr("--ca-file: %v", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, usageErr("--ca-file %s: no PEM certificate in the file", a.g.caFile)
-		}
-		opts = append(opts, billmgr.WithRootCAs(pool))
+	roots, err := a.rootCAs()
+	if err != nil {
+		return nil, err
 	}
-	if a.g.pin != "" {
-		opts = append(opts, billmgr.WithPinnedCertificate(a.g.pin))
+	if roots != nil {
+		opts = append(opts, billmgr.WithRootCAs(roots))
+	}
+	if pin := a.setting(a.g.pin, "BILLMGR_PIN_SHA256"); pin != "" {
+		opts = append(opts, billmgr.WithPinnedCertificate(pin))
 	}
 	if a.g.insecure {
 		opts = append(opts, billmgr.WithInsecureSkipVerify())
@@ -285,6 +306,22 @@ func (a *app) clientOptions() ([]billmgr.Option, error) {
 		opts = append(opts, billmgr.WithLogger(slog.New(h)))
 	}
 	return opts, nil
+}
+
+// rootCAs are the certificates of --ca-file, or nil for the system's.
+func (a *app) rootCAs() (*x509.CertPool, error) {
+	if a.g.caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(a.g.caFile)
+	if err != nil {
+		return nil, usageErr("--ca-file: %v", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usageErr("--ca-file %s: no PEM certificate in the file", a.g.caFile)
+	}
+	return pool, nil
 }
 
 // location is the server's time zone of --tz or BILLMGR_TZ, UTC by default. Dates in
@@ -462,7 +499,8 @@ func exitCode(err error) int {
 func (a *app) hints(err error) []string {
 	var hints []string
 	if errors.Is(err, billmgr.ErrUntrustedCertificate) {
-		hints = append(hints, "the server's certificate is not trusted: pass its CA (or the panel's self-signed certificate) with --ca-file FILE, or the SHA-256 of its key with --pin-sha256 HEX")
+		hints = append(hints, "the server's certificate is not trusted: see it and its pin with 'billmgr tls pin URL', "+
+			"then pass the pin with --pin-sha256 PIN (or BILLMGR_PIN_SHA256), or its CA with --ca-file FILE")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		hints = append(hints, fmt.Sprintf("--timeout %v ran out; raise it, or --timeout 0 for no limit", a.g.timeout))

@@ -56,6 +56,8 @@ func TestExitCodes(t *testing.T) {
 		{"reserved call parameter", []string{"call", "account", "authinfo=x:y"}, exitUsage, "billmgr sets this parameter itself"},
 		{"refused by the SDK before sending", []string{"payments", "refund", credited, "--account", ann, "--amount", "-1"},
 			exitUsage, "invalid argument"},
+		{"a parameter refused by the SDK", []string{"payments", "update", credited, "--account", ann, "--subaccountamount", "1.00001"},
+			exitUsage, "error: billmgr: payment.edit: invalid argument: parameter subaccountamount: 1.00001 has 5 decimal places"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -417,7 +419,8 @@ func TestUntrustedCertificateSaysWhichFlagsTrustIt(t *testing.T) {
 	r := runWith(t, env, "", "accounts", "list")
 	assert.Equal(t, exitFailure, r.code)
 	assert.Contains(t, r.stderr, "certificate signed by unknown authority")
-	assert.Contains(t, r.stderr, "hint: the server's certificate is not trusted: pass its CA (or the panel's self-signed certificate) with --ca-file FILE, or the SHA-256 of its key with --pin-sha256 HEX")
+	assert.Contains(t, r.stderr, "hint: the server's certificate is not trusted: see it and its pin with 'billmgr tls pin URL', "+
+		"then pass the pin with --pin-sha256 PIN (or BILLMGR_PIN_SHA256), or its CA with --ca-file FILE")
 }
 
 func TestCallDryRunRedactsEveryPassword(t *testing.T) {

@@ -13,6 +13,7 @@ func (a *app) subaccountsCommand() *cobra.Command {
 		billmgr.SubaccountDetails, billmgr.SubaccountParams]{
 		use: "subaccounts", short: "A client's personal accounts (one per provider and currency)",
 		service:  func(c *billmgr.Client) *billmgr.SubaccountsService { return c.Subaccounts },
+		fnList:   "subaccount",
 		fnEdit:   "subaccount.edit",
 		fnCreate: "subaccount.edit",
 		list:     (*billmgr.SubaccountsService).List,

@@ -11,6 +11,7 @@ func (a *app) taxRulesCommand() *cobra.Command {
 		billmgr.TaxRuleDetails, billmgr.TaxRuleParams]{
 		use: "taxrules", short: "A client's special tax rules",
 		service:  func(c *billmgr.Client) *billmgr.TaxRulesService { return c.TaxRules },
+		fnList:   "account.taxrule",
 		fnEdit:   "account.taxrule.edit",
 		fnCreate: "account.taxrule.edit",
 		fnDelete: "account.taxrule.delete",

@@ -1,6 +1,8 @@
-// Command quickstart walks through the life of a client's money with the billmgr SDK:
-// it registers a client, creates a payment and credits it, charges an expense, refunds part
-// of the payment, lists the client's payments and prints an account statement.
+// Command quickstart walks through the life of a client's money with the billmgr SDK: it
+// registers a client, issues an invoice and credits it when it is paid, charges an expense,
+// refunds part of the payment, issues a second invoice the client does not pay, and prints
+// the client's account statement: the movements in time order with the balance after each,
+// the totals by status, and the balance the server reports, checked to the kopeck.
 //
 // By default it runs against the in-memory BILLmanager of package billmgrtest, so it needs
 // no billing server:
@@ -18,12 +20,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"text/tabwriter"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-billmgr/billmgr"
 	"github.com/go-billmgr/billmgr/billmgrtest"
-	"github.com/shopspring/decimal"
 )
 
 func main() {
@@ -35,114 +36,99 @@ func main() {
 	}
 }
 
-// connect returns a client for BILLMGR_URL, or for a fresh in-memory BILLmanager.
-func connect(w io.Writer) (*billmgr.Client, func(), error) {
-	if url := os.Getenv("BILLMGR_URL"); url != "" {
-		c, err := billmgr.NewClient(url, billmgr.WithSession(os.Getenv("BILLMGR_USER"), os.Getenv("BILLMGR_PASSWORD")))
-		return c, func() {}, err
-	}
-	srv := billmgrtest.NewServer()
-	fmt.Fprintf(w, "Using the built-in fake BILLmanager at %s (set BILLMGR_URL to use a real one).\n\n", srv.URL)
-	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
-	return c, srv.Close, err
-}
-
 func run(ctx context.Context, w io.Writer) error {
-	c, closeServer, err := connect(w)
+	c, email, clock, closeServer, err := connect(w)
 	if err != nil {
 		return err
 	}
 	defer closeServer()
 
-	email := fmt.Sprintf("ada+%d@example.com", time.Now().UnixNano())
-	reg, err := c.Accounts.Register(ctx, &billmgr.RegisterParams{Email: email, Password: "correct horse battery staple", RealName: "Ada Lovelace"})
+	reg, err := c.Accounts.Register(ctx, &billmgr.RegisterParams{
+		Email: email, Password: "correct horse battery staple", RealName: "Ada Lovelace"})
 	if errors.Is(err, billmgr.ErrExists) {
 		return fmt.Errorf("%s is already registered: %w", email, err)
 	}
 	if err != nil {
-		return fmt.Errorf("register: %w", err)
-	}
-	fmt.Fprintf(w, "Registered %s as client %d.\n", reg.Email, reg.AccountID)
-
-	paymentID, err := c.Payments.Create(ctx, reg.AccountID, &billmgr.PaymentParams{
-		SubaccountAmount: billmgr.MustDecimal("1500.00"),
-		Description:      billmgr.Ptr("Top-up by bank transfer"),
-	})
-	if err != nil {
-		return fmt.Errorf("create payment: %w", err)
-	}
-	if err := c.Payments.SetPaid(ctx, paymentID); err != nil {
-		return fmt.Errorf("credit payment %d: %w", paymentID, err)
-	}
-	fmt.Fprintf(w, "Created payment %d for 1500.00 and credited it.\n", paymentID)
-
-	accounts, err := c.Subaccounts.List(ctx, reg.AccountID, nil)
-	if err != nil {
-		return fmt.Errorf("list personal accounts: %w", err)
-	}
-	if len(accounts.Items) == 0 {
-		return errors.New("the new client has no personal account")
-	}
-	subaccount := accounts.Items[0]
-	if _, err := c.Expenses.Create(ctx, reg.AccountID, &billmgr.ExpenseParams{
-		Subaccount: billmgr.Ptr(subaccount.ID),
-		Amount:     billmgr.MustDecimal("349.90"),
-		Name:       billmgr.Ptr("Shared hosting, one month"),
-		Operation:  billmgr.Ptr("prolong"),
-	}); err != nil {
-		return fmt.Errorf("charge expense: %w", err)
-	}
-	fmt.Fprintln(w, "Charged an expense of 349.90.")
-
-	if _, err := c.Payments.Refund(ctx, reg.AccountID, paymentID, &billmgr.RefundParams{
-		Amount: billmgr.MustDecimal("200.00"), Description: "Goodwill refund",
-	}); err != nil {
-		return fmt.Errorf("refund: %w", err)
-	}
-	fmt.Fprintln(w, "Refunded 200.00 of the payment.")
-
-	return statement(ctx, w, c, reg, subaccount.ID)
-}
-
-// statement prints every payment and expense of the client and the final balance, and
-// checks the balance the server reports against the sum of the movements.
-func statement(ctx context.Context, w io.Writer, c *billmgr.Client, reg *billmgr.Registration, subaccountID int64) error {
-	fmt.Fprintf(w, "\nAccount statement of %s (client %d)\n\n", reg.Email, reg.AccountID)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "DATE\tMOVEMENT\tSTATUS\tAMOUNT\t")
-	var sum decimal.Decimal
-	for p, err := range c.Payments.All(ctx, reg.AccountID, nil) {
-		if err != nil {
-			return fmt.Errorf("list payments: %w", err)
-		}
-		amount := p.SubaccountAmount.Amount
-		if p.Status.Code == billmgr.PaymentCredited || p.Status.Code == billmgr.PaymentRefunded {
-			sum = sum.Add(amount)
-		}
-		fmt.Fprintf(tw, "%s\tpayment %s\t%s\t%s\t\n", p.CreateDate.Format(time.DateOnly), p.Number, p.Status.Label, p.SubaccountAmount)
-	}
-	for e, err := range c.Expenses.All(ctx, reg.AccountID, nil) {
-		if err != nil {
-			return fmt.Errorf("list expenses: %w", err)
-		}
-		sum = sum.Sub(e.Amount.Amount)
-		fmt.Fprintf(tw, "%s\t%s\t\t-%s\t\n", e.RealDate.Format(time.DateOnly), e.Name, e.Amount)
-	}
-	if err := tw.Flush(); err != nil {
 		return err
 	}
 	accounts, err := c.Subaccounts.List(ctx, reg.AccountID, nil)
 	if err != nil {
-		return fmt.Errorf("read the balance: %w", err)
+		return err
 	}
-	for _, a := range accounts.Items {
-		if a.ID == subaccountID {
-			fmt.Fprintf(w, "\nBalance: %s (movements add up to %s)\n", a.Balance, sum.StringFixed(2))
-			if !a.Balance.Amount.Equal(sum) {
-				return fmt.Errorf("the balance %s does not match the movements %s", a.Balance, sum.StringFixed(2))
-			}
-			return nil
-		}
+	account := accounts.Items[0] // a new client has one personal account
+	fmt.Fprintf(w, "Registered %s as client %d, with a personal account in %s.\n", reg.Email, reg.AccountID, account.Currency)
+
+	invoice, err := c.Payments.Create(ctx, reg.AccountID, &billmgr.PaymentParams{
+		SubaccountAmount: billmgr.MustDecimal("1500.00"),
+		Description:      billmgr.Ptr("Top-up by bank transfer")})
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("personal account %d disappeared", subaccountID)
+	// Two days later the bank transfer arrives.
+	clock.wait(2)
+	if err := c.Payments.SetPaid(ctx, invoice); err != nil { // sent exactly once, never retried
+		return err
+	}
+	fmt.Fprintf(w, "Issued an invoice for 1500.00 %s; the bank transfer came and it is credited.\n", account.Currency)
+
+	clock.wait(3)
+	if _, err := c.Expenses.Create(ctx, reg.AccountID, &billmgr.ExpenseParams{
+		Subaccount: billmgr.Ptr(account.ID),
+		Amount:     billmgr.MustDecimal("349.90"),
+		Name:       billmgr.Ptr("Shared hosting, one month"),
+		Operation:  billmgr.Ptr("prolong"),
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Charged 349.90 %s for shared hosting.\n", account.Currency)
+
+	clock.wait(10)
+	if _, err := c.Payments.Refund(ctx, reg.AccountID, invoice, &billmgr.RefundParams{
+		Amount: billmgr.MustDecimal("200.00"), Description: "Goodwill refund"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Refunded 200.00 %s of the payment.\n", account.Currency)
+
+	clock.wait(5)
+	if _, err := c.Payments.Create(ctx, reg.AccountID, &billmgr.PaymentParams{SubaccountAmount: billmgr.MustDecimal("500.00")}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "Issued an invoice for 500.00 %s, not paid yet.\n", account.Currency)
+
+	s, err := readStatement(ctx, c, reg.AccountID, account.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nAccount statement of %s (client %d)\n\n", reg.Email, reg.AccountID)
+	return s.print(w)
+}
+
+// connect returns a client for BILLMGR_URL and a new e-mail address to register there, or
+// a client for a fresh in-memory BILLmanager, whose clock the story moves (see story).
+func connect(w io.Writer) (*billmgr.Client, string, *story, func(), error) {
+	if url := os.Getenv("BILLMGR_URL"); url != "" {
+		c, err := billmgr.NewClient(url, billmgr.WithSession(os.Getenv("BILLMGR_USER"), os.Getenv("BILLMGR_PASSWORD")))
+		return c, fmt.Sprintf("ada+%d@example.com", time.Now().Unix()), nil, func() {}, err
+	}
+	start := time.Date(2024, 5, 6, 10, 0, 0, 0, time.UTC)
+	clock := &story{}
+	clock.now.Store(start.UnixNano())
+	srv := billmgrtest.NewServer(billmgrtest.WithClock(clock.time))
+	fmt.Fprintf(w, "On the built-in fake BILLmanager, from %s (set BILLMGR_URL to use a real one).\n\n", start.Format(time.DateOnly))
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	return c, "ada@example.com", clock, srv.Close, err
+}
+
+// story is the fake's clock: the steps of the walk-through happen days apart, as they
+// would, and the statement reads the same on every run. A real server keeps its own time:
+// there, story is nil and waits nothing.
+type story struct{ now atomic.Int64 } // Unix nanoseconds: the fake reads it while the story moves it
+
+func (s *story) time() time.Time { return time.Unix(0, s.now.Load()).UTC() }
+
+// wait lets days pass on the fake.
+func (s *story) wait(days int) {
+	if s != nil {
+		s.now.Store(s.time().AddDate(0, 0, days).UnixNano())
+	}
 }

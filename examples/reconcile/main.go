@@ -1,9 +1,14 @@
 // Command reconcile totals every payment of every client of a BILLmanager by status and
-// currency, exactly in decimal, and prints the table:
+// currency, refunds apart, exactly in decimal, and prints the table:
 //
-//	STATUS       CURRENCY  PAYMENTS          AMOUNT
-//	1 New        RUB           2501          305.00
+//	STATUS                 PAYMENTS              AMOUNT
+//	1 New                      2501          305.00 RUB
 //	…
+//	4 Credited, refunds           1          -75.50 RUB
+//	6 Refunded                    1           75.50 RUB
+//
+// Each line is the payments of one status in one currency: statuses are not added up, since
+// an unpaid invoice, a credited payment and a refunded one are different money.
 //
 // By default it reads an in-memory BILLmanager of package billmgrtest, seeded with a few
 // clients and a few thousand payments in rubles and dollars, so it needs no billing server:
@@ -45,7 +50,7 @@ func main() {
 }
 
 func run(ctx context.Context, w io.Writer, lang string) error {
-	c, closeBilling, err := connect(w, lang)
+	c, closeBilling, err := connect(ctx, w, lang)
 	if err != nil {
 		return err
 	}
@@ -59,13 +64,16 @@ func run(ctx context.Context, w io.Writer, lang string) error {
 
 // connect returns a client for BILLMGR_URL, or for a fresh in-memory BILLmanager loaded
 // with the demo data.
-func connect(w io.Writer, lang string) (*billmgr.Client, func(), error) {
+func connect(ctx context.Context, w io.Writer, lang string) (*billmgr.Client, func(), error) {
 	opts := []billmgr.Option{billmgr.WithLang(lang)}
 	if url := os.Getenv("BILLMGR_URL"); url != "" {
 		c, err := billmgr.NewClient(url, append(opts, billmgr.WithSession(os.Getenv("BILLMGR_USER"), os.Getenv("BILLMGR_PASSWORD")))...)
 		return c, func() {}, err
 	}
-	srv := newDemoServer()
+	srv, err := newDemoServer(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	fmt.Fprintln(w, "Reading the built-in fake BILLmanager with demo data (set BILLMGR_URL to read a real one).")
 	fmt.Fprintln(w)
 	c, err := billmgr.NewClient(srv.URL, append(opts, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))...)
@@ -79,8 +87,8 @@ func demoSeed() billmgrtest.Seed {
 		return billmgrtest.SeedPayment{Amount: decimal.RequireFromString(amount), Status: status}
 	}
 	return billmgrtest.Seed{Currencies: []billmgrtest.SeedCurrency{{ISO: "USD", Symbol: "$"}}, Accounts: []billmgrtest.SeedAccount{
-		{Email: "ann@example.com", Name: "Ann", Payments: []billmgrtest.SeedPayment{
-			pay("100.10", 4), pay("0.20", 4), pay("0.10", 4), pay("250.00", 1), pay("75.50", 6),
+		{Email: "ann@example.com", Name: "Ann", Balance: decimal.RequireFromString("175.90"), Payments: []billmgrtest.SeedPayment{
+			pay("100.10", 4), pay("0.20", 4), pay("0.10", 4), pay("250.00", 1), pay("75.50", 4),
 		}},
 		{Email: "bob@example.com", Name: "Bob", Currency: "USD", Payments: []billmgrtest.SeedPayment{
 			pay("19.99", 4), pay("5.01", 9), pay("0.01", 4),
@@ -92,15 +100,26 @@ func demoSeed() billmgrtest.Seed {
 	}}
 }
 
-// newDemoServer starts a fake with demoSeed and bulk payments on top: 500 of 0.07 for
-// Ann, 1500 of 1.10 for Bob (in dollars), and two more clients with 1000 of 0.01 each,
-// 4010 payments in all.
-func newDemoServer() *billmgrtest.Server {
+// newDemoServer starts a fake with demoSeed, Ann's payment of 75.50 refunded in full, and
+// bulk payments on top: 500 of 0.07 for Ann, 1500 of 1.10 for Bob (in dollars), and two
+// more clients with 1000 of 0.01 each, 4011 payments in all.
+func newDemoServer(ctx context.Context) (*billmgrtest.Server, error) {
 	srv := billmgrtest.NewServer(billmgrtest.WithSeed(demoSeed()))
-	srv.AddPayments(srv.AccountID("ann@example.com"), 500, decimal.RequireFromString("0.07"))
+	ann := srv.AccountID("ann@example.com")
+	// A refund, as the panel makes one: the payment becomes Refunded, and a refund of
+	// -75.50 is credited to Ann's account.
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo(srv.AdminUser, srv.AdminPassword))
+	if err == nil {
+		_, err = c.Payments.Refund(ctx, ann, srv.PaymentIDs(ann)[4], &billmgr.RefundParams{Amount: billmgr.MustDecimal("75.50")})
+	}
+	if err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("the demo's refund: %w", err)
+	}
+	srv.AddPayments(ann, 500, decimal.RequireFromString("0.07"))
 	srv.AddPayments(srv.AccountID("bob@example.com"), 1500, decimal.RequireFromString("1.10"))
 	for _, id := range srv.AddAccounts(2) {
 		srv.AddPayments(id, 1000, decimal.RequireFromString("0.01"))
 	}
-	return srv
+	return srv, nil
 }

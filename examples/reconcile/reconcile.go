@@ -15,10 +15,11 @@ import (
 	"github.com/go-billmgr/billmgr"
 )
 
-// Key groups payments: by status code and by the currency of the amount credited to the
-// client's personal account.
+// Key groups payments: by status code, refunds apart, and by the currency of the amount
+// credited to the client's personal account.
 type Key struct {
 	Status   string // a payment status code, billmgr.PaymentNew …
+	Refund   bool   // the payments are refunds: money given back, with negative amounts
 	Currency string // the ISO code, "USD", even where the server prints a symbol ("5.00 $")
 }
 
@@ -117,7 +118,7 @@ func accountIDs(ctx context.Context, c *billmgr.Client) ([]int64, error) {
 }
 
 func (r *Report) add(p billmgr.Payment, currency string) {
-	k := Key{Status: p.Status.Code, Currency: currency}
+	k := Key{Status: p.Status.Code, Refund: bool(p.Refund), Currency: currency}
 	t := r.Totals[k]
 	t.Count++
 	t.Amount = t.Amount.Add(p.SubaccountAmount.Amount)
@@ -126,7 +127,8 @@ func (r *Report) add(p billmgr.Payment, currency string) {
 	r.Payments++
 }
 
-// Keys returns the keys of the report by status code (as numbers), then currency.
+// Keys returns the keys of the report by status code (as numbers), payments before
+// refunds, then currency.
 func (r *Report) Keys() []Key {
 	keys := make([]Key, 0, len(r.Totals))
 	for k := range r.Totals {
@@ -135,6 +137,12 @@ func (r *Report) Keys() []Key {
 	slices.SortFunc(keys, func(a, b Key) int {
 		if c := compareCodes(a.Status, b.Status); c != 0 {
 			return c
+		}
+		if a.Refund != b.Refund {
+			if a.Refund {
+				return 1
+			}
+			return -1
 		}
 		return strings.Compare(a.Currency, b.Currency)
 	})
@@ -156,37 +164,20 @@ func compareCodes(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// ByCurrency sums the totals of every status per currency.
-func (r *Report) ByCurrency() map[string]Total {
-	out := map[string]Total{}
-	for k, t := range r.Totals {
-		sum := out[k.Currency]
-		sum.Count += t.Count
-		sum.Amount = sum.Amount.Add(t.Amount)
-		out[k.Currency] = sum
-	}
-	return out
-}
-
-// Print writes the report as a table: one line per status and currency, then one total
-// line per currency. Amounts are exact, with at least two decimals.
+// Print writes the report as a table: one line per status and currency, the total of the
+// payments in that status; refunds on lines of their own. Statuses are not added up: a
+// new invoice, a credited payment and a refunded one are different money. Amounts are
+// exact, with at least two decimals and their currency.
 func (r *Report) Print(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	line := func(status, currency string, t Total) {
-		fmt.Fprintf(tw, "%s\t%s\t%8d\t%14s\n", status, currency, t.Count, amount(t.Amount))
-	}
-	fmt.Fprintf(tw, "STATUS\tCURRENCY\t%8s\t%14s\n", "PAYMENTS", "AMOUNT")
+	fmt.Fprintf(tw, "STATUS\t%8s\t%18s\n", "PAYMENTS", "AMOUNT")
 	for _, k := range r.Keys() {
-		line(k.Status+" "+r.Labels[k.Status], k.Currency, r.Totals[k])
-	}
-	byCurrency := r.ByCurrency()
-	currencies := make([]string, 0, len(byCurrency))
-	for cur := range byCurrency {
-		currencies = append(currencies, cur)
-	}
-	slices.Sort(currencies)
-	for _, cur := range currencies {
-		line("all", cur, byCurrency[cur])
+		status := k.Status + " " + r.Labels[k.Status]
+		if k.Refund {
+			status += ", refunds"
+		}
+		t := r.Totals[k]
+		fmt.Fprintf(tw, "%s\t%8d\t%18s\n", status, t.Count, amount(t.Amount)+" "+k.Currency)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -10,10 +10,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -243,4 +246,57 @@ func TestSignupBillingFails(t *testing.T) {
 		assert.Zero(t, f.billing.Hits("register"))
 		assert.Zero(t, f.billing.AccountID("cy@example.com"))
 	})
+}
+
+// TestTheREADMECommandsWork runs the program as the README does (on a free port rather
+// than 8080) and sends the README's curl requests: each answers what the README shows.
+func TestTheREADMECommandsWork(t *testing.T) {
+	t.Setenv("BILLMGR_URL", "") // the built-in fake, whatever the environment says
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	block := regexp.MustCompile("(?s)\\$ go run ./examples/signup -addr 127.0.0.1:8080\n(.*?)```").FindSubmatch(readme)
+	require.NotNil(t, block, "the README shows how to run the signup example")
+
+	logs := &syncBuffer{}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, "127.0.0.1:0", slog.New(slog.NewTextHandler(logs, nil))) }()
+	defer func() {
+		stop()
+		require.NoError(t, <-done)
+	}()
+	listening := regexp.MustCompile(`msg=listening url=http://(\S+)/signup`)
+	require.Eventually(t, func() bool { return listening.MatchString(logs.String()) }, 10*time.Second, 10*time.Millisecond)
+	addr := listening.FindStringSubmatch(logs.String())[1]
+
+	commands := regexp.MustCompile(`(?m)^  \$ (curl .*)\n((?:  [^$].*\n|\n)*)`).FindAllSubmatch(block[1], -1)
+	require.Len(t, commands, 2)
+	for _, c := range commands {
+		args := strings.Fields(string(c[1]))
+		form, headers := url.Values{}, false
+		for i := 1; i < len(args)-1; i++ {
+			switch args[i] {
+			case "-i":
+				headers = true
+			case "-d":
+				i++
+				name, value, _ := strings.Cut(args[i], "=")
+				form.Add(name, value)
+			}
+		}
+		target := strings.Replace(args[len(args)-1], "127.0.0.1:8080", addr, 1)
+		resp, err := http.PostForm(target, form)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+
+		var got []string
+		if headers {
+			got = append(got, resp.Proto+" "+resp.Status, "Content-Type: "+resp.Header.Get("Content-Type"), "")
+		}
+		got = append(got, string(body))
+		want := strings.TrimRight(strings.ReplaceAll(string(c[2]), "\n  ", "\n"), "\n")
+		assert.Equal(t, strings.TrimPrefix(want, "  "), strings.TrimRight(strings.Join(got, "\n"), "\n"), "%s", c[1])
+	}
 }
