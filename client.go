@@ -386,7 +386,7 @@ func (o tlsOptions) transport() *http.Transport {
 		pin := o.pin
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 			if len(cs.PeerCertificates) == 0 {
-				return errors.New("billmgr: the server sent no certificate")
+				return errors.New("the server sent no certificate")
 			}
 			sum := sha256.Sum256(cs.PeerCertificates[0].RawSubjectPublicKeyInfo)
 			if string(sum[:]) != string(pin) {
@@ -403,7 +403,7 @@ func (o tlsOptions) transport() *http.Transport {
 type pinMismatchError struct{ got [sha256.Size]byte }
 
 func (e *pinMismatchError) Error() string {
-	return fmt.Sprintf("billmgr: the server's certificate key does not match the pinned SHA-256 (got %x)", e.got)
+	return fmt.Sprintf("the server's certificate key does not match the pinned SHA-256 (got %x)", e.got)
 }
 
 // certificateError reports whether err is a failed verification of the server's
@@ -1014,7 +1014,10 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 	if !r.login {
 		var err error
 		if gen, err = c.authenticate(ctx, form); err != nil {
-			return 0, fmt.Errorf("billmgr: %s: %w: %w", r.fn, errLoginFailed, err)
+			return 0, &chainError{
+				msg:  fmt.Sprintf("billmgr: %s: %v: %s", r.fn, errLoginFailed, unprefixed(err)),
+				errs: []error{errLoginFailed, err},
+			}
 		}
 	}
 	reqCtx, cancel := context.WithCancel(ctx)

@@ -640,7 +640,7 @@ func TestRetryPolicyBoundsTheLoginsOfACall(t *testing.T) {
 	err = c.act(context.Background(), "payment.setpaid", 0, []int64{7})
 	require.ErrorAs(t, err, &he)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown, "the write was not sent")
-	assert.ErrorContains(t, err, "billmgr: payment.setpaid: not sent, the login failed: billmgr: auth: HTTP 503")
+	assert.ErrorContains(t, err, "billmgr: payment.setpaid: not sent, the login failed: auth: HTTP 503")
 	assert.EqualValues(t, 4, logins.Load(), "one login per try, four tries")
 	assert.Zero(t, calls.Load())
 }
