@@ -22,9 +22,12 @@ type Expense struct {
 	Amount         Money     `xml:"amount"`
 	NotPaid        Money     `xml:"notpayd"` // the part no payment covers yet
 	DiscountAmount Money     `xml:"discountamount"`
-	Payments       string    `xml:"payments"` // the payments that paid for it
-	Discount       string    `xml:"discount"` // the discount code applied
-	TaxAmount      Money     `xml:"taxamount"`
+	// Payments is the column "Paid by payments" as the server writes it. No real list
+	// shows its content, so it is kept as text: the fake writes the amount paid
+	// ("30.30 RUB"), the fixtures of this package payment numbers ("pfx/6").
+	Payments  string `xml:"payments"`
+	Discount  string `xml:"discount"` // the discount code applied
+	TaxAmount Money  `xml:"taxamount"`
 }
 
 // Expense filter periods (ExpenseFilter.Period). The server also knows named periods such
