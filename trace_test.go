@@ -357,6 +357,16 @@ func TestTraceOfAListWalkShowsEachPage(t *testing.T) {
 		assert.Equal(t, fmt.Sprint(i+1), tr.Params.Get("p_num"))
 		assert.Equal(t, string(fixture(t, pages[i])), tr.Body)
 	}
+
+	// A walk the caller leaves after its first row traces the page as far as it was read.
+	var left traces
+	c, _ = newStub(t, []stubReply{xmlReply(fixture(t, pages[0]))}, left.option())
+	for range c.Accounts.All(context.Background(), &AccountListOptions{ListOptions: ListOptions{PerPage: 2}}) {
+		break
+	}
+	require.Len(t, left.all(), 1)
+	assert.ErrorContains(t, left.all()[0].Err, "billmgr: account: iteration stopped by the caller")
+	assert.True(t, strings.HasPrefix(string(fixture(t, pages[0])), left.all()[0].Body))
 }
 
 // TestTraceOfAFailedReplyShowsWhatArrived: a reply cut short, one that is not a document,
@@ -430,6 +440,14 @@ func TestTraceOfABinaryReplySaysItsSize(t *testing.T) {
 	assert.EqualValues(t, len(pdf), got[0].Size)
 	assert.Contains(t, got[0].String(), fmt.Sprintf("< %d bytes of application/pdf, not shown\n", len(pdf)))
 	assert.NotContains(t, got[0].String(), "%PDF")
+
+	for contentType, text := range map[string]bool{
+		"text/xml; charset=UTF-8": true, "application/xml": true, "text/html": true, "application/json": true,
+		"application/xhtml+xml": true, "": true, "application/pdf": false, "Application/PDF; x": false,
+		"application/octet-stream": false, "image/png": false,
+	} {
+		assert.Equal(t, text, textual(contentType), contentType)
+	}
 }
 
 func TestLogTraceLogsAtDebugLevel(t *testing.T) {
