@@ -208,12 +208,16 @@ func newCallBench(b *testing.B) (*callServer, *Client, *http.Client) {
 	return srv, c, &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 }
 
-// compareCalls runs a call by hand and with the SDK: impl=net-http and impl=sdk.
-func compareCalls(b *testing.B, byHand, sdk func() error) {
-	for _, impl := range []struct {
-		name string
-		call func() error
-	}{{"net-http", byHand}, {"sdk", sdk}} {
+// benchCall is one way to make a call, run as impl=name.
+type benchCall struct {
+	name string
+	call func() error
+}
+
+// compareCalls runs each way of making a call: by hand (impl=net-http) and with the SDK
+// (impl=sdk, …).
+func compareCalls(b *testing.B, calls ...benchCall) {
+	for _, impl := range calls {
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -226,7 +230,8 @@ func compareCalls(b *testing.B, byHand, sdk func() error) {
 }
 
 // BenchmarkSetPaid compares one Payments.SetPaid with the hand-written POST, one call at a
-// time, on the same loopback server answering with the real <ok/> reply.
+// time, on the same loopback server answering with the real <ok/> reply; impl=sdk-trace
+// is the SDK with WithTrace, handing each exchange to a function that does nothing.
 func BenchmarkSetPaid(b *testing.B) {
 	srv, c, hc := newCallBench(b)
 	ctx := context.Background()
@@ -240,8 +245,14 @@ func BenchmarkSetPaid(b *testing.B) {
 	if !reflect.DeepEqual(srv.form(), form) {
 		b.Fatalf("the forms differ: %v and %v", srv.form(), form)
 	}
-	compareCalls(b, func() error { return setPaidByHand(hc, srv.URL, form) },
-		func() error { return c.Payments.SetPaid(ctx, 7) })
+	traced, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword), WithTrace(func(context.Context, Trace) {}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	compareCalls(b,
+		benchCall{"net-http", func() error { return setPaidByHand(hc, srv.URL, form) }},
+		benchCall{"sdk", func() error { return c.Payments.SetPaid(ctx, 7) }},
+		benchCall{"sdk-trace", func() error { return traced.Payments.SetPaid(ctx, 7) }})
 }
 
 // BenchmarkGet compares one Payments.Get with the hand-written POST and encoding/xml, on
@@ -261,13 +272,13 @@ func BenchmarkGet(b *testing.B) {
 	if !reflect.DeepEqual(sdk, byHand) {
 		b.Fatalf("the SDK read %+v, the baseline %+v", sdk, byHand)
 	}
-	compareCalls(b, func() error {
+	compareCalls(b, benchCall{"net-http", func() error {
 		_, err := getByHand(hc, srv.URL, form)
 		return err
-	}, func() error {
+	}}, benchCall{"sdk", func() error {
 		_, err := c.Payments.Get(ctx, 12, 345)
 		return err
-	})
+	}})
 }
 
 // BenchmarkSessions makes 1,000 calls per operation with a new client: WithSession logs

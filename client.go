@@ -75,6 +75,7 @@ type Client struct {
 	su       string
 	creds    *credentials
 	dryRun   func(fn string, params url.Values)
+	trace    func(context.Context, Trace)
 
 	tls tlsOptions
 
@@ -284,6 +285,26 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithTrace hands each HTTP exchange to trace when it ends: the request as sent and the
+// reply as received, with every secret redacted (see Trace). Every try of a call is an
+// exchange of its own, and so is the login of WithSession. It is for seeing what a
+// misbehaving integration sends and gets; LogTrace logs the exchanges with slog instead.
+// Without it, the SDK records nothing.
+//
+// ctx is the context of the call (for a login, the login's own). trace runs on the
+// goroutine that made the exchange, before the call returns, so the calls of a client
+// shared by several goroutines may run it at the same time; it must not call the client.
+// A reply handed over to be read (PDF) is traced when the caller closes it.
+func WithTrace(trace func(ctx context.Context, t Trace)) Option {
+	return func(c *Client) error {
+		if trace == nil {
+			return errors.New("billmgr: WithTrace: nil function")
+		}
+		c.trace = trace
+		return nil
+	}
+}
+
 // WithRetry replaces DefaultRetryPolicy.
 func WithRetry(p RetryPolicy) Option {
 	return func(c *Client) error {
@@ -324,21 +345,36 @@ func WithDryRun(record func(fn string, params url.Values)) Option {
 // ErrDryRun is wrapped by the error of every call a WithDryRun client did not send.
 var ErrDryRun = errors.New("dry run: not sent")
 
-// dryRunParams is the form r would send, without credentials and with every secret
-// parameter redacted.
+// dryRunParams is the form r would send, without credentials, redacted (shownParams).
 func (c *Client) dryRunParams(r *request) url.Values {
 	form := url.Values{}
 	for k, v := range r.params {
-		form[k] = append([]string(nil), v...)
-		if secretParam(k) {
-			form[k] = []string{redacted}
-		}
+		form[k] = v
 	}
 	form.Set("func", r.fn)
 	if c.su != "" {
 		form.Set("su", c.su)
 	}
-	return form
+	return c.shownParams(form, secretValues(r.params))
+}
+
+// shownParams is a copy of form fit to show, as WithDryRun and WithTrace show a request:
+// every secret parameter (secretParam) is [REDACTED], and the client's secrets and
+// secrets (the values of the secret parameters the call sends) are redacted from the
+// other values.
+func (c *Client) shownParams(form url.Values, secrets []string) url.Values {
+	shown := make(url.Values, len(form))
+	for k, vals := range form {
+		if secretParam(k) {
+			shown[k] = []string{redacted}
+			continue
+		}
+		shown[k] = make([]string, len(vals))
+		for i, v := range vals {
+			shown[k][i] = c.creds.redact(v, secrets...)
+		}
+	}
+	return shown
 }
 
 // WithMaxResponseBytes bounds every reply (64 MiB by default), each page of a list walk
@@ -625,23 +661,29 @@ func (cr *credentials) addSecret(s string) {
 }
 
 // redact removes from s every configured secret and every value of extra (the passwords a
-// call sends), as they are and in any URL encoding.
+// call sends), as they are and in any encoding redactValue knows.
 func (cr *credentials) redact(s string, extra ...string) string {
+	for _, v := range cr.values(extra...) {
+		s = redactValue(s, v)
+	}
+	return s
+}
+
+// values are the secrets redact removes: the configured ones, and extra.
+func (cr *credentials) values(extra ...string) []string {
 	cr.mu.Lock()
 	values := append([]string{cr.password, cr.sessionID}, cr.secrets...)
 	cr.mu.Unlock()
 	if cr.password != "" {
 		values = append(values, cr.user+":"+cr.password)
 	}
-	for _, v := range append(values, extra...) {
-		s = redactValue(s, v)
-	}
-	return s
+	return append(values, extra...)
 }
 
-// redactValue replaces every occurrence of secret in s with [REDACTED]: as it is, and
+// redactValue replaces every occurrence of secret in s with [REDACTED]: as it is,
 // URL-encoded in any form, with each byte literal or percent-encoded in upper or lower
-// hex, and a space as "+" or "%20".
+// hex, and a space as "+" or "%20", and XML-escaped, with each ASCII character literal or
+// a character reference (&amp;, &#38;, &#x26;) as a reply document writes it.
 func redactValue(s, secret string) string {
 	if secret == "" {
 		return s
@@ -649,7 +691,7 @@ func redactValue(s, secret string) string {
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(s); i++ {
-		end := encodedMatch(s, i, secret)
+		end, _ := encodedMatch(s, i, secret)
 		if end < 0 {
 			continue
 		}
@@ -664,31 +706,86 @@ func redactValue(s, secret string) string {
 	return b.String()
 }
 
-// encodedMatch returns where secret, in any URL encoding, ends in s if it starts at i, or
-// -1. A '%' of secret may match itself or "%25", so several ends may be alive at once;
-// the longest one wins.
-func encodedMatch(s string, i int, secret string) int {
-	if c := s[i]; c != secret[0] && c != '%' && c != '+' {
-		return -1 // the common case, without allocating
+// encodedMatch returns where secret, in any encoding redactValue knows, ends in s if it
+// starts at i, or -1; and whether s ends inside it (s[i:] is the start of secret in some
+// encoding, a character reference or a percent escape cut short included). A '%' of
+// secret may match itself or "%25", and a '&' itself or "&amp;", so several ends may be
+// alive at once; the longest one wins.
+func encodedMatch(s string, i int, secret string) (end int, partial bool) {
+	if c := s[i]; c != secret[0] && c != '%' && c != '+' && c != '&' {
+		return -1, false // the common case, without allocating
 	}
 	ends := []int{i}
 	for k := 0; k < len(secret) && len(ends) > 0; k++ {
 		c := secret[k]
 		var next []int
 		for _, p := range ends {
-			if p < len(s) && (s[p] == c || c == ' ' && s[p] == '+') {
+			rest := s[p:]
+			if rest == "" {
+				partial = true
+				continue
+			}
+			if rest[0] == c || c == ' ' && rest[0] == '+' {
 				next = appendOnce(next, p+1)
 			}
-			if p+2 < len(s) && s[p] == '%' && unhex(s[p+1])<<4|unhex(s[p+2]) == int(c) {
-				next = appendOnce(next, p+3)
+			switch rest[0] {
+			case '%':
+				if len(rest) >= 3 && unhex(rest[1])<<4|unhex(rest[2]) == int(c) {
+					next = appendOnce(next, p+3)
+				}
+				partial = partial || len(rest) == 1 || len(rest) == 2 && unhex(rest[1]) == int(c>>4)
+			case '&':
+				v, n, cut := charRef(rest)
+				if n > 0 && v == int(c) {
+					next = appendOnce(next, p+n)
+				}
+				partial = partial || cut
 			}
 		}
 		ends = next
 	}
 	if len(ends) == 0 {
-		return -1
+		return -1, partial
 	}
-	return slices.Max(ends)
+	return slices.Max(ends), partial
+}
+
+// maxCharRef is the longest character reference charRef reads ("&#x0000026;").
+const maxCharRef = 12
+
+// charRef reads the XML character reference that starts s: &amp;, &lt;, &gt;, &quot;,
+// &apos;, or a numeric one (&#38;, &#x26;) of an ASCII character. It returns the
+// character and the reference's length, or n = 0 when s starts with none; cut reports
+// that s ends inside what may be one.
+func charRef(s string) (v, n int, cut bool) {
+	end := strings.IndexByte(s[:min(len(s), maxCharRef)], ';')
+	if end < 0 {
+		return 0, 0, len(s) < maxCharRef && strings.Trim(s[1:], "#0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+	}
+	name := s[1:end]
+	switch {
+	case name == "amp":
+		return '&', end + 1, false
+	case name == "lt":
+		return '<', end + 1, false
+	case name == "gt":
+		return '>', end + 1, false
+	case name == "quot":
+		return '"', end + 1, false
+	case name == "apos":
+		return '\'', end + 1, false
+	case strings.HasPrefix(name, "#x"):
+		code, err := strconv.ParseUint(name[2:], 16, 7)
+		if err == nil {
+			return int(code), end + 1, false
+		}
+	case strings.HasPrefix(name, "#"):
+		code, err := strconv.ParseUint(name[1:], 10, 7)
+		if err == nil {
+			return int(code), end + 1, false
+		}
+	}
+	return 0, 0, false
 }
 
 func appendOnce(list []int, v int) []int {
@@ -833,20 +930,29 @@ func (c *Client) runLogin(call *loginCall) {
 	close(call.done)
 }
 
-// login sends func=auth with the user name and password and returns the session id.
+// login sends func=auth with the user name and password and returns the session id. The
+// id is a secret from the moment it is read, so that even the trace of the login's own
+// reply shows it redacted.
 func (c *Client) login(ctx context.Context) (string, error) {
 	cr := c.creds
 	params := url.Values{"username": {cr.user}, "password": {cr.password}}
-	doc, err := c.document(ctx, &request{fn: "auth", params: params, readOnly: true, login: true})
-	if err != nil {
+	r := &request{fn: "auth", params: params, readOnly: true, login: true}
+	var id string
+	decode := c.decodeDocument(r)
+	r.decode = func(resp *http.Response) error {
+		if err := decode(resp); err != nil {
+			return err
+		}
+		auth := r.doc.Child("auth")
+		if id = firstNonEmpty(auth.Attr("id"), strings.TrimSpace(auth.text())); id == "" {
+			return fmt.Errorf("%w: the reply carries no session id", ErrUnexpectedResponse)
+		}
+		cr.addSecret(id)
+		return nil
+	}
+	if err := c.send(ctx, r); err != nil {
 		return "", err
 	}
-	auth := doc.Child("auth")
-	id := firstNonEmpty(auth.Attr("id"), strings.TrimSpace(auth.text()))
-	if id == "" {
-		return "", fmt.Errorf("billmgr: auth: %w: the reply carries no session id", ErrUnexpectedResponse)
-	}
-	cr.addSecret(id)
 	return id, nil
 }
 
@@ -888,7 +994,17 @@ func (r *request) mayBeApplied(err error) error {
 
 // document sends r and returns the reply document, or its <error> as *Error.
 func (c *Client) document(ctx context.Context, r *request) (*Doc, error) {
-	r.decode = func(resp *http.Response) error {
+	r.decode = c.decodeDocument(r)
+	if err := c.send(ctx, r); err != nil {
+		return nil, err
+	}
+	return r.doc, nil
+}
+
+// decodeDocument is the decode of a request whose reply is a whole document, kept in
+// r.doc; its <error> is returned as *Error.
+func (c *Client) decodeDocument(r *request) func(*http.Response) error {
+	return func(resp *http.Response) error {
 		defer resp.Body.Close()
 		doc, err := decodeDoc(resp.Body, c.maxBytes)
 		if err != nil {
@@ -900,10 +1016,6 @@ func (c *Client) document(ctx context.Context, r *request) (*Doc, error) {
 		r.doc = doc
 		return nil
 	}
-	if err := c.send(ctx, r); err != nil {
-		return nil, err
-	}
-	return r.doc, nil
 }
 
 // send runs r: reads are retried under the retry policy, writes are sent once, and a call
@@ -917,12 +1029,7 @@ func (c *Client) send(ctx context.Context, r *request) error {
 		return fmt.Errorf("billmgr: %s: %w", r.fn, ErrDryRun)
 	}
 	r.secrets = secretValues(r.params)
-	err := c.sendChecked(ctx, r)
-	var apiErr *Error
-	if errors.As(err, &apiErr) {
-		c.creds.redactAPIError(apiErr, r.secrets...)
-	}
-	return err
+	return c.sendChecked(ctx, r)
 }
 
 // sendChecked is send for a request whose parameters are valid. The retry policy bounds
@@ -1027,6 +1134,7 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 	if err != nil {
 		return gen, fmt.Errorf("billmgr: %s: %w", r.fn, err)
 	}
+	x := c.startExchange(ctx, r, n, form)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		err = transportFailure(r.fn, err)
@@ -1034,11 +1142,13 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 			err = r.mayBeApplied(err)
 		}
 		c.logCall(ctx, r, n, 0, start, err)
+		x.end(err)
 		return gen, err
 	}
 	if c.idle > 0 {
 		resp.Body = newIdleBody(resp.Body, c.idle, cancel)
 	}
+	resp.Body = x.watch(resp)
 	err = c.checkStatus(r, resp)
 	if err == nil {
 		err = r.decode(resp)
@@ -1046,10 +1156,15 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 			err = fmt.Errorf("billmgr: %s: %w", r.fn, err)
 		}
 	}
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		c.creds.redactAPIError(apiErr, r.secrets...)
+	}
 	if err != nil && !refused(err) {
 		err = r.mayBeApplied(err)
 	}
 	c.logCall(ctx, r, n, resp.StatusCode, start, err)
+	x.end(err)
 	return gen, err
 }
 

@@ -59,6 +59,7 @@ func TestOptionsValidateTheirInput(t *testing.T) {
 		"lang":            WithLang("en&x=1"),
 		"nil location":    WithLocation(nil),
 		"nil logger":      WithLogger(nil),
+		"nil trace":       WithTrace(nil),
 		"retry attempts":  WithRetry(RetryPolicy{MaxAttempts: 0}),
 		"retry delays":    WithRetry(RetryPolicy{MaxAttempts: 2, MinDelay: time.Second, MaxDelay: time.Millisecond}),
 		"user agent":      WithUserAgent("a\r\nb"),
@@ -783,6 +784,17 @@ func TestRedactValueFindsEveryEncoding(t *testing.T) {
 	assert.Equal(t, redacted, redactValue("%25", "%"), "a percent sign, encoded")
 	assert.Equal(t, "x"+redacted+redacted, redactValue("x%41A", "A"))
 	assert.Equal(t, "plain text", redactValue("plain text", ""))
+
+	const escaped = `a&b<c>'d"e`
+	for _, form := range []string{
+		"a&amp;b&lt;c&gt;&apos;d&quot;e",   // as a document writes it
+		"a&amp;b&lt;c>'d\"e",               // in text
+		"a&#38;b&#x3c;c&#62;&#39;d&#x22;e", // character references
+		"a%26b&lt;c%3E'd&quot;e",           // both
+	} {
+		assert.Equal(t, "<p>"+redacted+"</p>", redactValue("<p>"+form+"</p>", escaped), form)
+	}
+	assert.Equal(t, "a&amp;b&#1234;c", redactValue("a&amp;b&#1234;c", "a&b<c"), "no match, no change")
 }
 
 // TestHTTPErrorBodyIsRedactedBeforeItIsCut: a proxy page echoing the password across the

@@ -101,7 +101,7 @@ type globals struct {
 	caFile, pin         string
 	insecure            bool
 	output              string
-	debug               bool
+	debug, trace        bool
 	timeout             time.Duration
 }
 
@@ -148,6 +148,7 @@ object up before running it again.`,
 	f.BoolVar(&a.g.insecure, "insecure", false, "accept any certificate (anyone on the path can read the password)")
 	f.StringVarP(&a.g.output, "output", "o", "", "output format: table, json, jsonl, csv or ids (default table on a terminal, json otherwise)")
 	f.BoolVar(&a.g.debug, "debug", false, "log every call on stderr (secrets redacted)")
+	f.BoolVar(&a.g.trace, "trace", false, "print every request and reply on stderr, the first 64 KiB of each reply (secrets redacted)")
 	f.BoolVar(&a.dryRun, "dry-run", false, "for a write: print the request (function and parameters, secrets redacted) and send nothing")
 	f.DurationVar(&a.g.timeout, "timeout", defaultTimeout, "give up the command after this `duration`, every request and retry included (e.g. 30s, 10m; 0 for no limit)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formatNames(), cobra.ShellCompDirectiveNoFileComp))
@@ -304,6 +305,9 @@ func (a *app) clientOptions() ([]billmgr.Option, error) {
 	if a.g.debug {
 		h := slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
 		opts = append(opts, billmgr.WithLogger(slog.New(h)))
+	}
+	if a.g.trace {
+		opts = append(opts, billmgr.WithTrace(func(_ context.Context, t billmgr.Trace) { fmt.Fprintln(a.stderr, t) }))
 	}
 	return opts, nil
 }

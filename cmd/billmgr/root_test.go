@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -441,4 +442,69 @@ func (f *fake) through(t *testing.T, h http.Handler) map[string]string {
 	env := maps.Clone(f.env)
 	env["BILLMGR_URL"] = ts.URL
 	return env
+}
+
+// TestTracePrintsEachRequestAndReply: --trace prints every request and reply on stderr,
+// the login of --session, a list, a write, call and payments import included, in both
+// languages, with no secret: the password, the session id the fake issued, a password the
+// command sends, as they are, URL-encoded or XML-escaped.
+func TestTracePrintsEachRequestAndReply(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"en", "ru"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, seedAnn())
+			ann := idText(f.AccountID("ann@example.com"))
+			var mu sync.Mutex
+			sessions := map[string]bool{}
+			env := f.through(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if sid := r.PostFormValue("auth"); sid != "" {
+					mu.Lock()
+					sessions[sid] = true
+					mu.Unlock()
+				}
+				f.Handler().ServeHTTP(w, r)
+			}))
+			trace := func(args ...string) string {
+				r := runWith(t, env, "", append([]string{"--trace", "--lang", lang}, args...)...)
+				require.NotEqual(t, exitUsage, r.code, r.stderr)
+				return r.stderr
+			}
+			shows := func(out, want, what string) {
+				t.Helper()
+				assert.True(t, strings.Contains(out, want), "%s: the trace lacks %q", what, want)
+			}
+
+			list := trace("--session", "accounts", "list")
+			shows(list, "> func=auth\n> lang="+lang+"\n> out=xml\n> password=[REDACTED]\n> username=admin\n< HTTP 200 text/xml", "the login")
+			shows(list, `<auth id="[REDACTED]"`, "the session the login issued")
+			shows(list, "> func=account\n> auth=[REDACTED]\n", "the list's request")
+			shows(list, "<tparams><auth>[REDACTED]</auth>", "the session echoed in <tparams>")
+			shows(list, `<elem><id>`+ann+`</id><name>Ann Lee</name>`, "the list's rows")
+			assert.Regexp(t, `\n< HTTP 200 text/xml; charset=UTF-8 \(\d+\.\d KiB, \d+(\.\d)? ms\)\n<\?xml version="1.0" encoding="UTF-8"\?>\n<doc lang="`+lang+`" func="account" `, list)
+
+			update := trace("accounts", "update", ann, "--passwd", testPassword, "--confirm", testPassword)
+			shows(update, "> func=account.edit\n> authinfo=[REDACTED]\n> confirm=[REDACTED]\n> elid="+ann+"\n", "a write")
+			shows(update, "> passwd=[REDACTED]\n", "a write")
+			shows(update, "<ok/>", "a write's reply")
+
+			call := trace("call", "account.payment", "elid="+ann)
+			shows(call, "> func=account.payment\n> authinfo=[REDACTED]\n> elid="+ann+"\n", "call")
+			shows(call, "<p_elems>4</p_elems>", "call")
+
+			imported := trace("payments", "import", statementCopy(t, "statement-1c-windows.txt"), "--clients", clientsMap, "-o", "json")
+			shows(imported, "> func=account\n", "payments import")
+			shows(imported, "> func=account.payment\n", "payments import")
+
+			require.NotEmpty(t, sessions)
+			for _, out := range []string{list, update, call, imported} {
+				for _, leak := range []string{"pa55", "pa55-W%C3%B6rd%26secret", "pa55-Wörd&amp;secret"} {
+					assert.False(t, strings.Contains(out, leak), "%q leaked", leak)
+				}
+				for sid := range sessions {
+					assert.False(t, strings.Contains(out, sid), "the session id %q leaked", sid)
+				}
+			}
+		})
+	}
 }
