@@ -978,6 +978,9 @@ type request struct {
 	// document, kept in doc.
 	decode func(resp *http.Response) error
 	doc    *Doc
+	// handsOver says that decode may hand resp.Body to the caller (a PDF, streamed): the
+	// request then lives until the caller closes the body, not only until the attempt ends.
+	handsOver bool
 	// secrets are the values of the secret parameters the call sends (see secretParam),
 	// redacted with the client's own from everything the call returns and logs.
 	secrets []string
@@ -1128,7 +1131,8 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 		}
 	}
 	reqCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	release := cancel // what ends the request when the attempt returns
+	defer func() { release() }()
 	body := &onceBody{data: form.Encode()}
 	req, err := c.newRequest(reqCtx, body)
 	if err != nil {
@@ -1144,6 +1148,10 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 		c.logCall(ctx, r, n, 0, start, err)
 		x.end(err)
 		return gen, err
+	}
+	if r.handsOver {
+		resp.Body = &closeCancels{ReadCloser: resp.Body, cancel: cancel}
+		release = func() {}
 	}
 	if c.idle > 0 {
 		resp.Body = newIdleBody(resp.Body, c.idle, cancel)
@@ -1375,6 +1383,19 @@ func (r *onceReader) Read(p []byte) (int, error) {
 }
 
 func (r *onceReader) Close() error { return nil }
+
+// closeCancels ends the request of a reply when the reply is closed: the body of a
+// request that hands it over (request.handsOver) outlives the attempt that received it.
+type closeCancels struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *closeCancels) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
 
 // errStalled is the failure of a reply that stopped coming (see NewClient).
 var errStalled = errors.New("the reply stalled")

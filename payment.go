@@ -349,7 +349,7 @@ func (s *PaymentsService) fetchPrint(ctx context.Context, fn string, paymentID i
 		return err
 	}
 	c := s.client
-	r := &request{fn: fn, params: withIDs(nil, 0, idText(paymentID)), readOnly: true}
+	r := &request{fn: fn, params: withIDs(nil, 0, idText(paymentID)), readOnly: true, handsOver: true}
 	r.decode = func(resp *http.Response) error {
 		br := bufio.NewReader(resp.Body)
 		head, err := br.Peek(512)

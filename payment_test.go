@@ -872,6 +872,21 @@ func TestPaymentsPDF(t *testing.T) {
 		assert.Equal(t, pdf, got)
 		assert.Equal(t, url.Values{"func": {"payment.print.pdf"}, "elid": {"345"}}, functionParams(s.last(t)))
 	})
+	t.Run("larger than the transport's buffers", func(t *testing.T) {
+		t.Parallel()
+		// A body of megabytes is still arriving when PDF returns: the request lives on
+		// until the caller closes it.
+		big := append(append([]byte(nil), pdf...), bytes.Repeat([]byte("% padding of a large PDF\n"), 4<<20/25)...)
+		c, _ := newStub(t, []stubReply{typed("application/pdf", big)})
+
+		rc, err := c.Payments.PDF(context.Background(), 345)
+		require.NoError(t, err)
+		got, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		require.NoError(t, rc.Close())
+		assert.Equal(t, len(big), len(got))
+		assert.True(t, bytes.Equal(big, got))
+	})
 	t.Run("retried until handed over", func(t *testing.T) {
 		t.Parallel()
 		c, s := newStub(t, []stubReply{{status: http.StatusServiceUnavailable}, typed("application/pdf", pdf)})
