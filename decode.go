@@ -153,7 +153,29 @@ type recordReader struct {
 	// The columns of the names read lately, by the slot of the name in the scanner's
 	// recent names: a row's columns are found without a map lookup.
 	cols [recentNames]namedColumn
+
+	// The columns of the rows of plan tagsPlan in the order the rows before sent them,
+	// the start of a row first: the rows of a list repeat their columns in one order, so
+	// the next column's start tag is predicted and read with one comparison of its name
+	// (scanner.knownStart), without the scanner's general path, its prediction or a lookup
+	// of the column (a few small structs read in order instead of three tables of 1,024).
+	tags     []knownColumn
+	tagsPlan *plan
+	unknown  knownColumn // the column just read, when it found no place in tags
 }
+
+// knownColumn is a column met in the rows of a plan, and the column that followed it the
+// last time (an index in recordReader.tags; 0 for none yet).
+type knownColumn struct {
+	name string
+	slot nameSlot
+	col  planColumn
+	next int
+}
+
+// maxKnownColumns bounds recordReader.tags: a row with more distinct columns has the
+// others read by the general path.
+const maxKnownColumns = 64
 
 type namedColumn struct {
 	name string
@@ -180,6 +202,30 @@ func (r *recordReader) reset(p *plan, loc *time.Location, dst unsafe.Pointer, me
 	r.failed = append(r.failed[:0], make([]colError, n)...)
 	r.spans = append(r.spans[:0], make([]fieldStrings, n)...)
 	r.fails = 0
+	if r.tagsPlan != p {
+		r.tags, r.tagsPlan = append(r.tags[:0], knownColumn{}), p
+	}
+}
+
+// follow records that the column col came after the column at index at of r.tags (-1:
+// one not recorded), and returns its own index there (-1 when r.tags is full).
+func (r *recordReader) follow(at int, col knownColumn) int {
+	i := 1
+	for i < len(r.tags) && r.tags[i].name != col.name {
+		i++
+	}
+	switch {
+	case i < len(r.tags):
+		r.tags[i].slot = col.slot // the name may have moved in the scanner's recent names
+	case len(r.tags) < maxKnownColumns:
+		r.tags = append(r.tags, col)
+	default:
+		return -1
+	}
+	if at >= 0 {
+		r.tags[at].next = i
+	}
+	return i
 }
 
 // release drops the record and the reply's data, and the buffers that grew large.
@@ -222,20 +268,17 @@ func (r *recordReader) column(name string, slot nameSlot) planColumn {
 func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 	r.begin()
 	if !d.sc.selfClosing {
-		for {
-			d.sc.skipBlank()
-			kind, err := d.next()
+		for at := 0; ; { // at: the column just read, in r.tags
+			next, col, err := d.nextColumn(r, at)
 			if err != nil {
 				return err
 			}
-			if kind == tokEnd {
+			if col == nil {
 				break
 			}
-			if kind != tokStart {
-				continue
-			}
-			name := d.sc.name
-			switch c := r.column(name, d.sc.startSlot()); {
+			at = next
+			name, c := col.name, col.col
+			switch {
 			case c.field >= 0:
 				err = d.readColumn(r, c, name)
 			case isDoc && name == "error":
@@ -253,6 +296,36 @@ func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 		*mapErr, err = err, nil
 	}
 	return err
+}
+
+// nextColumn reads through the start tag of the next child of the record, skipping the
+// text between children, and returns the child's column and its index in r.tags, at being
+// the index of the column before it (0 at the start of the record, -1 for a column not
+// in r.tags); nil at the record's end tag. The column r.tags says follows at is tried
+// first.
+func (d *decoder) nextColumn(r *recordReader, at int) (int, *knownColumn, error) {
+	for {
+		d.sc.skipBlank()
+		if at >= 0 {
+			if next := r.tags[at].next; next > 0 && d.sc.knownStart(r.tags[next].name, r.tags[next].slot) {
+				return next, &r.tags[next], nil
+			}
+		}
+		kind, err := d.next()
+		switch {
+		case err != nil:
+			return 0, nil, err
+		case kind == tokEnd:
+			return 0, nil, nil
+		case kind == tokStart:
+			r.unknown = knownColumn{name: d.sc.name, slot: d.sc.startSlot()}
+			r.unknown.col = r.column(r.unknown.name, r.unknown.slot)
+			if i := r.follow(at, r.unknown); i > 0 {
+				return i, &r.tags[i], nil
+			}
+			return -1, &r.unknown, nil
+		}
+	}
 }
 
 // readColumn reads the column the scanner's start tag opens into field c.field, unless a

@@ -395,6 +395,37 @@ func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	return s.startRest(w, name, i)
+}
+
+// knownStart reads, when the unread bytes start with it, a start tag of name, a name read
+// before whose slot in recent is slot, and reports whether it did; having read nothing
+// otherwise. It is the caller's prediction of the next tag (the next column of a row), so
+// it needs neither the scanner's prediction nor its names: one comparison of the name's
+// bytes. A tag it does not read whole, cut by the end of the buffer or malformed, is left
+// to next.
+func (s *scanner) knownStart(name string, slot nameSlot) bool {
+	w := s.buf[s.pos:s.end]
+	k := 1 + len(name)
+	if k >= len(w) || w[0] != '<' || nameByte[w[k]] || string(w[1:k]) != name || s.depth >= maxDepth {
+		return false
+	}
+	n := k + 1
+	if w[k] == '>' {
+		s.name, s.selfClosing = name, false
+		s.attrs = s.attrs[:0]
+	} else if _, end, err := s.startRest(w, name, k); err == nil {
+		n = end
+	} else {
+		return false
+	}
+	s.last[s.depth] = slot
+	s.pos += n
+	return s.opened() == nil // below maxDepth: it cannot fail
+}
+
+// startRest reads the attributes and the end of the start tag of name at w, from w[i].
+func (s *scanner) startRest(w []byte, name string, i int) (tokenKind, int, error) {
 	s.name, s.selfClosing = name, false
 	s.attrs, s.attrBuf = s.attrs[:0], s.attrBuf[:0]
 	for {
