@@ -717,20 +717,32 @@ func parseDecimalBytes(s []byte, memo *amountMemo) (decimal.Decimal, error) {
 }
 
 // plainDecimal reads digits with an optional fraction ("1234.50"), up to 18 digits in
-// all, as decimal.NewFromString does; anything else is not ok.
+// all, as decimal.NewFromString does; anything else is not ok. It takes one pass over s
+// (an amount is read twice a row).
 func plainDecimal(s []byte) (decimal.Decimal, bool) {
-	whole, fraction, dotted := bytes.Cut(s, []byte{'.'})
-	if len(whole)+len(fraction) > 18 || !allDigitBytes(whole) || (dotted && !allDigitBytes(fraction)) {
+	var v int64
+	dot := -1
+	for i, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v*10 + int64(c-'0') // 18 digits at most fit; more are refused below
+		case c == '.' && dot < 0:
+			dot = i
+		default:
+			return decimal.Decimal{}, false
+		}
+	}
+	digits, scale := len(s), 0
+	if dot >= 0 {
+		digits, scale = len(s)-1, len(s)-1-dot
+		if dot == 0 || scale == 0 {
+			return decimal.Decimal{}, false // ".5", "100.": digits on both sides of the point
+		}
+	}
+	if digits == 0 || digits > 18 {
 		return decimal.Decimal{}, false
 	}
-	var v int64
-	for _, c := range whole {
-		v = v*10 + int64(c-'0')
-	}
-	for _, c := range fraction {
-		v = v*10 + int64(c-'0')
-	}
-	return decimal.New(v, -int32(len(fraction))), true
+	return decimal.New(v, -int32(scale)), true
 }
 
 func allDigitBytes(s []byte) bool {
@@ -752,7 +764,7 @@ func parseMoneyBytes(text []byte, memo *amountMemo) (decimal.Decimal, string, []
 		end++
 	}
 	amount, rest := s[:end], s[end:]
-	if currency := trimSpace(rest); (len(rest) == 0 || rest[0] == ' ') && plainCurrency(currency) && !bytes.Contains(s, []byte(" / ")) {
+	if currency := trimSpace(rest); (len(rest) == 0 || rest[0] == ' ') && plainCurrency(currency) {
 		if d, ok := memo.plain(amount); ok {
 			return d, "", currency, nil
 		}
@@ -762,10 +774,11 @@ func parseMoneyBytes(text []byte, memo *amountMemo) (decimal.Decimal, string, []
 }
 
 // plainCurrency reports whether the text after an amount is all currency for ParseMoney:
-// no digit in it.
+// no digit in it, and no '/' (of " / ", after which ParseMoney reads no further: "500.00
+// RUB / Месяц"; the amount is digits and points, so " / " can only be in what follows).
 func plainCurrency(s []byte) bool {
 	for _, c := range s {
-		if c >= '0' && c <= '9' {
+		if c >= '0' && c <= '9' || c == '/' {
 			return false
 		}
 	}
