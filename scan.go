@@ -215,22 +215,37 @@ func (s *scanner) opened() error {
 	return nil
 }
 
-// plainContent reads, when it is all the element just opened holds, character data that
-// needs no look and the element's end tag ("<id>17</id>", the common column), and returns
-// the data (valid until the next read), or false, having read nothing.
+// plainContent reads, when it is all the element just opened holds, character data and
+// the element's end tag ("<id>17</id>", the common column), and returns the data with its
+// references resolved (valid until the next read), or false, having read nothing.
 func (s *scanner) plainContent() ([]byte, bool) {
 	if s.depth == 0 || s.depth > maxDepth {
 		return nil, false
 	}
 	w := s.buf[s.pos:s.end]
 	i := plainPrefix(w)
+	text := w[:i]
+	if i < len(w) && w[i] != '<' {
+		// Data that needs a look ("ИП Петров &amp; партнёры"): resolved as scanText does,
+		// when it ends in the buffer; the general path reports what does not read.
+		n := bytes.IndexByte(w[i:], '<')
+		if n < 0 {
+			return nil, false
+		}
+		i += n
+		s.textBuf = s.textBuf[:0]
+		var err error
+		if text, err = s.chars(w[:i], charText, false, &s.textBuf); err != nil {
+			return nil, false
+		}
+	}
 	name := s.open[s.depth-1]
 	k := i + 2 + len(name)
 	if k >= len(w) || w[i] != '<' || w[i+1] != '/' || w[k] != '>' || string(w[i+2:k]) != name {
 		return nil, false
 	}
 	s.endName, s.pos, s.depth = w[i+2:k], s.pos+k+1, s.depth-1
-	return w[:i], true
+	return text, true
 }
 
 // skipBlank skips white space that runs up to a tag, where the reader ignores the text
