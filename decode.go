@@ -149,6 +149,7 @@ type recordReader struct {
 	orig    []byte         // its orig attribute
 	hasOrig bool
 	amount  amountMemo // the last amount read
+	date    dateMemo   // the last date read, in loc
 
 	// The columns of the names read lately, by the slot of the name in the scanner's
 	// recent names: a row's columns are found without a map lookup.
@@ -230,7 +231,7 @@ func (r *recordReader) follow(at int, col knownColumn) int {
 
 // release drops the record and the reply's data, and the buffers that grew large.
 func (r *recordReader) release() {
-	r.p, r.loc, r.dst, r.mem, r.amount = nil, nil, nil, nil, amountMemo{}
+	r.p, r.loc, r.dst, r.mem, r.amount, r.date = nil, nil, nil, nil, amountMemo{}, dateMemo{}
 	clear(r.failed)
 	if cap(r.arena) > scanBufferSize || cap(r.text) > scanBufferSize || cap(r.orig) > scanBufferSize {
 		r.arena, r.text, r.orig = nil, nil, nil
@@ -429,7 +430,7 @@ func (r *recordReader) set(c planColumn, name string, rawText []byte) error {
 		}
 		err = r.keep(fi, text, code)
 	case kindTime:
-		*(*time.Time)(p), err = parseTimeBytes(text, r.loc)
+		*(*time.Time)(p), err = r.date.parse(text, r.loc)
 	}
 	if err != nil && !isTooLarge(err) {
 		r.failed[fi] = colError{name: name, err: err}
@@ -796,6 +797,27 @@ func parseFlagBytes(text []byte) (bool, error) {
 	var f Flag
 	err := f.UnmarshalText(text)
 	return bool(f), err
+}
+
+// dateMemo is the last date read and its time. The dates of a row (create_date and
+// pay_date, the day a payment is made and paid) and of the rows around it most often
+// repeat one day, as in the real payment list, which is then read once. The memo belongs
+// to one reply, read in one location.
+type dateMemo struct {
+	text []byte
+	t    time.Time
+}
+
+// parse is parseTimeBytes, remembered.
+func (m *dateMemo) parse(s []byte, loc *time.Location) (time.Time, error) {
+	if len(s) > 0 && bytes.Equal(s, m.text) {
+		return m.t, nil
+	}
+	t, err := parseTimeBytes(s, loc)
+	if err == nil {
+		m.text, m.t = append(m.text[:0], s...), t
+	}
+	return t, err
 }
 
 // parseTimeBytes reads a date or a date-time like parseTime, with a fast path for
