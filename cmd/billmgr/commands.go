@@ -354,11 +354,17 @@ func joinIDs(ids []int64) string {
 
 // Annotations of commands: dryRunAnnotation marks the commands that honour the global
 // --dry-run; funcAnnotation names the API functions a command calls, which a slow reply's
-// notice names.
+// notice names; timeoutAnnotation marks the commands that apply --timeout themselves
+// instead of to the whole command (see ownTimeout).
 const (
-	dryRunAnnotation = "billmgr/dry-run"
-	funcAnnotation   = "billmgr/func"
+	dryRunAnnotation  = "billmgr/dry-run"
+	funcAnnotation    = "billmgr/func"
+	timeoutAnnotation = "billmgr/timeout"
 )
+
+// ownTimeout marks cmd as applying --timeout itself, as how says: fake serves until it is
+// stopped, import gives each line of a statement the whole --timeout.
+func ownTimeout(cmd *cobra.Command, how string) { annotate(cmd, timeoutAnnotation, how) }
 
 // annotate sets the annotation key of cmd.
 func annotate(cmd *cobra.Command, key, value string) {

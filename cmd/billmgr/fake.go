@@ -33,6 +33,7 @@ credentials and commands that work as printed. Its state lives in memory only.`,
 			return srv.Run(cmd.Context())
 		},
 	}
+	ownTimeout(cmd, "none: the fake serves until it is stopped")
 	flags := flag.NewFlagSet("fake", flag.ContinueOnError)
 	f.Register(flags)
 	cmd.Flags().AddGoFlagSet(flags)

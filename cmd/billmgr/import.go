@@ -70,6 +70,7 @@ first. Where several apply, the run exits 4, else 3, else 1.`,
 		},
 	}
 	allowDryRun(cmd)
+	ownTimeout(cmd, "per line: a long statement may take longer than one --timeout")
 	calls(cmd, "account", "account.payment", "subaccount", "payment.edit", "payment.setpaid")
 	f := cmd.Flags()
 	f.StringVar(&o.statement.format, "format", statementAuto, "the statement's format: auto, csv or 1c")
@@ -186,7 +187,7 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 	counts := map[importResult]int{}
 	var problems []importLine
 	for i := range lines {
-		r, err := im.line(ctx, &lines[i])
+		r, err := im.lineWithin(ctx, a.g.timeout, &lines[i])
 		if err != nil {
 			bar.done()
 			_ = w.abort()
@@ -271,6 +272,27 @@ func (a *app) importClient() (*billmgr.Client, error) {
 
 // line settles one line and reports it. An error ends the run: the journal cannot be
 // written, or the run is interrupted.
+// errLineTimeout ends a line that took longer than --timeout.
+var errLineTimeout = errors.New("the line took longer than --timeout")
+
+// lineWithin settles line l within timeout (--timeout; 0 for no limit). The deadline of
+// one line fails that line, as a network failure or an unknown outcome, and the run goes
+// on with the next; an interrupted run (Ctrl-C) ends there.
+func (im *importer) lineWithin(ctx context.Context, timeout time.Duration, l *statementLine) (importLine, error) {
+	if timeout <= 0 {
+		return im.line(ctx, l)
+	}
+	lineCtx, cancel := context.WithTimeoutCause(ctx, timeout, errLineTimeout)
+	defer cancel()
+	return im.line(lineCtx, l)
+}
+
+// interrupted reports whether the run ended under the line with context ctx, rather than
+// the line's own --timeout.
+func interrupted(ctx context.Context) bool {
+	return ctx.Err() != nil && !errors.Is(context.Cause(ctx), errLineTimeout)
+}
+
 func (im *importer) line(ctx context.Context, l *statementLine) (importLine, error) {
 	r := reportOf(l)
 	switch {
@@ -335,7 +357,7 @@ func (im *importer) line(ctx context.Context, l *statementLine) (importLine, err
 // failed reports a line that could not be matched or credited, and records the outcome
 // of its writes when they were started.
 func (im *importer) failed(ctx context.Context, r importLine, key string, err error, started bool) (importLine, error) {
-	if ctx.Err() != nil {
+	if interrupted(ctx) {
 		// The journal keeps the line's intent, and the next run looks the line up.
 		if errors.Is(err, billmgr.ErrOutcomeUnknown) {
 			return r.left(exitUnknown), fmt.Errorf("interrupted at line %d, whose write may have been applied "+

@@ -446,10 +446,20 @@ func TestImportExitCodePrecedence(t *testing.T) {
 				f.Handler().ServeHTTP(w, r)
 			}))
 		}, nil, exitUnknown, "error: interrupted at line 3, whose write may have been applied (the next run looks it up): context canceled"},
-		{"interrupted before writing", func(_ *testing.T, f *fake, _ context.CancelFunc) map[string]string {
+		{"interrupted before writing", func(t *testing.T, f *fake, interrupt context.CancelFunc) map[string]string {
+			return f.through(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.ParseForm() == nil && r.Form.Get("func") != "auth" {
+					interrupt() // at the first lookup
+					<-r.Context().Done()
+					return
+				}
+				f.Handler().ServeHTTP(w, r)
+			}))
+		}, nil, exitFailure, "error: interrupted at line 3: context canceled"},
+		{"a line past --timeout fails alone, the run goes on", func(_ *testing.T, f *fake, _ context.CancelFunc) map[string]string {
 			f.SetDelay(time.Minute)
 			return f.env
-		}, []string{"--timeout", "300ms"}, exitFailure, "error: interrupted at line 3: context deadline exceeded"},
+		}, []string{"--timeout", "300ms"}, exitFailure, "error: 2 lines are not finished, some for network or protocol failures"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

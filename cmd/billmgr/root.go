@@ -84,8 +84,7 @@ type app struct {
 
 	dryRequest *dryRequest // the write a --dry-run client did not send
 
-	untimed *cobra.Command     // the one command --timeout does not limit: fake serves until stopped
-	cancel  context.CancelFunc // ends the --timeout context
+	cancel context.CancelFunc // ends the --timeout context
 
 	stdinTaken string          // what consumed stdin already, for a clear conflict error
 	warned     bool            // the --password warning was printed
@@ -120,7 +119,8 @@ Configuration comes from flags or the environment: --url/BILLMGR_URL, --user/BIL
 and the password from BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWORD.
 
 Every command that calls the API gives up after --timeout (5m by default; 0 for no
-limit), all of its requests and retries included. On a terminal, a request that gets no
+limit), all of its requests and retries included; payments import gives each line of the
+statement that long. On a terminal, a request that gets no
 reply for a few seconds says on stderr what it waits for: the function, the server, for
 how long, and when --timeout ends the command.
 
@@ -165,8 +165,7 @@ object up before running it again.`,
 		a.callCommand(),
 		a.tlsCommand(),
 	)
-	a.untimed = a.fakeCommand()
-	root.AddCommand(a.untimed)
+	root.AddCommand(a.fakeCommand())
 	a.markRunErrors(root)
 	return root
 }
@@ -177,7 +176,7 @@ func (a *app) prepare(cmd *cobra.Command, args []string) error {
 	if err := a.checkGlobals(cmd); err != nil {
 		return err
 	}
-	if a.g.timeout > 0 && cmd != a.untimed {
+	if a.g.timeout > 0 && cmd.Annotations[timeoutAnnotation] == "" {
 		ctx, cancel := context.WithTimeout(cmd.Context(), a.g.timeout)
 		a.cancel = cancel
 		cmd.SetContext(ctx)
