@@ -149,11 +149,34 @@ type recordReader struct {
 	orig    []byte         // its orig attribute
 	hasOrig bool
 	amount  amountMemo // the last amount read
+	date    dateMemo   // the last date read, in loc
 
 	// The columns of the names read lately, by the slot of the name in the scanner's
 	// recent names: a row's columns are found without a map lookup.
 	cols [recentNames]namedColumn
+
+	// The columns of the rows of plan tagsPlan in the order the rows before sent them,
+	// the start of a row first: the rows of a list repeat their columns in one order, so
+	// the next column's start tag is predicted and read with one comparison of its name
+	// (scanner.knownStart), without the scanner's general path, its prediction or a lookup
+	// of the column (a few small structs read in order instead of three tables of 1,024).
+	tags     []knownColumn
+	tagsPlan *plan
+	unknown  knownColumn // the column just read, when it found no place in tags
 }
+
+// knownColumn is a column met in the rows of a plan, and the column that followed it the
+// last time (an index in recordReader.tags; 0 for none yet).
+type knownColumn struct {
+	name string
+	slot nameSlot
+	col  planColumn
+	next int
+}
+
+// maxKnownColumns bounds recordReader.tags: a row with more distinct columns has the
+// others read by the general path.
+const maxKnownColumns = 64
 
 type namedColumn struct {
 	name string
@@ -180,11 +203,35 @@ func (r *recordReader) reset(p *plan, loc *time.Location, dst unsafe.Pointer, me
 	r.failed = append(r.failed[:0], make([]colError, n)...)
 	r.spans = append(r.spans[:0], make([]fieldStrings, n)...)
 	r.fails = 0
+	if r.tagsPlan != p {
+		r.tags, r.tagsPlan = append(r.tags[:0], knownColumn{}), p
+	}
+}
+
+// follow records that the column col came after the column at index at of r.tags (-1:
+// one not recorded), and returns its own index there (-1 when r.tags is full).
+func (r *recordReader) follow(at int, col knownColumn) int {
+	i := 1
+	for i < len(r.tags) && r.tags[i].name != col.name {
+		i++
+	}
+	switch {
+	case i < len(r.tags):
+		r.tags[i].slot = col.slot // the name may have moved in the scanner's recent names
+	case len(r.tags) < maxKnownColumns:
+		r.tags = append(r.tags, col)
+	default:
+		return -1
+	}
+	if at >= 0 {
+		r.tags[at].next = i
+	}
+	return i
 }
 
 // release drops the record and the reply's data, and the buffers that grew large.
 func (r *recordReader) release() {
-	r.p, r.loc, r.dst, r.mem, r.amount = nil, nil, nil, nil, amountMemo{}
+	r.p, r.loc, r.dst, r.mem, r.amount, r.date = nil, nil, nil, nil, amountMemo{}, dateMemo{}
 	clear(r.failed)
 	if cap(r.arena) > scanBufferSize || cap(r.text) > scanBufferSize || cap(r.orig) > scanBufferSize {
 		r.arena, r.text, r.orig = nil, nil, nil
@@ -222,20 +269,17 @@ func (r *recordReader) column(name string, slot nameSlot) planColumn {
 func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 	r.begin()
 	if !d.sc.selfClosing {
-		for {
-			d.sc.skipBlank()
-			kind, err := d.next()
+		for at := 0; ; { // at: the column just read, in r.tags
+			next, col, err := d.nextColumn(r, at)
 			if err != nil {
 				return err
 			}
-			if kind == tokEnd {
+			if col == nil {
 				break
 			}
-			if kind != tokStart {
-				continue
-			}
-			name := d.sc.name
-			switch c := r.column(name, d.sc.startSlot()); {
+			at = next
+			name, c := col.name, col.col
+			switch {
 			case c.field >= 0:
 				err = d.readColumn(r, c, name)
 			case isDoc && name == "error":
@@ -253,6 +297,36 @@ func (d *decoder) readRecord(r *recordReader, isDoc bool, mapErr *error) error {
 		*mapErr, err = err, nil
 	}
 	return err
+}
+
+// nextColumn reads through the start tag of the next child of the record, skipping the
+// text between children, and returns the child's column and its index in r.tags, at being
+// the index of the column before it (0 at the start of the record, -1 for a column not
+// in r.tags); nil at the record's end tag. The column r.tags says follows at is tried
+// first.
+func (d *decoder) nextColumn(r *recordReader, at int) (int, *knownColumn, error) {
+	for {
+		d.sc.skipBlank()
+		if at >= 0 {
+			if next := r.tags[at].next; next > 0 && d.sc.knownStart(r.tags[next].name, r.tags[next].slot) {
+				return next, &r.tags[next], nil
+			}
+		}
+		kind, err := d.next()
+		switch {
+		case err != nil:
+			return 0, nil, err
+		case kind == tokEnd:
+			return 0, nil, nil
+		case kind == tokStart:
+			r.unknown = knownColumn{name: d.sc.name, slot: d.sc.startSlot()}
+			r.unknown.col = r.column(r.unknown.name, r.unknown.slot)
+			if i := r.follow(at, r.unknown); i > 0 {
+				return i, &r.tags[i], nil
+			}
+			return -1, &r.unknown, nil
+		}
+	}
 }
 
 // readColumn reads the column the scanner's start tag opens into field c.field, unless a
@@ -356,7 +430,7 @@ func (r *recordReader) set(c planColumn, name string, rawText []byte) error {
 		}
 		err = r.keep(fi, text, code)
 	case kindTime:
-		*(*time.Time)(p), err = parseTimeBytes(text, r.loc)
+		*(*time.Time)(p), err = r.date.parse(text, r.loc)
 	}
 	if err != nil && !isTooLarge(err) {
 		r.failed[fi] = colError{name: name, err: err}
@@ -644,20 +718,32 @@ func parseDecimalBytes(s []byte, memo *amountMemo) (decimal.Decimal, error) {
 }
 
 // plainDecimal reads digits with an optional fraction ("1234.50"), up to 18 digits in
-// all, as decimal.NewFromString does; anything else is not ok.
+// all, as decimal.NewFromString does; anything else is not ok. It takes one pass over s
+// (an amount is read twice a row).
 func plainDecimal(s []byte) (decimal.Decimal, bool) {
-	whole, fraction, dotted := bytes.Cut(s, []byte{'.'})
-	if len(whole)+len(fraction) > 18 || !allDigitBytes(whole) || (dotted && !allDigitBytes(fraction)) {
+	var v int64
+	dot := -1
+	for i, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			v = v*10 + int64(c-'0') // 18 digits at most fit; more are refused below
+		case c == '.' && dot < 0:
+			dot = i
+		default:
+			return decimal.Decimal{}, false
+		}
+	}
+	digits, scale := len(s), 0
+	if dot >= 0 {
+		digits, scale = len(s)-1, len(s)-1-dot
+		if dot == 0 || scale == 0 {
+			return decimal.Decimal{}, false // ".5", "100.": digits on both sides of the point
+		}
+	}
+	if digits == 0 || digits > 18 {
 		return decimal.Decimal{}, false
 	}
-	var v int64
-	for _, c := range whole {
-		v = v*10 + int64(c-'0')
-	}
-	for _, c := range fraction {
-		v = v*10 + int64(c-'0')
-	}
-	return decimal.New(v, -int32(len(fraction))), true
+	return decimal.New(v, -int32(scale)), true
 }
 
 func allDigitBytes(s []byte) bool {
@@ -679,7 +765,7 @@ func parseMoneyBytes(text []byte, memo *amountMemo) (decimal.Decimal, string, []
 		end++
 	}
 	amount, rest := s[:end], s[end:]
-	if currency := trimSpace(rest); (len(rest) == 0 || rest[0] == ' ') && plainCurrency(currency) && !bytes.Contains(s, []byte(" / ")) {
+	if currency := trimSpace(rest); (len(rest) == 0 || rest[0] == ' ') && plainCurrency(currency) {
 		if d, ok := memo.plain(amount); ok {
 			return d, "", currency, nil
 		}
@@ -689,10 +775,11 @@ func parseMoneyBytes(text []byte, memo *amountMemo) (decimal.Decimal, string, []
 }
 
 // plainCurrency reports whether the text after an amount is all currency for ParseMoney:
-// no digit in it.
+// no digit in it, and no '/' (of " / ", after which ParseMoney reads no further: "500.00
+// RUB / Месяц"; the amount is digits and points, so " / " can only be in what follows).
 func plainCurrency(s []byte) bool {
 	for _, c := range s {
-		if c >= '0' && c <= '9' {
+		if c >= '0' && c <= '9' || c == '/' {
 			return false
 		}
 	}
@@ -710,6 +797,27 @@ func parseFlagBytes(text []byte) (bool, error) {
 	var f Flag
 	err := f.UnmarshalText(text)
 	return bool(f), err
+}
+
+// dateMemo is the last date read and its time. The dates of a row (create_date and
+// pay_date, the day a payment is made and paid) and of the rows around it most often
+// repeat one day, as in the real payment list, which is then read once. The memo belongs
+// to one reply, read in one location.
+type dateMemo struct {
+	text []byte
+	t    time.Time
+}
+
+// parse is parseTimeBytes, remembered.
+func (m *dateMemo) parse(s []byte, loc *time.Location) (time.Time, error) {
+	if len(s) > 0 && bytes.Equal(s, m.text) {
+		return m.t, nil
+	}
+	t, err := parseTimeBytes(s, loc)
+	if err == nil {
+		m.text, m.t = append(m.text[:0], s...), t
+	}
+	return t, err
 }
 
 // parseTimeBytes reads a date or a date-time like parseTime, with a fast path for

@@ -91,8 +91,11 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 		number, _ := strconv.Atoi(params.Get("p_num"))
 		number = max(number, 1)
 		p, row := rowsOf[T]()
+		// The keys of the page before and of the current page. The two sets take turns,
+		// each cleared when it becomes the current page's: a page reuses the room of the
+		// page before last instead of growing a new map key by key.
+		previous, current := map[K]struct{}{}, map[K]struct{}{}
 		var (
-			previous         map[K]struct{}
 			covered, yielded int // the rows the pages reached, and those yielded
 			zeroKey          K
 			_, stringKeys    = any(zeroKey).(string)
@@ -104,7 +107,6 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 			}
 			q.Set("p_num", strconv.Itoa(number))
 			q.Set("p_cnt", strconv.Itoa(size))
-			current := make(map[K]struct{}, len(previous))
 			var info listInfo
 			rows, fresh := 0, 0
 			stopped := false
@@ -123,8 +125,14 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 					}
 					rows++
 					k := key(row)
-					_, again := current[k]
-					if _, before := previous[k]; again || before {
+					if _, before := previous[k]; before {
+						*row = *new(T)
+						return nil
+					}
+					// One map operation tells a new key from one the page repeats: the set
+					// grows only by a new key.
+					n := len(current)
+					if current[k] = struct{}{}; len(current) == n {
 						*row = *new(T)
 						return nil
 					}
@@ -133,9 +141,9 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 						cost += len(*(*string)(unsafe.Pointer(&k)))
 					}
 					if err := mem.spend(cost); err != nil {
+						delete(current, k) // not yielded: a retried page yields it
 						return err
 					}
-					current[k] = struct{}{}
 					fresh++
 					more := yield(*row, nil)
 					*row = *new(T)
@@ -168,7 +176,8 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 				}
 				return
 			}
-			previous = current
+			previous, current = current, previous
+			clear(current)
 			number, size = number+1, cmp.Or(info.size, size)
 		}
 	}

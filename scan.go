@@ -215,22 +215,39 @@ func (s *scanner) opened() error {
 	return nil
 }
 
-// plainContent reads, when it is all the element just opened holds, character data that
-// needs no look and the element's end tag ("<id>17</id>", the common column), and returns
-// the data (valid until the next read), or false, having read nothing.
+// plainContent reads, when it is all the element just opened holds, character data and
+// the element's end tag ("<id>17</id>", the common column), and returns the data with its
+// references resolved (valid until the next read), or false, having read nothing.
 func (s *scanner) plainContent() ([]byte, bool) {
 	if s.depth == 0 || s.depth > maxDepth {
 		return nil, false
 	}
 	w := s.buf[s.pos:s.end]
 	i := plainPrefix(w)
+	text := w[:i]
+	if i < len(w) && w[i] != '<' {
+		// Data that needs a look ("ИП Петров &amp; партнёры", "Клиент №12", "10.00 ₽"):
+		// checked and resolved as scanText does, when it ends in the buffer; the general
+		// path reports what does not read. (plainPrefix itself stays small enough to be
+		// inlined in next: taking three-byte characters there cost the scanner 8%.)
+		n := bytes.IndexByte(w[i:], '<')
+		if n < 0 {
+			return nil, false
+		}
+		i += n
+		s.textBuf = s.textBuf[:0]
+		var err error
+		if text, err = s.chars(w[:i], charText, false, &s.textBuf); err != nil {
+			return nil, false
+		}
+	}
 	name := s.open[s.depth-1]
 	k := i + 2 + len(name)
 	if k >= len(w) || w[i] != '<' || w[i+1] != '/' || w[k] != '>' || string(w[i+2:k]) != name {
 		return nil, false
 	}
 	s.endName, s.pos, s.depth = w[i+2:k], s.pos+k+1, s.depth-1
-	return w[:i], true
+	return text, true
 }
 
 // skipBlank skips white space that runs up to a tag, where the reader ignores the text
@@ -379,6 +396,37 @@ func (s *scanner) scanStart(w []byte) (tokenKind, int, error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	return s.startRest(w, name, i)
+}
+
+// knownStart reads, when the unread bytes start with it, a start tag of name, a name read
+// before whose slot in recent is slot, and reports whether it did; having read nothing
+// otherwise. It is the caller's prediction of the next tag (the next column of a row), so
+// it needs neither the scanner's prediction nor its names: one comparison of the name's
+// bytes. A tag it does not read whole, cut by the end of the buffer or malformed, is left
+// to next.
+func (s *scanner) knownStart(name string, slot nameSlot) bool {
+	w := s.buf[s.pos:s.end]
+	k := 1 + len(name)
+	if k >= len(w) || w[0] != '<' || nameByte[w[k]] || string(w[1:k]) != name || s.depth >= maxDepth {
+		return false
+	}
+	n := k + 1
+	if w[k] == '>' {
+		s.name, s.selfClosing = name, false
+		s.attrs = s.attrs[:0]
+	} else if _, end, err := s.startRest(w, name, k); err == nil {
+		n = end
+	} else {
+		return false
+	}
+	s.last[s.depth] = slot
+	s.pos += n
+	return s.opened() == nil // below maxDepth: it cannot fail
+}
+
+// startRest reads the attributes and the end of the start tag of name at w, from w[i].
+func (s *scanner) startRest(w []byte, name string, i int) (tokenKind, int, error) {
 	s.name, s.selfClosing = name, false
 	s.attrs, s.attrBuf = s.attrs[:0], s.attrBuf[:0]
 	for {
