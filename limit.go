@@ -63,6 +63,9 @@ type budget struct {
 	limit, left int64
 }
 
+// allows reports whether n more bytes are within the budget.
+func (b *budget) allows(n int) bool { return b == nil || b.left >= int64(n) }
+
 // spend charges n bytes, or fails with errTooLarge once the budget is used up.
 func (b *budget) spend(n int) error {
 	if b == nil {

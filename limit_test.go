@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 	"unsafe"
 
@@ -244,11 +245,49 @@ func TestADecodedPageLeavesNothingBehind(t *testing.T) {
 	t.Logf("retained after a page of %d rows (%.1f MiB): %d bytes", n, float64(len(doc))/(1<<20), retained)
 }
 
+func TestALongReplyIsReadInLongReads(t *testing.T) {
+	t.Parallel()
+	long := entityRows(4000) // 760 KB
+	require.Greater(t, len(long), 2*longReadSize)
+	tests := []struct {
+		name    string
+		doc     []byte
+		budget  *budget
+		wantBuf int
+	}{
+		{"a short reply keeps the first buffer", entityRows(10), nil, scanBufferSize},
+		{"a long reply moves to the long buffer", long, nil, longReadSize},
+		{"charged to the reply's bound", long, &budget{limit: 1 << 20, left: 1 << 20}, longReadSize},
+		{"a bound that does not allow it keeps the first buffer", long, &budget{limit: 1 << 10, left: longReadSize - 1}, scanBufferSize},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var s scanner
+			s.reset(iotest.HalfReader(bytes.NewReader(tt.doc)))
+			s.budget = tt.budget
+			for {
+				if _, err := s.next(); err != nil {
+					require.ErrorIs(t, err, io.EOF, "the long buffer is never a reason to fail")
+					break
+				}
+			}
+			assert.Equal(t, tt.wantBuf, len(s.buf))
+			assert.Equal(t, len(tt.doc), s.read)
+			if tt.budget != nil && tt.wantBuf == longReadSize {
+				assert.LessOrEqual(t, tt.budget.left, int64(1<<20-longReadSize), "the long buffer is charged")
+			}
+			s.release()
+			assert.LessOrEqual(t, len(s.buf), scanBufferSize, "a released scanner does not keep the long buffer")
+		})
+	}
+}
+
 func TestLargeTextIsReadInPieces(t *testing.T) {
 	t.Parallel()
 	// A text of 1 MiB (a multi-byte character, a reference, CR LF and "]]" at every cut
 	// the pieces could fall on) reads as encoding/xml reads it, and the scanner's buffer
-	// does not grow to hold it.
+	// does not grow to hold it: it moves to the long reply's buffer and no further.
 	unit := "абв&amp;\r\n]]x&#1047;"
 	text := strings.Repeat(unit, (1<<20)/len(unit))
 	body := []byte("<doc><a>" + text + "</a></doc>")
@@ -266,8 +305,8 @@ func TestLargeTextIsReadInPieces(t *testing.T) {
 			pieces++
 		}
 	}
-	assert.Equal(t, scanBufferSize, len(s.buf), "the buffer did not grow")
-	assert.Greater(t, pieces, 32)
+	assert.Equal(t, longReadSize, len(s.buf), "the buffer did not grow with the text")
+	assert.Greater(t, pieces, (1<<20)/longReadSize)
 	doc, err := decodeDoc(bytes.NewReader(body), defaultMaxResponseBytes)
 	require.NoError(t, err)
 	assert.Equal(t, strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(text, "&amp;", "&"), "\r\n", "\n"), "&#1047;", "З"), doc.Child("a").Text)
