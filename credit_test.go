@@ -109,7 +109,7 @@ func (l *lostReplies) RoundTrip(req *http.Request) (*http.Response, error) {
 
 func receipt(number, amount string) *billmgr.Receipt {
 	return &billmgr.Receipt{
-		Document:    billmgr.Document{Number: number, Date: docDay},
+		Document:    billmgr.PaymentDocument{Number: number, Date: docDay},
 		Amount:      decimal.RequireFromString(amount),
 		Description: "Оплата по договору 17, без НДС",
 	}
@@ -429,43 +429,152 @@ func countPayments(t *testing.T, c *billmgr.Client, account int64) int {
 	return n
 }
 
+// create makes a payment of the client that carries document number of docDay, in status
+// (PaymentNew when ""), with info.
+func (e *creditEnv) create(t *testing.T, number, amount, status, info string) int64 {
+	t.Helper()
+	p := &billmgr.PaymentParams{SubaccountAmount: billmgr.MustDecimal(amount), DocumentNumber: billmgr.Ptr(number),
+		DocumentDate: billmgr.DateOf(docDay)}
+	if info != "" {
+		p.Info = billmgr.Ptr(info)
+	}
+	id, err := e.c.Payments.Create(e.ctx, e.account, p)
+	require.NoError(t, err)
+	switch status {
+	case "", billmgr.PaymentNew:
+	case billmgr.PaymentCredited:
+		require.NoError(t, e.c.Payments.SetPaid(e.ctx, id))
+	default:
+		require.NoError(t, e.c.Payments.Update(e.ctx, e.account, id, &billmgr.PaymentParams{Status: billmgr.Ptr(status)}))
+	}
+	return id
+}
+
 func TestCreditReceiptConflicts(t *testing.T) {
 	t.Parallel()
 	forEachLang(t, func(t *testing.T, e *creditEnv) {
-		create := func(number, amount, status string) int64 {
-			id, err := e.c.Payments.Create(e.ctx, e.account, &billmgr.PaymentParams{
-				SubaccountAmount: billmgr.MustDecimal(amount), DocumentNumber: billmgr.Ptr(number),
-				DocumentDate: billmgr.DateOf(docDay)})
-			require.NoError(t, err)
-			if status != "" {
-				require.NoError(t, e.c.Payments.Update(e.ctx, e.account, id, &billmgr.PaymentParams{Status: billmgr.Ptr(status)}))
-			}
-			return id
-		}
-		twice := []int64{create("40", "300.00", ""), create("40", "300.00", "")}
-		cancelled := create("41", "300.00", billmgr.PaymentCancelled)
+		twice := []int64{e.create(t, "40", "300.00", billmgr.PaymentCredited, ""), e.create(t, "40", "300.00", billmgr.PaymentCredited, "")}
+		cancelled := e.create(t, "41", "300.00", billmgr.PaymentCancelled, "")
+		otherAmount := e.create(t, "42", "299.00", "", "")
+		open := e.create(t, "43", "300.00", "", "")
+		paying := e.create(t, "43", "300.00", billmgr.PaymentInitiated, "")
+		balance := e.srv.Balance(e.account)
 
 		for _, tt := range []struct {
 			number   string
 			reason   billmgr.ConflictReason
 			payments []int64
+			detail   string
 		}{
-			{"40", billmgr.ConflictDuplicate, twice},
-			{"41", billmgr.ConflictStatus, []int64{cancelled}},
+			{"40", billmgr.ConflictCreditedTwice, twice, "refund all but one"},
+			{"41", billmgr.ConflictStatus, []int64{cancelled}, "cannot be credited"},
+			{"42", billmgr.ConflictAmount, []int64{otherAmount}, "the payment is for 299.00, the receipt for 300.00"},
+			{"43", billmgr.ConflictDuplicate, []int64{open, paying}, "settle the two by hand"},
 		} {
-			setpaid := e.srv.Hits("payment.setpaid")
+			setpaid, deletes := e.srv.Hits("payment.setpaid"), e.srv.Hits("payment.delete")
 			_, err := e.c.Payments.CreditReceipt(e.ctx, e.account, receipt(tt.number, "300.00"))
-			var conflict *billmgr.CreditConflict
+			var conflict *billmgr.CreditConflictError
 			require.ErrorAs(t, err, &conflict)
 			require.ErrorIs(t, err, billmgr.ErrCreditConflict)
 			assert.Equal(t, tt.reason, conflict.Reason)
-			assert.ElementsMatch(t, tt.payments, conflict.Payments) // in the server's order, newest first
+			assert.ElementsMatch(t, tt.payments, conflict.Payments)
 			assert.Equal(t, e.account, conflict.AccountID)
 			assert.Contains(t, err.Error(), "document No. "+tt.number+" of 2024-05-06")
+			assert.Contains(t, conflict.Detail, tt.detail)
 			assert.Equal(t, setpaid, e.srv.Hits("payment.setpaid"), "nothing credited")
+			assert.Equal(t, deletes, e.srv.Hits("payment.delete"), "nothing removed")
 		}
-		assert.Len(t, e.payments(t), 3, "nothing created")
-		assert.True(t, e.srv.Balance(e.account).IsZero())
+		assert.Len(t, e.payments(t), 6, "nothing created")
+		assert.True(t, balance.Equal(e.srv.Balance(e.account)))
+	})
+}
+
+// TestCreditReceiptConverges: whatever callers left behind for a document, a call settles
+// on one credited payment by the rule: the credited one, else the lowest id, wins; the
+// other new payments that carry the document are removed.
+func TestCreditReceiptConverges(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		lowest := e.create(t, "50", "120.00", "", "")
+		e.create(t, "50", "120.00", "", "")
+		e.create(t, "50", "120.00", "", "")
+		got, err := e.c.Payments.CreditReceipt(e.ctx, e.account, receipt("50", "120.00"))
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditResult{PaymentID: lowest, Outcome: billmgr.CreditCredited}, *got, "the lowest id wins")
+
+		e.create(t, "51", "80.00", "", "")
+		credited := e.create(t, "51", "80.00", billmgr.PaymentCredited, "")
+		got, err = e.c.Payments.CreditReceipt(e.ctx, e.account, receipt("51", "80.00"))
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditResult{PaymentID: credited, Outcome: billmgr.CreditAlreadyCredited}, *got, "the credited one wins")
+
+		ps := e.payments(t)
+		require.Len(t, ps, 2, "the losers are removed")
+		for _, p := range ps {
+			assert.Equal(t, billmgr.PaymentCredited, p.Status)
+		}
+		assert.True(t, decimal.RequireFromString("200").Equal(e.srv.Balance(e.account)))
+	})
+}
+
+// TestCreditReceiptFindsADocumentWhateverItsPayDate: a payment credited days before its
+// document's date (a promised payment, a date typed by hand) is still the document's.
+func TestCreditReceiptFindsADocumentWhateverItsPayDate(t *testing.T) {
+	t.Parallel()
+	e := newCreditEnv(t, "en")
+	later := &billmgr.Receipt{Document: billmgr.PaymentDocument{Number: "70", Date: fixedNow.AddDate(0, 0, 10)},
+		Amount: decimal.RequireFromString("10.00")}
+	id, err := e.c.Payments.Create(e.ctx, e.account, &billmgr.PaymentParams{SubaccountAmount: billmgr.DecimalOf(later.Amount),
+		DocumentNumber: billmgr.Ptr("70"), DocumentDate: billmgr.DateOf(later.Document.Date)})
+	require.NoError(t, err)
+	require.NoError(t, e.c.Payments.SetPaid(e.ctx, id))
+	got, err := e.c.Payments.CreditReceipt(e.ctx, e.account, later)
+	require.NoError(t, err)
+	assert.Equal(t, billmgr.CreditResult{PaymentID: id, Outcome: billmgr.CreditAlreadyCredited}, *got)
+}
+
+// TestCreditReceiptPayers: the payer is part of the document's key, kept in the payment's
+// info; a payment that records none is any payer's.
+func TestCreditReceiptPayers(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		from := func(payer, amount string) *billmgr.Receipt {
+			r := receipt("1", amount)
+			r.Document.Payer = payer
+			return r
+		}
+		first, err := e.c.Payments.CreditReceipt(e.ctx, e.account, from("7701234567", "500.00"))
+		require.NoError(t, err)
+		second, err := e.c.Payments.CreditReceipt(e.ctx, e.account, from("500100732259", "500.00"))
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditCreated, first.Outcome)
+		assert.Equal(t, billmgr.CreditCreated, second.Outcome, "another payer's order No. 1 of the day is another document")
+		assert.NotEqual(t, first.PaymentID, second.PaymentID)
+
+		d, err := e.c.Payments.Get(e.ctx, e.account, first.PaymentID)
+		require.NoError(t, err)
+		assert.Equal(t, "Payer: 7701234567", d.Info)
+
+		again, err := e.c.Payments.CreditReceipt(e.ctx, e.account, from(" 7701234567 ", "500.00"))
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditResult{PaymentID: first.PaymentID, Outcome: billmgr.CreditAlreadyCredited}, *again)
+
+		_, err = e.c.Payments.CreditReceipt(e.ctx, e.account, from("7701234567", "5000.00"))
+		var conflict *billmgr.CreditConflictError
+		require.ErrorAs(t, err, &conflict, "the same payer's document with another amount")
+		assert.Equal(t, billmgr.ConflictAmount, conflict.Reason)
+		assert.Equal(t, []int64{first.PaymentID}, conflict.Payments)
+
+		byHand := e.create(t, "2", "42.00", billmgr.PaymentCredited, "")
+		got, err := e.c.Payments.CreditReceipt(e.ctx, e.account, func() *billmgr.Receipt {
+			r := from("7701234567", "42.00")
+			r.Document.Number = "2"
+			return r
+		}())
+		require.NoError(t, err)
+		assert.Equal(t, billmgr.CreditResult{PaymentID: byHand, Outcome: billmgr.CreditAlreadyCredited}, *got,
+			"a payment recorded by hand without a payer is the document's")
+		assert.True(t, decimal.RequireFromString("1042").Equal(e.srv.Balance(e.account)))
 	})
 }
 
@@ -485,19 +594,25 @@ func TestFindByDocumentIsExact(t *testing.T) {
 	create("123", docDay.AddDate(0, 0, -1))
 	want := create("123", docDay)
 
-	found, err := e.c.Payments.FindByDocument(e.ctx, e.account, billmgr.Document{Number: " 123 ", Date: docDay}, decimal.RequireFromString("50"))
+	found, err := e.c.Payments.FindByDocument(e.ctx, e.account, billmgr.PaymentDocument{Number: " 123 ", Date: docDay}, decimal.RequireFromString("50"))
 	require.NoError(t, err)
 	require.Len(t, found, 1)
 	assert.Equal(t, want, found[0].ID)
 
-	found, err = e.c.Payments.FindByDocument(e.ctx, e.account, billmgr.Document{Number: "123", Date: docDay}, decimal.RequireFromString("51"))
+	// The amount narrows the search; a miss reads every payment before it reports an absence.
+	found, err = e.c.Payments.FindByDocument(e.ctx, e.account, billmgr.PaymentDocument{Number: "123", Date: docDay}, decimal.RequireFromString("51"))
 	require.NoError(t, err)
-	assert.Empty(t, found, "another amount is another payment")
+	require.Len(t, found, 1, "recorded with another amount, still the document's")
+	assert.Equal(t, want, found[0].ID)
+
+	found, err = e.c.Payments.FindByDocument(e.ctx, e.account, billmgr.PaymentDocument{Number: "124", Date: docDay}, decimal.RequireFromString("50"))
+	require.NoError(t, err)
+	assert.Empty(t, found)
 
 	// A document in another time zone is the same calendar day.
 	moscow := time.FixedZone("MSK", 3*3600)
 	found, err = e.c.Payments.FindByDocument(e.ctx, e.account,
-		billmgr.Document{Number: "123", Date: time.Date(2024, 5, 6, 0, 0, 0, 0, moscow)}, decimal.Zero)
+		billmgr.PaymentDocument{Number: "123", Date: time.Date(2024, 5, 6, 0, 0, 0, 0, moscow)}, decimal.Zero)
 	require.NoError(t, err)
 	assert.Len(t, found, 1)
 }
@@ -521,13 +636,18 @@ func TestCreditRefusesBadReceipts(t *testing.T) {
 	t.Parallel()
 	e := newCreditEnv(t, "en")
 	bad := map[string]*billmgr.Receipt{
-		"nil":          nil,
-		"no number":    {Document: billmgr.Document{Date: docDay}, Amount: decimal.NewFromInt(1)},
-		"no date":      {Document: billmgr.Document{Number: "1"}, Amount: decimal.NewFromInt(1)},
-		"zero amount":  {Document: billmgr.Document{Number: "1", Date: docDay}},
-		"negative":     {Document: billmgr.Document{Number: "1", Date: docDay}, Amount: decimal.NewFromInt(-5)},
-		"sub-kopeck":   {Document: billmgr.Document{Number: "1", Date: docDay}, Amount: decimal.RequireFromString("1.005")},
-		"blank number": {Document: billmgr.Document{Number: "  ", Date: docDay}, Amount: decimal.NewFromInt(1)},
+		"nil":                             nil,
+		"no number":                       {Document: billmgr.PaymentDocument{Date: docDay}, Amount: decimal.NewFromInt(1)},
+		"no date":                         {Document: billmgr.PaymentDocument{Number: "1"}, Amount: decimal.NewFromInt(1)},
+		"zero amount":                     {Document: billmgr.PaymentDocument{Number: "1", Date: docDay}},
+		"negative":                        {Document: billmgr.PaymentDocument{Number: "1", Date: docDay}, Amount: decimal.NewFromInt(-5)},
+		"sub-kopeck":                      {Document: billmgr.PaymentDocument{Number: "1", Date: docDay}, Amount: decimal.RequireFromString("1.005")},
+		"blank number":                    {Document: billmgr.PaymentDocument{Number: "  ", Date: docDay}, Amount: decimal.NewFromInt(1)},
+		"control character in the number": {Document: billmgr.PaymentDocument{Number: "12\x0b3", Date: docDay}, Amount: decimal.NewFromInt(1)},
+		"line break in the number":        {Document: billmgr.PaymentDocument{Number: "12\n3", Date: docDay}, Amount: decimal.NewFromInt(1)},
+		"number not UTF-8":                {Document: billmgr.PaymentDocument{Number: "12\xff", Date: docDay}, Amount: decimal.NewFromInt(1)},
+		"line break in the payer":         {Document: billmgr.PaymentDocument{Number: "1", Date: docDay, Payer: "77\r01"}, Amount: decimal.NewFromInt(1)},
+		"NUL in the purpose":              {Document: billmgr.PaymentDocument{Number: "1", Date: docDay}, Amount: decimal.NewFromInt(1), Description: "Оплата\x00"},
 	}
 	for name, r := range bad {
 		_, err := e.c.Payments.CreditReceipt(e.ctx, e.account, r)
@@ -642,7 +762,7 @@ func TestCreditInvoiceConflicts(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := e.c.Payments.CreditInvoice(e.ctx, e.account, tt.invoice, tt.r)
-				var conflict *billmgr.CreditConflict
+				var conflict *billmgr.CreditConflictError
 				require.ErrorAs(t, err, &conflict)
 				assert.Equal(t, tt.reason, conflict.Reason, err.Error())
 				assert.ElementsMatch(t, tt.payments, conflict.Payments) // in the server's order, newest first
@@ -654,4 +774,59 @@ func TestCreditInvoiceConflicts(t *testing.T) {
 		assert.Empty(t, d.DocumentNumber, "nothing recorded on the invoice")
 		assert.Equal(t, billmgr.PaymentNew, d.Status)
 	})
+}
+
+// TestCreditInvoices: one transfer paying several invoices credits each when their amounts
+// add up to it exactly; any other sum is for a person, and nothing is written.
+func TestCreditInvoices(t *testing.T) {
+	t.Parallel()
+	forEachLang(t, func(t *testing.T, e *creditEnv) {
+		a, b := e.invoice(t, "1000.00"), e.invoice(t, "234.50")
+		r := receipt("300", "1234.50")
+		r.Document.Payer = "7701234567"
+
+		_, err := e.c.Payments.CreditInvoices(e.ctx, e.account, []int64{a, b}, receipt("300", "1234.00"))
+		var conflict *billmgr.CreditConflictError
+		require.ErrorAs(t, err, &conflict)
+		assert.Equal(t, billmgr.ConflictAmount, conflict.Reason)
+		assert.Contains(t, conflict.Detail, "the invoices add up to 1234.50, the transfer is for 1234.00")
+		assert.ElementsMatch(t, []int64{a, b}, conflict.Payments)
+		assert.Zero(t, e.srv.Hits("payment.setpaid"))
+
+		got, err := e.c.Payments.CreditInvoices(e.ctx, e.account, []int64{a, b}, r)
+		require.NoError(t, err)
+		assert.Equal(t, []billmgr.CreditResult{{PaymentID: a, Outcome: billmgr.CreditCredited}, {PaymentID: b, Outcome: billmgr.CreditCredited}}, got)
+		again, err := e.c.Payments.CreditInvoices(e.ctx, e.account, []int64{a, b}, r)
+		require.NoError(t, err)
+		assert.Equal(t, []billmgr.CreditResult{{PaymentID: a, Outcome: billmgr.CreditAlreadyCredited}, {PaymentID: b, Outcome: billmgr.CreditAlreadyCredited}}, again)
+
+		for _, id := range []int64{a, b} {
+			d, err := e.c.Payments.Get(e.ctx, e.account, id)
+			require.NoError(t, err)
+			assert.Equal(t, "300", d.DocumentNumber)
+			assert.Equal(t, "Payer: 7701234567", d.Info)
+		}
+		assert.True(t, r.Amount.Equal(e.srv.Balance(e.account)))
+
+		_, err = e.c.Payments.CreditInvoices(e.ctx, e.account, []int64{a, a}, r)
+		assert.ErrorIs(t, err, billmgr.ErrInvalidArgument)
+		_, err = e.c.Payments.CreditInvoices(e.ctx, e.account, nil, r)
+		assert.ErrorIs(t, err, billmgr.ErrInvalidArgument)
+	})
+}
+
+// TestCreditInvoiceKeepsTheInvoiceInfo: the payer's line is added to what the invoice's
+// info says already.
+func TestCreditInvoiceKeepsTheInvoiceInfo(t *testing.T) {
+	t.Parallel()
+	e := newCreditEnv(t, "en")
+	inv := e.invoice(t, "10.00")
+	require.NoError(t, e.c.Payments.Update(e.ctx, e.account, inv, &billmgr.PaymentParams{Info: billmgr.Ptr("card declined 2024-05-05")}))
+	r := receipt("5", "10.00")
+	r.Document.Payer = "40702810900000012345"
+	_, err := e.c.Payments.CreditInvoice(e.ctx, e.account, inv, r)
+	require.NoError(t, err)
+	d, err := e.c.Payments.Get(e.ctx, e.account, inv)
+	require.NoError(t, err)
+	assert.Equal(t, "card declined 2024-05-05\nPayer: 40702810900000012345", d.Info)
 }

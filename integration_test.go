@@ -223,8 +223,8 @@ func testCreditOnce(t *testing.T, e *env) {
 	account := e.register(t, "ann@example.com")
 	invoice := e.newPayment(t, account, "1500.00")
 	day := fixedNow.AddDate(0, 0, -1)
-	topUp := &billmgr.Receipt{Document: billmgr.Document{Number: "52", Date: day}, Amount: decimal.RequireFromString("400.50")}
-	paid := &billmgr.Receipt{Document: billmgr.Document{Number: "318", Date: day}, Amount: decimal.RequireFromString("1500")}
+	topUp := &billmgr.Receipt{Document: billmgr.PaymentDocument{Number: "52", Date: day}, Amount: decimal.RequireFromString("400.50")}
+	paid := &billmgr.Receipt{Document: billmgr.PaymentDocument{Number: "318", Date: day}, Amount: decimal.RequireFromString("1500")}
 	for range 2 {
 		_, err := e.c.Payments.CreditReceipt(e.ctx, account, topUp)
 		require.NoError(t, err)
@@ -232,7 +232,13 @@ func testCreditOnce(t *testing.T, e *env) {
 		require.NoError(t, err)
 		assert.Equal(t, invoice, res.PaymentID)
 	}
-	e.assertBalance(t, account, "1900.50")
+	// One transfer paying two invoices.
+	first, second := e.newPayment(t, account, "100.00"), e.newPayment(t, account, "20.25")
+	both := &billmgr.Receipt{Document: billmgr.PaymentDocument{Number: "319", Date: day, Payer: "7701234567"}, Amount: decimal.RequireFromString("120.25")}
+	results, err := e.c.Payments.CreditInvoices(e.ctx, account, []int64{first, second}, both)
+	require.NoError(t, err)
+	assert.Equal(t, []billmgr.CreditResult{{PaymentID: first, Outcome: billmgr.CreditCredited}, {PaymentID: second, Outcome: billmgr.CreditCredited}}, results)
+	e.assertBalance(t, account, "2020.75")
 	found, err := e.c.Payments.FindByDocument(e.ctx, account, paid.Document, paid.Amount)
 	require.NoError(t, err)
 	require.Len(t, found, 1)

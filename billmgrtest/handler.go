@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -196,7 +197,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
-	body, contentType := h.serve(r, req)
+	ids, ok := h.reserveIDs(r.Context(), req)
+	if !ok {
+		return
+	}
+	body, contentType := h.serve(r, req, ids)
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
@@ -204,9 +209,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve runs the call with the state locked and renders its reply in the format the
 // request asks for.
-func (h *Handler) serve(r *http.Request, req incoming) (body []byte, contentType string) {
+func (h *Handler) serve(r *http.Request, req incoming, ids []int64) (body []byte, contentType string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.st.reserved = ids
+	defer func() { h.st.reserved = nil }()
 	c := h.st.newCall(r, req)
 	var rep *reply
 	err := error(req.refusal)
@@ -242,6 +249,22 @@ func (s *state) newCall(r *http.Request, req incoming) *call {
 	f, ok := outFormat(req.params.Get("out"))
 	return &call{st: s, fn: req.params.Get("func"), params: req.params, order: req.order, lang: lang,
 		format: f, formatOK: ok, host: scheme + "://" + r.Host, ip: ip, now: s.cfg.now()}
+}
+
+// reserveIDs takes the ids of the payment a create will make (its own and its invoice
+// line's) and waits up to the commit lag (WithCommitLag) before the create runs with them,
+// so that concurrent creates commit out of id order. It reports whether to go on: false
+// when the request's context ended first.
+func (h *Handler) reserveIDs(ctx context.Context, req incoming) ([]int64, bool) {
+	lag := h.st.cfg.commitLag
+	p := req.params
+	if lag <= 0 || p.Get("func") != "payment.edit" || p.Get("sok") == "" || p.Get("elid") != "" {
+		return nil, true
+	}
+	h.mu.Lock()
+	ids := []int64{h.st.nextID(), h.st.nextID()}
+	h.mu.Unlock()
+	return ids, wait(ctx, rand.N(lag))
 }
 
 // wait sleeps d, or less when ctx ends first; it reports whether to go on.

@@ -22,6 +22,7 @@ type config struct {
 	seed          Seed
 	pageSize      int
 	listLimit     int
+	commitLag     time.Duration
 }
 
 func newConfig(opts []Option) *config {
@@ -89,4 +90,14 @@ func WithPageSize(n int) Option {
 // total and can report the cut.
 func WithListLimit(n int) Option {
 	return func(c *config) { c.listLimit = max(n, 0) }
+}
+
+// WithCommitLag makes a payment.edit that creates a payment take its id when it arrives
+// and commit (become visible, and answer) a random time of up to d later, as a database
+// sequence hands out ids before the transaction commits: concurrent creates then commit
+// out of id order, and a payment with a lower id can appear after one with a higher id
+// was seen. Whether BILLmanager does so is not recorded (docs/wire.md); it is the case a
+// client that decides by the lowest id must survive. 0, the default, commits at once.
+func WithCommitLag(d time.Duration) Option {
+	return func(c *config) { c.commitLag = max(d, 0) }
 }

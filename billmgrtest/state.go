@@ -23,6 +23,7 @@ type state struct {
 	keys        map[string]*loginKey
 	filters     map[string]map[string]string // saved filters by user and list
 	symbols     map[string]string            // currency symbols by ISO code
+	reserved    []int64                      // ids taken before the call that uses them (WithCommitLag)
 }
 
 func newState(cfg *config) *state {
@@ -40,6 +41,11 @@ func newState(cfg *config) *state {
 }
 
 func (s *state) nextID() int64 {
+	if len(s.reserved) > 0 {
+		id := s.reserved[0]
+		s.reserved = s.reserved[1:]
+		return id
+	}
 	s.seq++
 	return s.seq
 }

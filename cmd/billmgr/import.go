@@ -366,7 +366,7 @@ func (im *importer) failed(ctx context.Context, r importLine, key string, err er
 		return r.left(exitFailure), fmt.Errorf("interrupted at line %d: %w", r.Line, ctx.Err())
 	}
 	var (
-		conflict *billmgr.CreditConflict
+		conflict *billmgr.CreditConflictError
 		left     *unmatchedError
 		apiErr   *billmgr.Error
 		event    = eventFailed

@@ -207,7 +207,7 @@ func (r *resolver) plan(ctx context.Context, l *statementLine) (*plan, error) {
 		return nil, err
 	}
 	p.receipt = billmgr.Receipt{
-		Document: billmgr.Document{Number: l.number, Date: l.date},
+		Document: billmgr.PaymentDocument{Number: l.number, Date: l.date},
 		Amount:   l.amount, Currency: currency, Description: l.purpose, Paymethod: r.paymethod,
 	}
 	return p, nil

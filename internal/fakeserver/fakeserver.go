@@ -31,6 +31,8 @@ type Flags struct {
 	HTTP     bool   // plain HTTP instead of HTTPS
 	CertFile string // PEM certificate to serve instead of a self-signed one
 	KeyFile  string // its PEM private key
+	// CommitLag is billmgrtest.WithCommitLag: creates of payments commit out of id order.
+	CommitLag time.Duration
 }
 
 // Register defines the flags in fs. The billmgr command adds the same set to its own
@@ -42,6 +44,8 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.HTTP, "http", false, "serve plain HTTP instead of HTTPS")
 	fs.StringVar(&f.CertFile, "cert", "", "serve this PEM certificate `file` instead of a self-signed one made at start (with --key)")
 	fs.StringVar(&f.KeyFile, "key", "", "the PEM private key `file` of --cert")
+	fs.DurationVar(&f.CommitLag, "commit-lag", 0, "commit each created payment up to this `duration` after it took its id, "+
+		"so that concurrent creates commit out of id order (for tests of concurrent crediting)")
 }
 
 // Server is a running fake.
@@ -98,7 +102,7 @@ func Start(f Flags) (*Server, error) {
 		return nil, fmt.Errorf("--addr: %w", err)
 	}
 
-	h := billmgrtest.NewHandler(billmgrtest.WithSeed(seed))
+	h := billmgrtest.NewHandler(billmgrtest.WithSeed(seed), billmgrtest.WithCommitLag(f.CommitLag))
 	s := &Server{
 		User:     billmgrtest.DefaultAdminUser,
 		Password: billmgrtest.DefaultAdminPassword,
