@@ -8,13 +8,14 @@ import (
 	"unicode/utf8"
 )
 
-// The redaction of secret values in a text: a value is found as it is, URL-encoded in any
-// form, with each byte literal or percent-encoded in upper or lower hex and a space as "+"
-// or "%20", and XML-escaped, with each ASCII character literal or a character reference
-// (&amp;, &#38;, &#x26;) as a reply document writes it.
+// The redaction of secret values in a text, in every encoding a request or a reply may
+// hold them.
 
-// Redact replaces every occurrence of each of secrets in s with Redacted, in any encoding
-// (see above). Empty secrets are skipped.
+// Redact replaces every occurrence of each of secrets in s with Redacted: as it is,
+// URL-encoded in any form, with each byte literal or percent-encoded in upper or lower hex
+// and a space as "+" or "%20", and XML-escaped, with each ASCII character literal or a
+// character reference (&amp;, &#38;, &#x26;) as a reply document writes it. Empty secrets
+// are skipped.
 func Redact(s string, secrets ...string) string {
 	for _, v := range secrets {
 		s = redactValue(s, v)
@@ -22,9 +23,10 @@ func Redact(s string, secrets ...string) string {
 	return s
 }
 
-// RedactStart redacts s, the start of a text that may go on (a reply cut at a limit), then
-// cuts off its end where the start of a secret may be, in any encoding, and an
-// incomplete UTF-8 character. It returns what is left and how many bytes were cut off.
+// RedactStart redacts s, the start of a text that may go on (a reply cut at a limit),
+// then cuts off its end where the start of a secret may be, in any encoding Redact knows,
+// and an incomplete UTF-8 character. It returns what is left and how many bytes were cut
+// off.
 func RedactStart(s string, secrets ...string) (string, int) {
 	s = Redact(s, secrets...)
 	end := len(s)

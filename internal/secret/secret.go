@@ -1,5 +1,5 @@
 // Package secret is the one place that knows what a secret is and how it is kept out of
-// sight: which request parameters carry one (this file), and how a secret value is found
+// sight: which request parameters carry one (secret.go), and how a secret value is found
 // and redacted in a text, in every encoding a request or a reply may hold it (redact.go).
 // The SDK, its trace and the billmgr command all ask it; none keeps a list of its own.
 package secret
