@@ -15,6 +15,8 @@ import (
 
 	"github.com/google/go-querystring/query"
 	"github.com/shopspring/decimal"
+
+	"github.com/go-billmgr/billmgr/internal/secret"
 )
 
 // AccountsService calls the account functions of the account API: the client list, the
@@ -270,7 +272,7 @@ func (p AccountParams) GoString() string { return "billmgr.AccountParams{" + p.S
 func (p AccountParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
 // describeSecretParams renders params as they are encoded, "key=value" in key order, with the
-// values of password parameters replaced.
+// values of secret parameters (secret.IsParam) replaced.
 func describeSecretParams(p any) string {
 	v, err := query.Values(p)
 	if err != nil {
@@ -279,8 +281,8 @@ func describeSecretParams(p any) string {
 	pairs := make([]string, 0, len(v))
 	for _, k := range slices.Sorted(maps.Keys(v)) {
 		val := strings.Join(v[k], ",")
-		if echoedSecrets[k] {
-			val = redacted
+		if secret.IsParam(k) {
+			val = secret.Redacted
 		}
 		pairs = append(pairs, k+"="+strconv.Quote(val))
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/go-billmgr/billmgr/internal/secret"
 )
 
 // Node is one element of a reply document: its name, attributes, the character data
@@ -90,15 +92,6 @@ func (d *Doc) OK() bool { return d.Child("ok") != nil }
 
 // Elems returns the rows of a list reply.
 func (d *Doc) Elems() []*Node { return d.All("elem") }
-
-// redacted replaces a secret that a reply echoes.
-const redacted = "[REDACTED]"
-
-// echoedSecrets are the request parameters that <tparams> may echo and that must never
-// reach a caller, a log or an error; secretParam adds every name that says password.
-var echoedSecrets = map[string]bool{
-	"auth": true, "authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true,
-}
 
 // decoder reads one reply document: the whole tree (decodeDoc), or a list's rows and a
 // form's fields straight into their structs (decodeRows, decodeView in decode.go), with
@@ -520,12 +513,12 @@ func (b *treeBuilder) newChunks() {
 
 // redactEchoedSecrets redacts what every <tparams> in the subtree n (n included) echoes
 // of the request's secrets: the children whose name is a secret parameter (see
-// secretParam), however deep the <tparams> is, as in the nested <doc> of a form that
+// secret.IsParam), however deep the <tparams> is, as in the nested <doc> of a form that
 // called another.
 func redactEchoedSecrets(n *Node) {
 	for _, c := range n.Children {
-		if n.Name == "tparams" && secretParam(c.Name) {
-			c.Text, c.Attrs, c.Children = redacted, nil, nil
+		if n.Name == "tparams" && secret.IsParam(c.Name) {
+			c.Text, c.Attrs, c.Children = secret.Redacted, nil, nil
 			continue
 		}
 		redactEchoedSecrets(c)

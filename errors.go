@@ -197,16 +197,6 @@ type transportError struct{ err error }
 func (e *transportError) Error() string { return e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
 
-// secretError carries a message with the client's secrets removed while keeping the
-// original error reachable for errors.Is and errors.As.
-type secretError struct {
-	msg string
-	err error
-}
-
-func (e *secretError) Error() string { return e.msg }
-func (e *secretError) Unwrap() error { return e.err }
-
 // chainError is an error of the package that wraps others of its errors, errs: its
 // message says "billmgr:" once, however many of them it quotes. errors.Is and errors.As
 // see every error in errs.

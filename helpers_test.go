@@ -1,6 +1,7 @@
 package billmgr
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -8,11 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr/internal/secret"
 )
 
 // Shared test helpers: a stub BILLmanager that answers with recorded documents and keeps
@@ -21,6 +25,8 @@ import (
 const (
 	testUser     = "admin"
 	testPassword = "Sup3r-s3cret!pw"
+
+	redacted = secret.Redacted // what replaces a secret in what the SDK shows
 )
 
 // sentRequest is what the stub received.
@@ -152,3 +158,38 @@ func AssertOnePrefix(t *testing.T, err error) bool {
 	msg := err.Error()
 	return assert.LessOrEqual(t, strings.Count(msg, "billmgr:"), 1, "one billmgr: prefix per message: %v", err)
 }
+
+// okDoc is the reply of a write that succeeded.
+const okDoc = `<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="x"><ok/></doc>`
+
+// countingServer answers func=auth with login and every other call with call, and counts
+// both.
+func countingServer(t *testing.T, login, call http.HandlerFunc) (srv *httptest.Server, logins, calls *atomic.Int32) {
+	logins, calls = new(atomic.Int32), new(atomic.Int32)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if r.PostForm.Get("func") == "auth" {
+			logins.Add(1)
+			login(w, r)
+			return
+		}
+		calls.Add(1)
+		call(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, logins, calls
+}
+
+// replyWith answers body with HTTP status.
+func replyWith(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(status)
+		fmt.Fprint(w, body)
+	}
+}
+
+// sessionReply is a login's reply, and proxy503 the page of a proxy whose panel is down.
+const (
+	sessionReply = `<doc><auth id="s1">s1</auth></doc>`
+	proxy503     = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+)

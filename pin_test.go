@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -33,6 +34,11 @@ func TestPublicKeyPin(t *testing.T) {
 		return err
 	}
 	assert.NoError(t, call(pin), "the pin is the one WithPinnedCertificate takes")
+	var pairs []string
+	for i := 0; i < len(pin); i += 2 {
+		pairs = append(pairs, strings.ToUpper(pin[i:i+2]))
+	}
+	assert.NoError(t, call(" "+strings.Join(pairs, ":")+"\n"), "upper case, colons between the bytes, white space around")
 	other := sha256.Sum256([]byte("another key"))
 	err := call(hex.EncodeToString(other[:]))
 	assert.ErrorContains(t, err, "does not match the pinned SHA-256")

@@ -13,7 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/go-billmgr/billmgr/internal/secret"
 )
 
 // traceBodyLimit bounds the reply a Trace shows, and what the SDK holds of it for the
@@ -184,7 +185,7 @@ func (c *Client) startExchange(ctx context.Context, r *request, n int, form url.
 	}
 	return &exchange{
 		c: c, ctx: ctx, secrets: r.secrets, start: time.Now(),
-		t: Trace{Func: r.fn, Attempt: n, Params: c.shownParams(form, r.secrets)},
+		t: Trace{Func: r.fn, Attempt: n, Params: c.creds.redactParams(form, r.secrets...)},
 	}
 }
 
@@ -267,43 +268,9 @@ func (x *exchange) emit() {
 	t.Duration = time.Since(x.start)
 	if !t.Binary {
 		var cut int
-		t.Body, cut = x.c.creds.redactStart(string(x.kept), x.secrets...)
+		t.Body, cut = secret.RedactStart(string(x.kept), x.c.creds.values(x.secrets...)...)
 		t.Omitted = t.Size - int64(len(x.kept)) + int64(cut)
 	}
 	x.kept = nil
 	x.c.trace(x.ctx, t)
-}
-
-// redactStart redacts s, the start of a reply that may go on, then cuts off its end where
-// the start of a secret may be, in any encoding redactValue knows, and an incomplete UTF-8
-// character. It returns what is left and how many bytes were cut off.
-func (cr *credentials) redactStart(s string, extra ...string) (string, int) {
-	values := cr.values(extra...)
-	for _, v := range values {
-		s = redactValue(s, v)
-	}
-	end := len(s)
-	for cut := true; cut; { // a cut may leave the start of another secret at the new end
-		cut = false
-		for _, v := range values {
-			if v == "" {
-				continue
-			}
-			for i := max(0, end-maxCharRef*len(v)); i < end; i++ {
-				if _, partial := encodedMatch(s[:end], i, v); partial {
-					end, cut = i, true
-					break
-				}
-			}
-		}
-	}
-	for i := end - 1; i >= max(0, end-utf8.UTFMax); i-- {
-		if utf8.RuneStart(s[i]) {
-			if !utf8.FullRuneInString(s[i:end]) {
-				end = i
-			}
-			break
-		}
-	}
-	return s[:end], len(s) - end
 }

@@ -11,11 +11,9 @@ import (
 	"strings"
 
 	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/internal/secret"
 	"github.com/spf13/cobra"
 )
-
-// reservedCallParams are set by billmgr itself; call refuses them in its arguments.
-var reservedCallParams = []string{"func", "out", "auth", "authinfo", "su"}
 
 // callCommand: billmgr call FUNC NAME=VALUE...: any function, raw.
 func (a *app) callCommand() *cobra.Command {
@@ -54,7 +52,8 @@ The call is sent once and never retried: billmgr cannot know whether it changes 
 	return cmd
 }
 
-// callParams reads NAME=VALUE arguments.
+// callParams reads NAME=VALUE arguments, refusing the parameters billmgr sets itself
+// (secret.Reserved).
 func callParams(args []string) (url.Values, error) {
 	params := url.Values{}
 	for _, arg := range args {
@@ -62,7 +61,7 @@ func callParams(args []string) (url.Values, error) {
 		switch {
 		case !ok || name == "":
 			return nil, usageErr("%q: want NAME=VALUE", arg)
-		case slices.Contains(reservedCallParams, name):
+		case secret.Reserved(name):
 			return nil, usageErr("%s: billmgr sets this parameter itself (see --as, --user, --session)", name)
 		}
 		params.Add(name, value)

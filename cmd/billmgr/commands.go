@@ -380,24 +380,13 @@ func allowDryRun(cmd *cobra.Command) { annotate(cmd, dryRunAnnotation, "yes") }
 // calls records that cmd calls the API functions fns.
 func calls(cmd *cobra.Command, fns ...string) { annotate(cmd, funcAnnotation, strings.Join(fns, ", ")) }
 
-// credentialParams are the parameters the SDK adds to authenticate a call. A request
-// printed by --dry-run is built from the command line alone and must carry none.
-var credentialParams = []string{"authinfo", "auth"}
-
 // printRequest prints the request a write would send: the function, then the parameters
-// in key order, with password values redacted.
+// in key order, as billmgr.WithDryRun hands them over: without credentials, secrets
+// redacted.
 func (a *app) printRequest(fn string, params url.Values) error {
-	for _, k := range credentialParams {
-		if params.Has(k) {
-			return fmt.Errorf("internal error: the --dry-run request carries the credential parameter %q", k)
-		}
-	}
 	shown := map[string]string{}
 	for k, v := range params {
 		shown[k] = strings.Join(v, ",")
-		if secretParams[k] || k == "key" {
-			shown[k] = "[REDACTED]"
-		}
 	}
 	if f := a.format(); f == formatJSON || f == formatJSONL {
 		b, err := json.Marshal(struct {

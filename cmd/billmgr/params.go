@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/internal/secret"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 )
@@ -39,10 +40,6 @@ var (
 	timeType        = reflect.TypeFor[time.Time]()
 	offersType      = reflect.TypeFor[billmgr.Offers]()
 )
-
-// secretParams are parameters whose value is a password: "-" reads it from stdin, and a
-// value in the command line draws a warning. --dry-run never prints them.
-var secretParams = map[string]bool{"passwd": true, "confirm": true, "password": true}
 
 // binding says what the flags of a params struct are for.
 type binding struct {
@@ -204,14 +201,15 @@ func (v *fieldValue) Type() string {
 	return "string"
 }
 
-// Set parses s into the field, allocating an optional (pointer) field.
+// Set parses s into the field, allocating an optional (pointer) field. The value of a
+// secret parameter (a password) may come from stdin (secretValue).
 func (v *fieldValue) Set(s string) error {
-	if secretParams[v.name] {
-		secret, err := v.app.secretValue(v.name, s)
+	if secret.IsParam(v.name) {
+		value, err := v.app.secretValue(v.name, s)
 		if err != nil {
 			return err
 		}
-		s = secret
+		s = value
 	}
 	if !v.doc.allows(s) {
 		return fmt.Errorf("%q: want %s", s, listChoices(v.doc.values))

@@ -1,0 +1,222 @@
+package secret
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The redaction of secret values in a text, in every encoding a request or a reply may
+// hold them.
+
+// Redact replaces every occurrence of each of secrets in s with Redacted: as it is,
+// URL-encoded in any form, with each byte literal or percent-encoded in upper or lower hex
+// and a space as "+" or "%20", and XML-escaped, with each ASCII character literal or a
+// character reference (&amp;, &#38;, &#x26;) as a reply document writes it. Empty secrets
+// are skipped.
+func Redact(s string, secrets ...string) string {
+	for _, v := range secrets {
+		s = redactValue(s, v)
+	}
+	return s
+}
+
+// RedactStart redacts s, the start of a text that may go on (a reply cut at a limit),
+// then cuts off its end where the start of a secret may be, in any encoding Redact knows,
+// and an incomplete UTF-8 character. It returns what is left and how many bytes were cut
+// off.
+func RedactStart(s string, secrets ...string) (string, int) {
+	s = Redact(s, secrets...)
+	end := len(s)
+	for cut := true; cut; { // a cut may leave the start of another secret at the new end
+		cut = false
+		for _, v := range secrets {
+			if v == "" {
+				continue
+			}
+			for i := max(0, end-maxCharRef*len(v)); i < end; i++ {
+				if _, partial := encodedMatch(s[:end], i, v); partial {
+					end, cut = i, true
+					break
+				}
+			}
+		}
+	}
+	for i := end - 1; i >= max(0, end-utf8.UTFMax); i-- {
+		if utf8.RuneStart(s[i]) {
+			if !utf8.FullRuneInString(s[i:end]) {
+				end = i
+			}
+			break
+		}
+	}
+	return s[:end], len(s) - end
+}
+
+// RedactParams returns a copy of form fit to show: every secret parameter (IsParam) is
+// Redacted, and secrets are redacted from the other values.
+func RedactParams(form url.Values, secrets ...string) url.Values {
+	shown := make(url.Values, len(form))
+	for k, vals := range form {
+		if IsParam(k) {
+			shown[k] = []string{Redacted}
+			continue
+		}
+		shown[k] = make([]string, len(vals))
+		for i, v := range vals {
+			shown[k][i] = Redact(v, secrets...)
+		}
+	}
+	return shown
+}
+
+// RedactError returns err with secrets removed from its text; errors.Is and errors.As
+// still reach err and everything it wraps. An error whose text holds none is returned as
+// it is.
+func RedactError(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := Redact(msg, secrets...); clean != msg {
+		return &redactedError{msg: clean, err: err}
+	}
+	return err
+}
+
+// redactedError carries the text of an error with the secrets removed, keeping the
+// original reachable for errors.Is and errors.As.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactValue replaces every occurrence of secret in s, in any encoding, with Redacted.
+func redactValue(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(s); i++ {
+		end, _ := encodedMatch(s, i, secret)
+		if end < 0 {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(Redacted)
+		last, i = end, end-1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// encodedMatch returns where secret, in any encoding, ends in s if it starts at i, or -1;
+// and whether s ends inside it (s[i:] is the start of secret in some encoding, a
+// character reference or a percent escape cut short included). A '%' of secret may match
+// itself or "%25", and a '&' itself or "&amp;", so several ends may be alive at once; the
+// longest one wins.
+func encodedMatch(s string, i int, secret string) (end int, partial bool) {
+	if c := s[i]; c != secret[0] && c != '%' && c != '+' && c != '&' {
+		return -1, false // the common case, without allocating
+	}
+	ends := []int{i}
+	for k := 0; k < len(secret) && len(ends) > 0; k++ {
+		c := secret[k]
+		var next []int
+		for _, p := range ends {
+			rest := s[p:]
+			if rest == "" {
+				partial = true
+				continue
+			}
+			if rest[0] == c || c == ' ' && rest[0] == '+' {
+				next = appendOnce(next, p+1)
+			}
+			switch rest[0] {
+			case '%':
+				if len(rest) >= 3 && unhex(rest[1])<<4|unhex(rest[2]) == int(c) {
+					next = appendOnce(next, p+3)
+				}
+				partial = partial || len(rest) == 1 || len(rest) == 2 && unhex(rest[1]) == int(c>>4)
+			case '&':
+				v, n, cut := charRef(rest)
+				if n > 0 && v == int(c) {
+					next = appendOnce(next, p+n)
+				}
+				partial = partial || cut
+			}
+		}
+		ends = next
+	}
+	if len(ends) == 0 {
+		return -1, partial
+	}
+	return slices.Max(ends), partial
+}
+
+// maxCharRef is the longest character reference charRef reads ("&#x0000026;").
+const maxCharRef = 12
+
+// charRef reads the XML character reference that starts s: &amp;, &lt;, &gt;, &quot;,
+// &apos;, or a numeric one (&#38;, &#x26;) of an ASCII character. It returns the
+// character and the reference's length, or n = 0 when s starts with none; cut reports
+// that s ends inside what may be one.
+func charRef(s string) (v, n int, cut bool) {
+	end := strings.IndexByte(s[:min(len(s), maxCharRef)], ';')
+	if end < 0 {
+		return 0, 0, len(s) < maxCharRef && strings.Trim(s[1:], "#0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+	}
+	name := s[1:end]
+	switch {
+	case name == "amp":
+		return '&', end + 1, false
+	case name == "lt":
+		return '<', end + 1, false
+	case name == "gt":
+		return '>', end + 1, false
+	case name == "quot":
+		return '"', end + 1, false
+	case name == "apos":
+		return '\'', end + 1, false
+	case strings.HasPrefix(name, "#x"):
+		code, err := strconv.ParseUint(name[2:], 16, 7)
+		if err == nil {
+			return int(code), end + 1, false
+		}
+	case strings.HasPrefix(name, "#"):
+		code, err := strconv.ParseUint(name[1:], 10, 7)
+		if err == nil {
+			return int(code), end + 1, false
+		}
+	}
+	return 0, 0, false
+}
+
+func appendOnce(list []int, v int) []int {
+	if slices.Contains(list, v) {
+		return list
+	}
+	return append(list, v)
+}
+
+// unhex is the value of a hex digit, or a value that matches no byte.
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return 1 << 10
+}
