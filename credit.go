@@ -225,7 +225,7 @@ func (s *PaymentsService) find(ctx context.Context, accountID int64, doc Payment
 // maxRounds bounds the looks of one call. Each round after the first follows a write of
 // another caller (a payment credited or removed meanwhile); a document contested by more
 // rounds than this is left for the next call.
-const maxRounds = 8
+const maxRounds = 16
 
 // CreditReceipt credits r to client accountID once, however often and by however many
 // callers at once it is called for the same document: it looks the document up
@@ -283,8 +283,10 @@ func (c *receiptCredit) run(ctx context.Context) (*CreditResult, error) {
 			case c.unknown != nil:
 				return nil, c.r.notVisible(c.account, "the payment created (payment.edit)", c.unknown)
 			case c.mine != 0:
-				return nil, fmt.Errorf("billmgr: credit document %s to client %d: the payment created for it (%d) "+
-					"was removed by someone else, and no other carries the document; call again", c.r.Document, c.account, c.mine)
+				// Another call removed this call's payment for a winner this look did not
+				// meet (its list was read before the winner committed, its form after the
+				// loser was gone): look again, never create a second time.
+				continue
 			}
 			if err := c.create(ctx); err != nil {
 				return nil, err
@@ -343,25 +345,29 @@ func (c *receiptCredit) create(ctx context.Context) error {
 	return nil
 }
 
-// remove deletes the losers, and reports whether to look again: the server refused (one
-// of them was credited or removed meanwhile).
+// remove deletes the losers one by one, and reports whether to look again: the server
+// refused to remove one (it was credited meanwhile). A loser removed meanwhile by another
+// call is gone as it should be.
 func (c *receiptCredit) remove(ctx context.Context, losers []int64) (again bool, err error) {
-	err = c.s.Delete(ctx, losers...)
-	var apiErr *Error
-	switch {
-	case err == nil:
-		return false, nil
-	case errors.As(err, &apiErr):
-		return true, nil
-	case errors.Is(err, ErrOutcomeUnknown):
-		return false, &chainError{
-			msg: fmt.Sprintf("billmgr: credit document %s to client %d: removing the duplicate payments %s it found (payment.delete) "+
-				"has an unknown outcome, and is not sent again; call again, which looks first: %s",
-				c.r.Document, c.account, idList(losers), unprefixed(err)),
-			errs: []error{err},
+	for _, id := range losers {
+		err := c.s.Delete(ctx, id)
+		var apiErr *Error
+		switch {
+		case err == nil, errors.Is(err, ErrNotFound):
+		case errors.As(err, &apiErr):
+			return true, nil
+		case errors.Is(err, ErrOutcomeUnknown):
+			return false, &chainError{
+				msg: fmt.Sprintf("billmgr: credit document %s to client %d: removing payment %d, a duplicate it found (payment.delete), "+
+					"has an unknown outcome, and is not sent again; call again, which looks first: %s",
+					c.r.Document, c.account, id, unprefixed(err)),
+				errs: []error{err},
+			}
+		default:
+			return false, err
 		}
 	}
-	return false, err
+	return false, nil
 }
 
 // lookupFailed is the error of a failed look: after a create whose outcome is unknown, the
