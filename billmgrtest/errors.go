@@ -2,11 +2,13 @@ package billmgrtest
 
 // apiError is an error the fake answers with an <error> document (HTTP 200).
 // typ and object are what clients match on; value is the offending value; reason, its
-// text formatted with args, explains a value error.
+// text formatted with args, explains a value error. msg and detail are the texts of a
+// Refusal, where it sets them.
 type apiError struct {
 	typ, object, value string
 	reason             reason
 	args               []any
+	msg, detail        text
 }
 
 func (e *apiError) Error() string { return e.typ + "(" + e.object + ")" }

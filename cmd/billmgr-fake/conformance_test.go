@@ -361,7 +361,7 @@ func TestConformanceRegistrarModule(t *testing.T) {
 	// an empty field: nothing is created.
 	assert.Empty(t, countryOf("XX"))
 	d = call("func", "account.edit", "email", "nocountry@example.com", "project", "1", "country", "",
-		"realname", "No Country", "passwd", "pw", "notify", "off", "employee", "null", "sok", "ok")
+		"realname", "No Country", "passwd", "nocountry-secret", "notify", "off", "employee", "null", "sok", "ok")
 	assert.Equal(t, "value(country)", d.errorOf())
 	assert.Empty(t, d.find("ok"))
 
@@ -401,10 +401,10 @@ func TestConformanceSignupLibrary(t *testing.T) {
 		return p.get(t, values(append([]string{"out", out, "auth", sid}, kv...)...))
 	}
 
-	d := xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "pw",
+	d := xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "signup-secret",
 		"realname", "Signup", "lang", "ru"))
 	require.Len(t, d.find("ok"), 1, "%s", d.errorOf())
-	d = xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "pw", "lang", "ru"))
+	d = xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "signup-secret", "lang", "ru"))
 	assert.Empty(t, d.find("ok"))
 	assert.Equal(t, "exists(email)", d.errorOf())
 	assert.Contains(t, d.get("error/msg"), "signup@example.com")
