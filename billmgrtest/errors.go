@@ -13,11 +13,10 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.typ + "(" + e.object + ")" }
 
-// headline is the localized <group> template of the error.
+// headline is the localized <group> template of the error. A type the fake does not
+// write itself (a Refusal's) takes the value error's.
 func (e *apiError) headline() text {
 	switch {
-	case e.typ == "value":
-		return headValue
 	case e.typ == "missed" && e.object == "func":
 		return headNoFunc
 	case e.typ == "missed":
@@ -28,8 +27,10 @@ func (e *apiError) headline() text {
 		return headAccess
 	case e.typ == "auth" && e.object == "badpassword":
 		return headBadPass
-	default:
+	case e.typ == "auth":
 		return headSession
+	default:
+		return headValue
 	}
 }
 

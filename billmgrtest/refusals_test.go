@@ -115,7 +115,8 @@ func TestRefusalShapes(t *testing.T) {
 		{Refusal{Type: "auth", Object: "badpassword", Value: "remote_addr: [127.0.0.1]"},
 			map[string][]string{"detail": {"Invalid username or password"}, "msg": {"Invalid username or password"}, "group": nil, "param@msg": nil}},
 		{Refusal{Type: "limit", Object: "payment", Msg: "Too many payments"},
-			map[string][]string{"msg": {"Too many payments"}, "param": {"payment", ""}, "param@msg": {"payment"}}},
+			map[string][]string{"msg": {"Too many payments"}, "param": {"payment", ""}, "param@msg": {"payment"},
+				"group": {"Field '__object__' has an invalid value. __desc__"}}},
 		{Refusal{Type: "missed", Object: "elid", Value: "7", MsgRU: "Нет такого"},
 			map[string][]string{"msg": {"Object 'Id' with value '7' not found"}}},
 	} {
