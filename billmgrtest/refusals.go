@@ -24,8 +24,8 @@ type Refusal struct {
 	// ("Object 'E-mail' with value 'ann@example.com' already exists"); an empty MsgRU
 	// is Msg.
 	Msg, MsgRU string
-	// Detail and DetailRU, when set, are a <detail> before <msg>; an empty DetailRU is
-	// Detail.
+	// Detail and DetailRU, when set, are a <detail> before <msg> (an auth error without
+	// an Object has its message alone, as the fake's own); an empty DetailRU is Detail.
 	Detail, DetailRU string
 	// When, if set, picks the calls to refuse: those whose parameters (a copy) it
 	// reports true for; the others are served, and do not count against RefuseNext's n.
