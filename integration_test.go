@@ -297,7 +297,7 @@ func testRegister(t *testing.T, e *env) {
 	assert.True(t, fixedNow.Equal(row.RegistrationDate))
 
 	// The e-mail is taken, whatever its case; a malformed one is refused.
-	_, err = e.c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "ANN@example.com", Password: "x"})
+	_, err = e.c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "ANN@example.com", Password: "ann-secret"})
 	assertAPIError(t, err, billmgr.ErrExists, "email")
 	_, err = e.c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "not-an-e-mail", Password: "x"})
 	assertAPIError(t, err, billmgr.ErrInvalid, "email")
@@ -976,7 +976,7 @@ func testAccountAdmin(t *testing.T, e *env) {
 	other := e.register(t, "oli@example.com")
 	err = e.c.Accounts.Update(e.ctx, other, &billmgr.AccountParams{Email: billmgr.Ptr("NIA@example.com")})
 	assertAPIError(t, err, billmgr.ErrExists, "email")
-	err = e.c.Accounts.Update(e.ctx, other, &billmgr.AccountParams{Password: billmgr.Ptr("a"), Confirm: billmgr.Ptr("b")})
+	err = e.c.Accounts.Update(e.ctx, other, &billmgr.AccountParams{Password: billmgr.Ptr("s3cret-a"), Confirm: billmgr.Ptr("s3cret-b")})
 	assertAPIError(t, err, billmgr.ErrInvalid, "confirm")
 	_, err = e.c.Accounts.Create(e.ctx, &billmgr.AccountParams{Email: billmgr.Ptr("oli@example.com")})
 	assertAPIError(t, err, billmgr.ErrExists, "email")
@@ -1501,14 +1501,14 @@ func testSession(t *testing.T, e *env) {
 		require.NoError(t, err)
 	}
 	for i := range 5 {
-		_, err := c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: fmt.Sprintf("s%d@example.com", i), Password: "pw"})
+		_, err := c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: fmt.Sprintf("s%d@example.com", i), Password: "s-secret"})
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 1, e.srv.Hits("auth"), "one login for many calls")
 
 	// An expired session is renewed once; the call it refused is sent again, once.
 	e.srv.ExpireSessions()
-	_, err := c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "late@example.com", Password: "pw"})
+	_, err := c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "late@example.com", Password: "late-secret"})
 	require.NoError(t, err)
 	page, err := c.Accounts.List(e.ctx, nil)
 	require.NoError(t, err)
@@ -1529,7 +1529,7 @@ func testSession(t *testing.T, e *env) {
 	assert.Equal(t, 3, e.srv.Hits("auth"), "the session renewed through the copy serves the original")
 
 	// A client logs in with its own session, too.
-	own := e.client(t, billmgr.WithSession("late@example.com", "pw"))
+	own := e.client(t, billmgr.WithSession("late@example.com", "late-secret"))
 	_, err = own.Payments.Add(e.ctx, &billmgr.PaymentAddParams{Amount: billmgr.MustDecimal("1.00"), Paymethod: 1})
 	require.NoError(t, err)
 	assert.Equal(t, 4, e.srv.Hits("auth"))
@@ -1738,7 +1738,7 @@ func TestIntegrationLocalized(t *testing.T) {
 		history, err := e.c.Payments.History(e.ctx, pay)
 		require.NoError(t, err)
 		add("history", billmgr.Status{Label: history[0].Desc})
-		_, err = e.c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "lang@example.com", Password: "x"})
+		_, err = e.c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "lang@example.com", Password: "lang-secret"})
 		var apiErr *billmgr.Error
 		require.ErrorAs(t, err, &apiErr)
 		add("error "+apiErr.Type+"("+apiErr.Object+")", billmgr.Status{Label: apiErr.Msg})

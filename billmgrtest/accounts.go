@@ -84,7 +84,7 @@ func listAccounts(c *call) (*reply, error) {
 
 var registerFields = []field{
 	{name: "email", kind: kindEmail, required: true},
-	{name: "passwd", kind: kindSecret, required: true},
+	{name: "passwd", kind: kindPassword, required: true},
 	{name: "realname"},
 	{name: "phone"},
 	{name: "conditions_agree", kind: kindFlag},
@@ -147,7 +147,7 @@ var accountFields = []field{
 	{name: "try_phone"},
 	{name: "label"},
 	{name: "selfview"},
-	{name: "passwd", kind: kindSecret},
+	{name: "passwd", kind: kindPassword},
 	{name: "confirm", kind: kindSecret},
 	{name: "products_page"},
 	{name: "registration_date", kind: kindDateTime},

@@ -16,7 +16,7 @@ func TestRegister(t *testing.T) {
 		return request(t, srv, append([]string{"func", "register", "authinfo", "-", "sok", "ok"}, kv...)...)
 	}
 
-	d := register("email", "new@example.com", "passwd", "pw", "realname", "Новый Клиент", "phone", "+7 900",
+	d := register("email", "new@example.com", "passwd", "new-secret", "realname", "Новый Клиент", "phone", "+7 900",
 		"conditions_agree", "on", "offer_3", "on", "country", "182", "project", "1", "tzoffset", "180")
 	require.Equal(t, "", errOf(d))
 	id := d.get("id")
@@ -37,22 +37,22 @@ func TestRegister(t *testing.T) {
 	assert.Equal(t, "RUB", subs.elems()[0].get("currency"))
 
 	// The new client can log in.
-	auth := mustOK(t, srv, "func", "auth", "authinfo", "-", "username", "new@example.com", "password", "pw")
+	auth := mustOK(t, srv, "func", "auth", "authinfo", "-", "username", "new@example.com", "password", "new-secret")
 	assert.Equal(t, "16", auth.child("auth").attr("level"))
 
-	assert.Equal(t, "exists(email)", errOf(register("email", "NEW@example.com", "passwd", "x")))
-	assert.Equal(t, "value(email)", errOf(register("email", "not-an-email", "passwd", "x")))
-	assert.Equal(t, "value(email)", errOf(register("passwd", "x")))
+	assert.Equal(t, "exists(email)", errOf(register("email", "NEW@example.com", "passwd", "other-secret")))
+	assert.Equal(t, "value(email)", errOf(register("email", "not-an-email", "passwd", "other-secret")))
+	assert.Equal(t, "value(email)", errOf(register("passwd", "other-secret")))
 	assert.Equal(t, "value(passwd)", errOf(register("email", "other@example.com", "passwd", "")))
 	assert.Equal(t, "value(passwd)", errOf(register("email", "other@example.com")))
-	assert.Equal(t, "value(conditions_agree)", errOf(register("email", "other@example.com", "passwd", "x", "conditions_agree", "1")))
-	assert.Equal(t, "value(offer_7)", errOf(register("email", "other@example.com", "passwd", "x", "offer_7", "true")))
-	assert.Equal(t, "value(country)", errOf(register("email", "other@example.com", "passwd", "x", "country", "1")))
-	assert.Equal(t, "access(register)", errOf(register("email", "other@example.com", "passwd", "x", "authinfo", "new@example.com:pw")))
+	assert.Equal(t, "value(conditions_agree)", errOf(register("email", "other@example.com", "passwd", "other-secret", "conditions_agree", "1")))
+	assert.Equal(t, "value(offer_7)", errOf(register("email", "other@example.com", "passwd", "other-secret", "offer_7", "true")))
+	assert.Equal(t, "value(country)", errOf(register("email", "other@example.com", "passwd", "other-secret", "country", "1")))
+	assert.Equal(t, "access(register)", errOf(register("email", "other@example.com", "passwd", "other-secret", "authinfo", "new@example.com:new-secret")))
 
-	e := register("email", "new@example.com", "passwd", "x", "lang", "ru").child("error")
+	e := register("email", "new@example.com", "passwd", "other-secret", "lang", "ru").child("error")
 	assert.Equal(t, "Объект 'E-mail' со значением 'new@example.com' уже существует", e.get("msg"))
-	assert.NotContains(t, e.values("param"), "x", "the password is not the value")
+	assert.NotContains(t, e.values("param"), "other-secret", "the password is not the value")
 
 	// The form, without sok.
 	form := mustOK(t, srv, "func", "register", "authinfo", "-")
@@ -112,7 +112,7 @@ func TestAccountEdit(t *testing.T) {
 
 	mustFail(t, srv, "exists", "email", "func", "account.edit", "elid", ann, "sok", "ok", "email", "BOB@example.com")
 	mustFail(t, srv, "value", "email", "func", "account.edit", "elid", ann, "sok", "ok", "email", "")
-	mustFail(t, srv, "value", "confirm", "func", "account.edit", "elid", ann, "sok", "ok", "passwd", "a", "confirm", "b")
+	mustFail(t, srv, "value", "confirm", "func", "account.edit", "elid", ann, "sok", "ok", "passwd", "new-secret-a", "confirm", "new-secret-b")
 	mustFail(t, srv, "value", "registration_date", "func", "account.edit", "elid", ann, "sok", "ok", "registration_date", "yesterday")
 	mustFail(t, srv, "missed", "elid", "func", "account.edit", "elid", "999999")
 
@@ -203,18 +203,18 @@ func TestCountryByFlag(t *testing.T) {
 	}
 	assert.Equal(t, "182", country)
 	create(t, srv, "func", "account.edit", "sok", "ok", "email", "reg@example.com", "project", "1",
-		"country", country, "realname", "Registrant", "passwd", "pw", "notify", "off", "employee", "null")
+		"country", country, "realname", "Registrant", "passwd", "reg-secret", "notify", "off", "employee", "null")
 
 	for _, c := range []struct{ fn, country string }{
 		{"account.edit", ""}, {"account.edit", "null"}, {"register", ""}, {"register", "null"},
 	} {
 		e := mustFail(t, srv, "value", "country", "func", c.fn, "sok", "ok",
-			"email", "x"+c.country+"@example.com", "passwd", "pw", "country", c.country, "lang", "ru")
+			"email", "x"+c.country+"@example.com", "passwd", "x-secret", "country", c.country, "lang", "ru")
 		assert.Equal(t, []string{"country", "", "desk_empty"}, e.values("param"), "the recorded reason of an empty field")
 		assert.Equal(t, "Поле 'Страна' имеет недопустимое значение. ", e.get("msg"), "as recorded, with nothing after")
 	}
 	assert.Zero(t, srv.AccountID("x@example.com"))
-	create(t, srv, "func", "register", "authinfo", "-", "sok", "ok", "email", "nocountry@example.com", "passwd", "pw")
+	create(t, srv, "func", "register", "authinfo", "-", "sok", "ok", "email", "nocountry@example.com", "passwd", "nocountry-secret")
 
 	// Localized choices carry msg="yes", as the recorded filter form's; names from the
 	// database do not.

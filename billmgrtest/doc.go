@@ -15,9 +15,18 @@
 //
 // It keeps real state with exact decimal money: registering makes a client
 // with a personal account, crediting a payment raises the balance, an
-// expense lowers it, deleting a credited payment is refused. It can also
-// misbehave on purpose (FailNext, DropNext, SetDelay, ExpireSessions), so
-// that clients can test their retries and re-logins.
+// expense lowers it, deleting a credited payment is refused, a password shorter
+// than the password policy's minimum (WithPasswordPolicy; 6 characters by default)
+// is refused. It can also misbehave on purpose (FailNext, DropNext, SetDelay,
+// ExpireSessions), so that clients can test their retries and re-logins, and
+// refuse a chosen function with a chosen error (Refuse, RefuseNext), so that they
+// can test their error paths:
+//
+//	srv.RefuseNext("register", 1, billmgrtest.Refusal{Type: "exists", Object: "email",
+//		Value: "ann@example.com"})
+//	// the next register answers exists(email), and registers no one.
+//
+// It answers the API on the panel's path, /billmgr (APIPath), and nowhere else.
 //
 // Start a server in a test and talk to it over HTTP:
 //
@@ -62,6 +71,7 @@
 //	missed  elid, plid, su, username  no such object (or it belongs to another client)
 //	exists  email, expense            the value is taken
 //	value   the field                 a bad value, or a rule of the state refuses it
+//	value   passwd                    the password policy refuses the password
 //
 // A value error names its reason's key in <param name="desc"> and its text in
 // <msg>; it has no <detail>.

@@ -2,9 +2,11 @@ package billmgrtest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // features is the constant value of the features attribute of every <doc> and of the
@@ -154,11 +156,13 @@ func (c *call) document(rep *reply) *node {
 }
 
 // tparams echoes the request: its parameters in the order they came, func last, as
-// the recorded replies do (secrets never).
+// the recorded replies do (secrets never). A parameter whose name is not an XML name
+// ("a b", "x\"><y", "1abc", "$", "a:b") is left out: it cannot be an element, and a
+// name mangled to become one could collide with a real parameter's.
 func (c *call) tparams() *node {
 	n := el("tparams", "")
 	for _, name := range c.order {
-		if name == "func" || secretParams[name] {
+		if name == "func" || secretParams[name] || !isXMLName(name) {
 			continue
 		}
 		for _, v := range c.params[name] {
@@ -166,6 +170,43 @@ func (c *call) tparams() *node {
 		}
 	}
 	return n.add(el("func", c.fn))
+}
+
+// isXMLName reports whether s is an XML name without a colon (an NCName of XML
+// Namespaces 1.0, by the character classes of XML 1.0 fifth edition): a letter or _
+// first, then letters, digits, _, - and . (and the other characters the classes admit).
+// A name with a colon is left out too: a namespace-aware parser (libxml2, as PHP's
+// SimpleXML uses) reads its prefix as an undeclared namespace. It also keeps every
+// element's name from starting with $, the JSON forms' key of attributes and text.
+func isXMLName(s string) bool {
+	if s == "" || !utf8.ValidString(s) {
+		return false
+	}
+	for i, r := range s {
+		if !nameStartChar(r) && (i == 0 || !nameChar(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameStartChar is XML 1.0's NameStartChar without the colon.
+func nameStartChar(r rune) bool {
+	switch {
+	case r == '_', 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+		return true
+	case r < 0xC0, r == 0xD7, r == 0xF7:
+		return false
+	}
+	return r <= 0x2FF || 0x370 <= r && r <= 0x1FFF && r != 0x37E || r == 0x200C || r == 0x200D ||
+		0x2070 <= r && r <= 0x218F || 0x2C00 <= r && r <= 0x2FEF || 0x3001 <= r && r <= 0xD7FF ||
+		0xF900 <= r && r <= 0xFDCF || 0xFDF0 <= r && r <= 0xFFFD || 0x10000 <= r && r <= 0xEFFFF
+}
+
+// nameChar is XML 1.0's NameChar without the colon, for the characters after the first.
+func nameChar(r rune) bool {
+	return r == '-' || r == '.' || '0' <= r && r <= '9' || r == 0xB7 ||
+		0x300 <= r && r <= 0x36F || r == 0x203F || r == 0x2040
 }
 
 func tips(tip string) *node { return el("tips", "").add(el("tip", tip)) }
@@ -237,7 +278,7 @@ func (c *call) form(fields []field, values map[string]string, own ...message) *r
 		}
 	}
 	for _, f := range fields {
-		if f.kind == kindSecret {
+		if f.kind.secret() {
 			continue
 		}
 		input := el("input", "").attr("type", "text").attr("name", f.name)
@@ -291,7 +332,9 @@ func (c *call) form(fields []field, values map[string]string, own ...message) *r
 // expired or missing session is type auth without an object, with only its message (as
 // the recorded BILLmanager 6 fixture); every other error is the recorded value error:
 // params object, value and (with a reason) desc, the stack, <group> and <msg> (the
-// template filled in, a trailing space kept as recorded), no <detail>.
+// template filled in, a trailing space kept as recorded), no <detail>. A Refusal's own
+// message replaces the filled template in <msg> (and in the bad password's <detail>),
+// and its detail comes as a <detail> before <msg>.
 func (c *call) errorDocument(e *apiError) *node {
 	n := el("error", "").attr("type", e.typ)
 	if e.object != "" {
@@ -301,14 +344,16 @@ func (c *call) errorDocument(e *apiError) *node {
 	group := e.headline().in(c.lang)
 	doc := el("doc", "")
 	if e.typ == "auth" && e.object == "" {
-		return doc.add(n.add(el("msg", group)))
+		return doc.add(n.add(el("msg", cmp.Or(e.msg.in(c.lang), group))))
 	}
 	label := fieldLabel(e.object, c.lang)
 	desc := ""
 	if e.reason.key != "" {
 		desc = e.reason.text.in(c.lang, e.args...)
 	}
-	msg := strings.NewReplacer("__object__", label, "__value__", e.value, "__desc__", desc).Replace(group)
+	msg := cmp.Or(e.msg.in(c.lang),
+		strings.NewReplacer("__object__", label, "__value__", e.value, "__desc__", desc).Replace(group))
+	detail := e.detail.in(c.lang)
 	level, user := "0", ""
 	if p := c.actor(); p != nil {
 		level, user = strconv.Itoa(p.level), p.name
@@ -324,9 +369,12 @@ func (c *call) errorDocument(e *apiError) *node {
 	}
 	n.add(el("stack", "").add(el("action", c.fn).attr("level", level).attr("user", user)))
 	if e.typ == "auth" {
-		n.add(el("detail", msg), el("msg", msg))
-	} else {
-		n.add(el("group", group), el("msg", msg))
+		n.add(el("detail", cmp.Or(detail, msg)), el("msg", msg))
+		return doc.add(n)
 	}
-	return doc.add(n)
+	n.add(el("group", group))
+	if detail != "" {
+		n.add(el("detail", detail))
+	}
+	return doc.add(n.add(el("msg", msg)))
 }

@@ -1,6 +1,7 @@
 package billmgrtest
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,13 +51,74 @@ func TestEscaping(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t)
 	name := `Ann <"&'> Иванова ]]>`
-	id := create(t, srv, "func", "register", "sok", "ok", "email", "a&b@example.com", "passwd", "p", "realname", name)
+	id := create(t, srv, "func", "register", "sok", "ok", "email", "a&b@example.com", "passwd", "ab-secret", "realname", name)
 	d := mustOK(t, srv, "func", "account", "lang", "ru")
 	row := d.row(t, "id", itoa(id))
 	assert.Equal(t, name, row.get("name"))
 	assert.Equal(t, "a&b@example.com", row.get("email"))
 	_, body := post(t, srv, params(srv, "func", "account"))
 	assert.Contains(t, string(body), "<name>Ann &lt;&#34;&amp;&#39;&gt; Иванова ]]&gt;</name>")
+}
+
+// TestHostileParameterNames sends parameters whose names are not XML names: the XML
+// reply still parses, with no element injected, and tparams leaves them out; in json and
+// sjson no parameter takes the key of an attribute or of the text.
+func TestHostileParameterNames(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	hostile := []string{"a b", `x"><y`, "x><injected/><y", "1abc", "-a", ".a", "$", "$lang", "a:b", "a\x00b", "\xffa", "a=b", "\u0301a"}
+	kinds := [][]string{
+		{"func", "account"},                   // a list
+		{"func", "account.edit"},              // a form
+		{"func", "whoami"},                    // a plain document
+		{"func", "no.such.func"},              // an error
+		{"func", "register", "authinfo", "-"}, // a public form
+	}
+	for _, kv := range kinds {
+		v := params(srv, kv...)
+		for _, name := range hostile {
+			v.Set(name, "hostile")
+		}
+		v.Set("ok_name", "kept")
+		v.Set("Имя", "kept")
+		v.Set("a-b.c_d1", "kept")
+		what := strings.Join(kv, " ")
+		resp, body := post(t, srv, v)
+		require.Equal(t, http.StatusOK, resp.StatusCode, what)
+		d := parseDoc(t, body)
+		assert.False(t, d.has("injected"), what)
+		assert.NotContains(t, string(body), "hostile", "%s: no hostile name is echoed", what)
+		if echo := d.child("tparams"); echo != nil {
+			assert.Equal(t, "kept", echo.get("ok_name"), what)
+			assert.Equal(t, "kept", echo.get("Имя"), what)
+			assert.Equal(t, "kept", echo.get("a-b.c_d1"), what)
+		}
+		for _, out := range []string{"json", "sjson"} {
+			v.Set("out", out)
+			resp, body := post(t, srv, v)
+			require.Equal(t, http.StatusOK, resp.StatusCode, what)
+			doc := jsonDoc(t, body) // every value a string: no "$" key holds an object
+			assert.NotContains(t, string(body), "hostile", "%s %s", out, what)
+			if echo, ok := doc["tparams"]; ok {
+				for key := range obj(t, echo, "tparams") {
+					assert.False(t, strings.HasPrefix(key, "$"), "%s %s: tparams has %q", out, what, key)
+				}
+			}
+			if kv[1] != "no.such.func" {
+				assert.Equal(t, "en", doc["$lang"], "%s %s", out, what)
+			}
+		}
+	}
+}
+
+func TestIsXMLName(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"a", "_", "elid", "user.id", "p_num", "a-b", "Имя", "ÀÖØöøÿ", "a·b", "名前", "e\u0301"} {
+		assert.True(t, isXMLName(name), "%q", name)
+	}
+	for _, name := range []string{"", " ", "a b", "1a", "-a", ".a", "$", "$a", "a$", "a:b", ":a", "×", "a\x00", "\xff", "\u0300a", "a;b", "<a>", "a/b"} {
+		assert.False(t, isXMLName(name), "%q", name)
+	}
 }
 
 func TestMoneyFormat(t *testing.T) {

@@ -2,20 +2,21 @@ package billmgrtest
 
 // apiError is an error the fake answers with an <error> document (HTTP 200).
 // typ and object are what clients match on; value is the offending value; reason, its
-// text formatted with args, explains a value error.
+// text formatted with args, explains a value error. msg and detail are the texts of a
+// Refusal, where it sets them.
 type apiError struct {
 	typ, object, value string
 	reason             reason
 	args               []any
+	msg, detail        text
 }
 
 func (e *apiError) Error() string { return e.typ + "(" + e.object + ")" }
 
-// headline is the localized <group> template of the error.
+// headline is the localized <group> template of the error. A type the fake does not
+// write itself (a Refusal's) takes the value error's.
 func (e *apiError) headline() text {
 	switch {
-	case e.typ == "value":
-		return headValue
 	case e.typ == "missed" && e.object == "func":
 		return headNoFunc
 	case e.typ == "missed":
@@ -26,8 +27,10 @@ func (e *apiError) headline() text {
 		return headAccess
 	case e.typ == "auth" && e.object == "badpassword":
 		return headBadPass
-	default:
+	case e.typ == "auth":
 		return headSession
+	default:
+		return headValue
 	}
 }
 

@@ -46,3 +46,39 @@ func ExampleNewServer() {
 	// balance: 100.5
 	// delete: value(status)
 }
+
+// Make the next registration fail as a panel refuses a taken e-mail, in Russian, to test
+// a sign-up form's error path.
+func ExampleHandler_RefuseNext() {
+	srv := billmgrtest.NewServer()
+	defer srv.Close()
+	srv.RefuseNext("register", 1, billmgrtest.Refusal{Type: "exists", Object: "email", Value: "ann@example.com"})
+
+	register := func() (reply struct {
+		Error *struct {
+			Type   string `xml:"type,attr"`
+			Object string `xml:"object,attr"`
+			Msg    string `xml:"msg"`
+		} `xml:"error"`
+	}) {
+		resp, err := srv.Client().PostForm(srv.URL, url.Values{"func": {"register"}, "out": {"xml"}, "lang": {"ru"},
+			"sok": {"ok"}, "email": {"ann@example.com"}, "passwd": {"ann-secret"}})
+		if err != nil {
+			panic(err)
+		}
+		defer resp.Body.Close()
+		if err := xml.NewDecoder(resp.Body).Decode(&reply); err != nil {
+			panic(err)
+		}
+		return reply
+	}
+
+	refused := register()
+	fmt.Printf("%s(%s): %s\n", refused.Error.Type, refused.Error.Object, refused.Error.Msg)
+	fmt.Println("registered:", srv.AccountID("ann@example.com") != 0)
+	fmt.Println("then:", register().Error == nil)
+	// Output:
+	// exists(email): Объект 'E-mail' со значением 'ann@example.com' уже существует
+	// registered: false
+	// then: true
+}

@@ -12,8 +12,15 @@ import (
 	"time"
 )
 
-// Handler is the fake BILLmanager as a bare http.Handler. It answers on any
-// path. Its methods are safe for concurrent use, also while it serves.
+// APIPath is the path of the API, where a panel answers it (https://HOST:1500/billmgr).
+// The fake answers there alone: any other path (/manager/billmgr, /billmgr/, /) gets
+// 404 Not Found with an HTML page, as a web server answers a path it does not serve, so
+// that a wrong URL fails in tests as it would against a panel.
+const APIPath = "/billmgr"
+
+// Handler is the fake BILLmanager as a bare http.Handler. It answers the API on APIPath
+// only: mounted at the root of a server (httptest.NewServer(h)), its URL is
+// ts.URL + APIPath. Its methods are safe for concurrent use, also while it serves.
 type Handler struct {
 	mu         sync.Mutex
 	st         *state
@@ -144,7 +151,8 @@ func (c *call) actor() *principal {
 
 // run authenticates the call and serves it. The credentials come first, as on the real
 // server: a wrong password gets the auth error whatever else is wrong with the request
-// (in the format it asks for, when the fake serves it).
+// (in the format it asks for, when the fake serves it). A refusal (Handler.Refuse) comes
+// last, where the function would run.
 func (c *call) run() (*reply, error) {
 	rt, known := routes[c.fn]
 	if err := c.authenticate(rt.public); err != nil {
@@ -159,11 +167,21 @@ func (c *call) run() (*reply, error) {
 	if p := c.actor(); p != nil && p.account != nil && !rt.client {
 		return nil, forbidden(c.fn)
 	}
+	if e := c.refused(); e != nil {
+		return nil, e
+	}
 	return rt.serve(c)
 }
 
-// ServeHTTP answers one request: GET (query) or POST (query and form body).
+// ServeHTTP answers one request to APIPath: GET (query) or POST (query and form body).
+// A request to another path gets 404 and is neither counted (Hits) nor faulted.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != APIPath {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, faultPage(http.StatusNotFound))
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -282,7 +300,8 @@ func wait(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// faultPage is the HTML page a reverse proxy answers with, nginx style.
+// faultPage is the HTML page a reverse proxy answers with, nginx style: for a failure
+// (FailNext) and for a path other than APIPath.
 func faultPage(status int) string {
 	title := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
@@ -302,8 +321,8 @@ func (h *Handler) takeFault() (failStatus int, drop bool) {
 	return 0, false
 }
 
-// Hits returns how many requests named fn in their func parameter, faulted
-// and failed ones included.
+// Hits returns how many requests to APIPath named fn in their func parameter, faulted,
+// failed and refused ones included.
 func (h *Handler) Hits(fn string) int {
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -259,7 +259,7 @@ func TestBareHandler(t *testing.T) {
 	t.Parallel()
 	h := NewHandler(WithAdmin("boss", "pw"))
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/manager/billmgr",
+	req := httptest.NewRequest(http.MethodPost, "/billmgr",
 		strings.NewReader("func=account&out=xml&authinfo=boss%3Apw"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	h.ServeHTTP(rec, req)
@@ -268,6 +268,41 @@ func TestBareHandler(t *testing.T) {
 	assert.Equal(t, "http://example.com", d.attr("host"))
 	assert.True(t, d.has("p_elems"))
 	assert.Equal(t, 1, h.Hits("account"))
+
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/manager/billmgr", nil))
+	assert.Equal(t, http.StatusNotFound, rec.Code, "BILLmanager 5's path")
+}
+
+// TestPanelPath: the API answers on /billmgr alone; any other path gets a 404 HTML page,
+// is not counted and takes no fault.
+func TestPanelPath(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	base := strings.TrimSuffix(srv.URL, APIPath)
+	srv.FailNext(1, http.StatusBadGateway)
+	for _, path := range []string{"/manager/billmgr", "/billmgr/", "/", "", "/billmgr/x", "/BILLMGR", "/billmgrx", "/manager"} {
+		for _, method := range []string{http.MethodPost, http.MethodGet, http.MethodPut} {
+			req, err := http.NewRequest(method, base+path+"?func=account&out=xml", strings.NewReader(
+				params(srv, "func", "account").Encode()))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s %q", method, path)
+			assert.Equal(t, "text/html", resp.Header.Get("Content-Type"), "%s %q", method, path)
+			assert.Contains(t, string(body), "<title>404 Not Found</title>", "%s %q", method, path)
+		}
+	}
+	assert.Zero(t, srv.Hits("account"), "no request reached the API")
+	resp, _ := post(t, srv, params(srv, "func", "account"))
+	assert.Equal(t, http.StatusBadGateway, resp.StatusCode, "the pending fault is the API's")
+	mustOK(t, srv, "func", "account")
+	_, body := send(t, srv, http.MethodGet, "func=account&authinfo="+url.QueryEscape(srv.AdminUser+":"+srv.AdminPassword), "", "")
+	assert.True(t, parseDoc(t, body).has("p_elems"), "GET on /billmgr")
 }
 
 func TestPaging(t *testing.T) {
@@ -307,7 +342,7 @@ func TestPaging(t *testing.T) {
 	mustFail(t, srv, "value", "p_order", "func", "account.payment", "elid", itoa(ann), "p_order", "up")
 
 	// An empty list has one (empty) page.
-	bob := create(t, srv, "func", "register", "sok", "ok", "email", "bob@example.com", "passwd", "pw")
+	bob := create(t, srv, "func", "register", "sok", "ok", "email", "bob@example.com", "passwd", "bob-secret")
 	d = mustOK(t, srv, "func", "account.payment", "elid", itoa(bob), "p_num", "7")
 	assert.Empty(t, d.elems())
 	assert.Equal(t, "1", d.get("p_num"))

@@ -242,6 +242,7 @@ var (
 	whyOneID         = reason{"not_one_id", text{"Exactly one id is expected", "Ожидается ровно один идентификатор"}}
 	whyEmail         = reason{"not_email", text{"Enter a valid e-mail address", "Введите корректный адрес e-mail"}}
 	whyConfirm       = reason{"confirm_mismatch", text{"The passwords do not match", "Пароли не совпадают"}}
+	whyPasswordShort = reason{"password_short", text{"The length of the password must be at least %d", "Длина пароля должна быть не менее %d"}}
 	whyOut           = reason{"out_unsupported", text{"The fake serves out=xml, json and sjson", "Фейк отвечает в форматах out=xml, json и sjson"}}
 	whyBodyType      = reason{"unsupported_body", text{"Send the parameters in the query string or in a POST body of type application/x-www-form-urlencoded or multipart/form-data", "Передайте параметры в строке запроса или в теле POST типа application/x-www-form-urlencoded или multipart/form-data"}}
 	whyBadForm       = reason{"bad_form", text{"The parameters are not valid URL encoding: %v", "Параметры закодированы неверно: %v"}}

@@ -23,6 +23,7 @@ type config struct {
 	pageSize      int
 	listLimit     int
 	commitLag     time.Duration
+	passwords     PasswordPolicy
 }
 
 func newConfig(opts []Option) *config {
@@ -32,6 +33,7 @@ func newConfig(opts []Option) *config {
 		now:           time.Now,
 		loc:           time.UTC,
 		pageSize:      DefaultPageSize,
+		passwords:     PasswordPolicy{MinLength: DefaultPasswordMinLength},
 	}
 	for _, opt := range opts {
 		opt(cfg)
@@ -100,4 +102,14 @@ func WithListLimit(n int) Option {
 // client that decides by the lowest id must survive. 0, the default, commits at once.
 func WithCommitLag(d time.Duration) Option {
 	return func(c *config) { c.commitLag = max(d, 0) }
+}
+
+// WithPasswordPolicy sets what the fake requires of the passwords register and
+// account.edit give clients (default: DefaultPasswordMinLength characters). The zero
+// PasswordPolicy accepts any non-empty password; a negative MinLength counts as 0.
+func WithPasswordPolicy(p PasswordPolicy) Option {
+	return func(c *config) {
+		p.MinLength = max(p.MinLength, 0)
+		c.passwords = p
+	}
 }

@@ -32,8 +32,13 @@ const (
 	kindEmail              // an e-mail address
 	kindSelect             // one key of options
 	kindMulti              // keys of options separated by ", "
-	kindSecret             // a password: accepted, never shown or echoed
+	kindSecret             // a secret (confirm): accepted, never shown or echoed
+	kindPassword           // a client's new password: a secret held to the password policy
 )
+
+// secret reports whether a field of the kind holds a password: never shown in a form,
+// echoed in tparams or quoted in an error.
+func (k fieldKind) secret() bool { return k == kindSecret || k == kindPassword }
 
 // field is one parameter of a form.
 type field struct {
@@ -98,7 +103,7 @@ func (c *call) read(fields []field, creating bool) (map[string]string, error) {
 
 func (f field) normalize(c *call, v string) (string, error) {
 	shown := v
-	if f.kind == kindSecret {
+	if f.kind.secret() {
 		shown = ""
 	}
 	bad := func(why reason) error { return invalid(f.name, shown, why) }
@@ -141,6 +146,10 @@ func (f field) normalize(c *call, v string) (string, error) {
 	case kindEmail:
 		if !validEmail(v) {
 			return "", bad(whyEmail)
+		}
+	case kindPassword:
+		if err := c.st.cfg.passwords.check(v); err != nil {
+			return "", err
 		}
 	case kindSelect, kindMulti:
 		keys := []string{v}

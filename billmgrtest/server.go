@@ -11,8 +11,9 @@ import (
 type fake = Handler
 
 // Server is a fake BILLmanager listening on a loopback port. The methods of
-// its Handler (Hits, FailNext, DropNext, SetDelay, ExpireSessions, Balance,
-// AddPayments, AddAccounts, AccountID, PaymentIDs, Outbox) are available on it directly.
+// its Handler (Hits, FailNext, DropNext, SetDelay, ExpireSessions, Refuse, RefuseNext,
+// ClearRefusals, Balance, AddPayments, AddAccounts, AccountID, PaymentIDs, Outbox) are
+// available on it directly.
 type Server struct {
 	*fake
 
@@ -40,7 +41,7 @@ func newServer(start func(http.Handler) *httptest.Server, opts []Option) *Server
 	ts := start(h)
 	return &Server{
 		fake:          h,
-		URL:           ts.URL + "/billmgr",
+		URL:           ts.URL + APIPath,
 		AdminUser:     h.st.cfg.adminUser,
 		AdminPassword: h.st.cfg.adminPassword,
 		ts:            ts,

@@ -24,6 +24,7 @@ type state struct {
 	filters     map[string]map[string]string // saved filters by user and list
 	symbols     map[string]string            // currency symbols by ISO code
 	reserved    []int64                      // ids taken before the call that uses them (WithCommitLag)
+	refusals    []*refusal                   // the calls to refuse (Handler.Refuse), oldest first
 }
 
 func newState(cfg *config) *state {

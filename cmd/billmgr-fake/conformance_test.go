@@ -361,7 +361,7 @@ func TestConformanceRegistrarModule(t *testing.T) {
 	// an empty field: nothing is created.
 	assert.Empty(t, countryOf("XX"))
 	d = call("func", "account.edit", "email", "nocountry@example.com", "project", "1", "country", "",
-		"realname", "No Country", "passwd", "pw", "notify", "off", "employee", "null", "sok", "ok")
+		"realname", "No Country", "passwd", "nocountry-secret", "notify", "off", "employee", "null", "sok", "ok")
 	assert.Equal(t, "value(country)", d.errorOf())
 	assert.Empty(t, d.find("ok"))
 
@@ -401,10 +401,10 @@ func TestConformanceSignupLibrary(t *testing.T) {
 		return p.get(t, values(append([]string{"out", out, "auth", sid}, kv...)...))
 	}
 
-	d := xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "pw",
+	d := xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "signup-secret",
 		"realname", "Signup", "lang", "ru"))
 	require.Len(t, d.find("ok"), 1, "%s", d.errorOf())
-	d = xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "pw", "lang", "ru"))
+	d = xmlDoc(t, call("xml", "func", "account.edit", "sok", "ok", "email", "signup@example.com", "passwd", "signup-secret", "lang", "ru"))
 	assert.Empty(t, d.find("ok"))
 	assert.Equal(t, "exists(email)", d.errorOf())
 	assert.Contains(t, d.get("error/msg"), "signup@example.com")
@@ -598,4 +598,108 @@ func TestConformanceAdministratorJSON(t *testing.T) {
 		"sok", "ok", "amount", "5")).body
 	assert.Contains(t, string(body), `"ok":{"$type":"url","$":"\/mancgi\/`, "slashes escaped as the panel escapes them")
 	assert.Regexp(t, `"id":\[\{"\$saveoutput":"yes","\$":"\d+"\},\{`, string(body), "the id twice: an array")
+}
+
+// TestConformanceWrongURL runs clients configured with a URL that is not the panel's API:
+// BILLmanager 5's /manager/billmgr, a trailing slash, the bare host, a typo. Each gets a
+// 404 HTML page, never a document, whatever it sends; the SDK (which reads a bare host
+// as the panel's path and drops a trailing slash) reports the status; the right URL then
+// works.
+func TestConformanceWrongURL(t *testing.T) {
+	t.Parallel()
+	p := startPanel(t, "--http")
+	api, err := url.Parse(p.banner["url"])
+	require.NoError(t, err)
+	for _, path := range []string{"/manager/billmgr", "/billmgr/", "/", "/billmgr.php", "/manager"} {
+		target := *api
+		target.Path = path
+		for _, send := range []func() (*http.Response, error){
+			func() (*http.Response, error) {
+				return p.http.Get(target.String() + "?" + values("func", "whoami", "out", "json", "authinfo", p.admin()).Encode())
+			},
+			func() (*http.Response, error) {
+				return p.http.PostForm(target.String(), values("func", "whoami", "out", "xml", "authinfo", p.admin()))
+			},
+		} {
+			resp, err := send()
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+			assert.True(t, strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html"), path)
+			assert.NotContains(t, string(body), "<doc", path)
+		}
+		if path == "/" || path == "/billmgr/" {
+			continue // the SDK sends these to /billmgr
+		}
+		c, err := billmgr.NewClient(target.String(), billmgr.WithAuthInfo(p.banner["user"], p.banner["password"]))
+		require.NoError(t, err)
+		_, err = c.Accounts.List(context.Background(), nil)
+		var httpErr *billmgr.HTTPError
+		require.ErrorAs(t, err, &httpErr, path)
+		assert.Equal(t, http.StatusNotFound, httpErr.StatusCode, path)
+	}
+	c, err := billmgr.NewClient(p.banner["url"], billmgr.WithAuthInfo(p.banner["user"], p.banner["password"]))
+	require.NoError(t, err)
+	_, err = c.Accounts.List(context.Background(), nil)
+	assert.NoError(t, err)
+}
+
+// TestConformanceFormPassThrough runs a web form's backend that hands the fields a visitor
+// posted to the panel as they came, names included: names that are not XML names (a space,
+// markup, a leading digit, $, a colon) must not break the reply in any format, nor
+// inject an element, nor take a JSON key of attributes or text.
+func TestConformanceFormPassThrough(t *testing.T) {
+	t.Parallel()
+	p := startPanel(t)
+	hostile := []string{"a b", `x"><injected a="`, "x><injected/><y", "1abc", "$", "$lang", "$name", "a:b", "<!--", "]]>"}
+	for _, out := range []string{"xml", "json", "sjson"} {
+		for _, fn := range []string{"account", "register", "whoami"} {
+			v := values("func", fn, "out", out, "authinfo", p.admin(), "realname", "kept")
+			for _, name := range hostile {
+				v.Set(name, "hostile")
+			}
+			r := p.post(t, v)
+			assert.NotContains(t, string(r.body), "hostile", "%s %s", out, fn)
+			if out == "xml" {
+				d := xmlDoc(t, r) // encoding/xml parses it
+				assert.Empty(t, d.find("injected"), fn)
+				assert.Empty(t, d.find("tparams/injected"), fn)
+				assert.Equal(t, "kept", d.get("tparams/realname"), fn)
+				assert.Empty(t, d.errorOf(), fn)
+				continue
+			}
+			doc := jsonDoc(t, r) // every value a string: no "$" key holds an object
+			assert.Equal(t, "en", doc["$lang"], "%s %s", out, fn)
+			echo := doc["tparams"].(map[string]any)
+			assert.Equal(t, "kept", field(echo["realname"]), "%s %s", out, fn)
+			for key := range echo {
+				assert.False(t, strings.HasPrefix(key, "$"), "%s %s: tparams has %q", out, fn, key)
+			}
+		}
+	}
+}
+
+// TestConformancePasswordPolicy runs the signup library against a fake started with the
+// installation's password policy: a short password is refused with value(passwd) and a
+// message that says the rule and quotes no password, in the visitor's language, and the
+// client is not created; one long enough is accepted.
+func TestConformancePasswordPolicy(t *testing.T) {
+	t.Parallel()
+	p := startPanel(t, "--password-min-length", "10")
+	signup := func(password, lang string) *xnode {
+		return xmlDoc(t, p.post(t, values("func", "register", "out", "xml", "lang", lang, "sok", "ok",
+			"email", "visitor@example.com", "passwd", password, "realname", "Visitor")))
+	}
+	d := signup("nine-char", "en")
+	assert.Equal(t, "value(passwd)", d.errorOf())
+	assert.Equal(t, "Field 'Password' has an invalid value. The length of the password must be at least 10", d.get("error/msg"))
+	assert.NotContains(t, string(p.post(t, values("func", "register", "out", "xml", "sok", "ok",
+		"email", "visitor@example.com", "passwd", "nine-char")).body), "nine-char")
+	d = signup("nine-char", "ru")
+	assert.Equal(t, "Поле 'Пароль' имеет недопустимое значение. Длина пароля должна быть не менее 10", d.get("error/msg"))
+	d = xmlDoc(t, p.post(t, values("func", "account", "out", "xml", "authinfo", p.admin(), "filter", "on", "email", "visitor@")))
+	assert.Empty(t, d.find("elem"), "nobody registered")
+	assert.Len(t, signup("ten-chars!", "en").find("ok"), 1)
 }

@@ -3,10 +3,12 @@
 // on port 1500, over HTTPS with a certificate it makes at start.
 //
 //	billmgr-fake [--addr 127.0.0.1:1500] [--demo] [--seed seed.json] [--http | --cert FILE --key FILE]
+//	             [--password-min-length 6] [--commit-lag DURATION]
 //
 // It prints the API URL, the certificate's SHA-256 pin, the administrator's credentials
-// and commands to try, then serves until SIGINT or SIGTERM. It answers out=xml, json and
-// sjson; docs/wire.md lists the functions and the shapes. billmgr fake is the same server.
+// and commands to try, then serves until SIGINT or SIGTERM. It answers on the panel's
+// path, /billmgr, alone (any other path gets 404), in out=xml, json and sjson;
+// docs/wire.md lists the functions and the shapes. billmgr fake is the same server.
 package main
 
 import (
@@ -34,7 +36,8 @@ const usage = `Usage: billmgr-fake [flags]
 Runs an in-memory BILLmanager (the account API, as package billmgrtest fakes it) until
 interrupted, for the tests of integrations in any language: by default on
 https://127.0.0.1:1500/billmgr with a self-signed certificate made at start. It prints the
-URL, the certificate's pin, the administrator's credentials and commands to try.
+URL, the certificate's pin, the administrator's credentials and commands to try. It
+answers on the path /billmgr alone: any other path gets 404 Not Found.
 
 Flags:
 `

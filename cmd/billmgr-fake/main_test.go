@@ -164,7 +164,7 @@ func TestRunHelp(t *testing.T) {
 		var stdout, stderr strings.Builder
 		assert.Equal(t, 0, run(context.Background(), []string{arg}, &stdout, &stderr), arg)
 		assert.Contains(t, stdout.String(), "Usage: billmgr-fake")
-		for _, flag := range []string{"addr", "seed", "demo", "http", "cert", "key"} {
+		for _, flag := range []string{"addr", "seed", "demo", "http", "cert", "key", "commit-lag", "password-min-length"} {
 			assert.Contains(t, stdout.String(), "  --"+flag+" ", arg)
 		}
 		assert.Empty(t, stderr.String())
@@ -192,6 +192,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"--cert", "cert.pem"}, "--cert and --key go together"},
 		{[]string{"--http", "--cert", "c.pem", "--key", "k.pem"}, "--http serves no certificate"},
 		{[]string{"--cert", filepath.Join(dir, "none.pem"), "--key", filepath.Join(dir, "none.key")}, "no such file"},
+		{[]string{"--password-min-length", "-1"}, "--password-min-length -1: want 0 (any password) or more"},
+		{[]string{"--password-min-length", "six"}, "invalid value"},
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"-nosuchflag"}, "not defined"},
 	} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -55,8 +56,8 @@ type fixture struct {
 }
 
 // newFixture starts the fake and the handler; adminPassword "" means the right one. The
-// handler and the SDK both log at debug level into f.logs.
-func newFixture(t *testing.T, adminPassword string) *fixture {
+// handler and the SDK both log at debug level into f.logs; opts go to the SDK's client.
+func newFixture(t *testing.T, adminPassword string, opts ...billmgr.Option) *fixture {
 	t.Helper()
 	f := &fixture{logs: &syncBuffer{}}
 	f.billing = billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{
@@ -67,7 +68,8 @@ func newFixture(t *testing.T, adminPassword string) *fixture {
 		adminPassword = f.billing.AdminPassword
 	}
 	log := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := billmgr.NewClient(f.billing.URL, billmgr.WithSession(f.billing.AdminUser, adminPassword), billmgr.WithLogger(log))
+	c, err := billmgr.NewClient(f.billing.URL, append([]billmgr.Option{
+		billmgr.WithSession(f.billing.AdminUser, adminPassword), billmgr.WithLogger(log)}, opts...)...)
 	require.NoError(t, err)
 	f.admin = c
 	f.web = httptest.NewServer(NewSignupHandler(c, log))
@@ -217,6 +219,82 @@ func TestSignupTwice(t *testing.T) {
 	logs := f.logs.String()
 	assert.Contains(t, logs, "bob@example.com", "signups are logged")
 	assert.Contains(t, logs, "register", "the SDK logs its calls")
+}
+
+// TestSignupRefused makes the fake BILLmanager refuse registrations as a panel can (its
+// password policy, an e-mail taken, a field refused by a rule of the panel, in English or
+// in Russian) and checks the form's answer to each: the status, the field to fix, the
+// handler's own text, nobody registered.
+func TestSignupRefused(t *testing.T) {
+	t.Parallel()
+	const email = "eve@example.com"
+	tests := []struct {
+		name     string
+		password string                    // default: password
+		lang     string                    // the SDK's language; default en
+		refuse   func(*billmgrtest.Server) // the refusals set before the signup
+		status   int
+		field    string
+		error    string
+		reach    int // the registers that reach BILLmanager
+	}{
+		{name: "password too short for the policy", password: "Xq9!z",
+			status: http.StatusUnprocessableEntity, field: "password", error: "password is not valid", reach: 1},
+		{name: "e-mail taken", refuse: func(s *billmgrtest.Server) {
+			s.RefuseNext("register", 1, billmgrtest.Refusal{Type: "exists", Object: "email", Value: email})
+		}, status: http.StatusConflict, field: "email", error: "email is already registered", reach: 1},
+		{name: "e-mail domain refused by a rule", refuse: func(s *billmgrtest.Server) {
+			s.Refuse("register", billmgrtest.Refusal{Type: "value", Object: "email", Value: email,
+				Msg: "Registration from this domain is closed", MsgRU: "Регистрация с этого домена закрыта",
+				When: func(p url.Values) bool { return strings.HasSuffix(p.Get("email"), "@example.com") }})
+		}, status: http.StatusUnprocessableEntity, field: "email", error: "email is not valid", reach: 1},
+		{name: "password refused in Russian, quoted in the message", lang: "ru", refuse: func(s *billmgrtest.Server) {
+			s.Refuse("register", billmgrtest.Refusal{Type: "value", Object: "passwd",
+				Msg:   "The password '" + password + "' is in a list of leaked passwords",
+				MsgRU: "Пароль '" + password + "' есть в списке утекших паролей"})
+		}, status: http.StatusUnprocessableEntity, field: "password", error: "password is not valid", reach: 1},
+		{name: "name refused", refuse: func(s *billmgrtest.Server) {
+			s.Refuse("register", billmgrtest.Refusal{Type: "value", Object: "realname", Value: "Eve"})
+		}, status: http.StatusUnprocessableEntity, field: "name", error: "name is not valid", reach: 1},
+		{name: "a field the form does not have", lang: "ru", refuse: func(s *billmgrtest.Server) {
+			s.Refuse("register", billmgrtest.Refusal{Type: "value", Object: "country", MsgRU: "Регистрация из вашей страны закрыта"})
+		}, status: http.StatusUnprocessableEntity, field: "country", error: "country is not valid", reach: 1},
+		{name: "no access", refuse: func(s *billmgrtest.Server) {
+			s.Refuse("register", billmgrtest.Refusal{Type: "access", Object: "register"})
+		}, status: http.StatusBadGateway, error: "the billing system is unavailable, try again later", reach: 1},
+		{name: "an error of another type", refuse: func(s *billmgrtest.Server) {
+			s.Refuse("register", billmgrtest.Refusal{Type: "limit", Object: "account", Msg: "Too many clients"})
+		}, status: http.StatusBadGateway, error: "the billing system refused the registration", reach: 1},
+		{name: "session expired: the SDK logs in again and sends it once more", refuse: func(s *billmgrtest.Server) {
+			s.RefuseNext("register", 1, billmgrtest.Refusal{Type: "auth"})
+		}, status: http.StatusCreated, reach: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var opts []billmgr.Option
+			if tt.lang != "" {
+				opts = append(opts, billmgr.WithLang(tt.lang))
+			}
+			f := newFixture(t, "", opts...)
+			if tt.refuse != nil {
+				tt.refuse(f.billing)
+			}
+			pw := cmp.Or(tt.password, password)
+			contentType, body := jsonBody(t, map[string]string{"email": email, "password": pw, "name": "Eve"})
+			r := f.do(t, http.MethodPost, contentType, body)
+			assert.Equal(t, tt.status, r.status, "body %v", r.body)
+			assert.Equal(t, tt.reach, f.billing.Hits("register"))
+			assert.NotContains(t, f.logs.String(), pw, "the password leaked into the log")
+			if tt.status == http.StatusCreated {
+				assert.NotZero(t, f.billing.AccountID(email))
+				return
+			}
+			assert.Equal(t, tt.field, r.body["field"])
+			assert.Equal(t, tt.error, r.body["error"])
+			assert.Zero(t, f.billing.AccountID(email), "nobody registered")
+		})
+	}
 }
 
 // TestSignupBillingFails: a BILLmanager that fails, or refuses the backend's own

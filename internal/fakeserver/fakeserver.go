@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-billmgr/billmgr"
@@ -33,6 +34,10 @@ type Flags struct {
 	KeyFile  string // its PEM private key
 	// CommitLag is billmgrtest.WithCommitLag: creates of payments commit out of id order.
 	CommitLag time.Duration
+	// PasswordMinLength is billmgrtest.WithPasswordPolicy's MinLength: 0 accepts any
+	// non-empty password. Register sets billmgrtest.DefaultPasswordMinLength as the
+	// flag's default.
+	PasswordMinLength int
 }
 
 // Register defines the flags in fs. The billmgr command adds the same set to its own
@@ -46,6 +51,9 @@ func (f *Flags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.KeyFile, "key", "", "the PEM private key `file` of --cert")
 	fs.DurationVar(&f.CommitLag, "commit-lag", 0, "commit each created payment up to this `duration` after it took its id, "+
 		"so that concurrent creates commit out of id order (for tests of concurrent crediting)")
+	fs.IntVar(&f.PasswordMinLength, "password-min-length", billmgrtest.DefaultPasswordMinLength,
+		"refuse a client's new password (register, account.edit) shorter than `n` characters with value(passwd); "+
+			"0 accepts any non-empty password")
 }
 
 // Server is a running fake.
@@ -58,11 +66,12 @@ type Server struct {
 	// User and Password are the administrator's credentials.
 	User, Password string
 
-	handler *billmgrtest.Handler
-	seed    billmgrtest.Seed
-	demo    bool
-	srv     *http.Server
-	served  chan error
+	handler     *billmgrtest.Handler
+	seed        billmgrtest.Seed
+	demo        bool
+	passwordMin int // --password-min-length
+	srv         *http.Server
+	served      chan error
 }
 
 // Start checks the flags, loads the data, listens, and serves in the background until
@@ -86,6 +95,9 @@ func Start(f Flags) (*Server, error) {
 		}
 		cert = &c
 	}
+	if f.PasswordMinLength < 0 {
+		return nil, fmt.Errorf("--password-min-length %d: want 0 (any password) or more", f.PasswordMinLength)
+	}
 	host, _, err := net.SplitHostPort(f.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("--addr %q: %w", f.Addr, err)
@@ -102,13 +114,15 @@ func Start(f Flags) (*Server, error) {
 		return nil, fmt.Errorf("--addr: %w", err)
 	}
 
-	h := billmgrtest.NewHandler(billmgrtest.WithSeed(seed), billmgrtest.WithCommitLag(f.CommitLag))
+	h := billmgrtest.NewHandler(billmgrtest.WithSeed(seed), billmgrtest.WithCommitLag(f.CommitLag),
+		billmgrtest.WithPasswordPolicy(billmgrtest.PasswordPolicy{MinLength: f.PasswordMinLength}))
 	s := &Server{
-		User:     billmgrtest.DefaultAdminUser,
-		Password: billmgrtest.DefaultAdminPassword,
-		handler:  h,
-		seed:     seed,
-		demo:     f.Demo,
+		User:        billmgrtest.DefaultAdminUser,
+		Password:    billmgrtest.DefaultAdminPassword,
+		handler:     h,
+		seed:        seed,
+		demo:        f.Demo,
+		passwordMin: f.PasswordMinLength,
 		// A panel's web server speaks no HTTP/2: an empty TLSNextProto keeps it off.
 		srv:    &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){}},
 		served: make(chan error, 1),
@@ -124,7 +138,7 @@ func Start(f Flags) (*Server, error) {
 		})
 	}
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	s.URL = scheme + "://" + net.JoinHostPort(urlHost(host), port) + "/billmgr"
+	s.URL = scheme + "://" + net.JoinHostPort(urlHost(host), port) + billmgrtest.APIPath
 	go func() { s.served <- s.srv.Serve(ln) }()
 	return s, nil
 }
@@ -247,7 +261,14 @@ func (s *Server) Suggestions() []string {
 		)
 	}
 	return append(lines,
-		"printf 'dana-secret\\n' | "+billmgr+" accounts register --email dana@example.com --realname 'Dana Scully' --passwd -")
+		"printf '"+s.newPassword()+"\\n' | "+billmgr+" accounts register --email dana@example.com --realname 'Dana Scully' --passwd -")
+}
+
+// newPassword is the password the suggested registration gives: long enough for
+// --password-min-length.
+func (s *Server) newPassword() string {
+	const password = "dana-secret"
+	return password + strings.Repeat("x", max(s.passwordMin-len(password), 0))
 }
 
 // demoClient is the client of billmgrtest.Demo the suggestions act on.

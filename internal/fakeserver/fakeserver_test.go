@@ -3,7 +3,9 @@ package fakeserver
 import (
 	"context"
 	"crypto/x509"
+	"flag"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/billmgrtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -66,4 +71,40 @@ func TestEveryInterface(t *testing.T) {
 	require.NoError(t, conn.Close())
 	assert.Empty(t, s.Pin)
 	assert.NotContains(t, s.Banner(), "pin")
+}
+
+// TestPasswordMinLength: the flag's default is the fake's, its value the policy of the
+// server, and the suggested registration's password meets it.
+func TestPasswordMinLength(t *testing.T) {
+	t.Parallel()
+	var f Flags
+	fs := flag.NewFlagSet("fake", flag.ContinueOnError)
+	f.Register(fs)
+	require.NoError(t, fs.Parse([]string{"--addr", "127.0.0.1:0", "--http", "--password-min-length", "20"}))
+	assert.Equal(t, strconv.Itoa(billmgrtest.DefaultPasswordMinLength), fs.Lookup("password-min-length").DefValue)
+	s, err := Start(f)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() {
+		cancel()
+		assert.NoError(t, <-done)
+	}()
+
+	c, err := billmgr.NewClient(s.URL, billmgr.WithAuthInfo(s.User, s.Password))
+	require.NoError(t, err)
+	_, err = c.Accounts.Register(ctx, &billmgr.RegisterParams{Email: "a@example.com", Password: strings.Repeat("p", 19)})
+	var apiErr *billmgr.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "value(passwd)", apiErr.Type+"("+apiErr.Object+")")
+	_, err = c.Accounts.Register(ctx, &billmgr.RegisterParams{Email: "a@example.com", Password: strings.Repeat("p", 20)})
+	require.NoError(t, err)
+
+	register := s.Suggestions()[len(s.Suggestions())-1]
+	password, _, _ := strings.Cut(strings.TrimPrefix(register, "printf '"), `\n`)
+	assert.Len(t, password, 20, register)
+
+	_, err = Start(Flags{Addr: "127.0.0.1:0", HTTP: true, PasswordMinLength: -1})
+	assert.EqualError(t, err, "--password-min-length -1: want 0 (any password) or more")
 }
