@@ -30,8 +30,8 @@ import (
 //     recipient or method name) reads as "". Call's *Doc keeps the text as sent.
 //   - int and int64 columns read a whole number, decimal.Decimal columns an exact number
 //     ("1 234,50" too), Money columns ParseMoney's forms ("10.00 ₽", "5.00 $",
-//     "12.3450 RUB": Currency is the text after the amount, as written), Flag columns
-//     on/off (see Flag), Status columns the orig attribute and the text, time.Time columns
+//     "12.3450 RUB": Currency is the text after the amount, as written), OnOff columns
+//     on/off (see OnOff), Status columns the orig attribute and the text, time.Time columns
 //     a date or date-time in the client's location. An empty text or a missing column
 //     leaves the zero value; a text that does not parse fails the row, naming the column.
 
@@ -61,7 +61,7 @@ const (
 	kindInt64
 	kindDecimal
 	kindMoney
-	kindFlag
+	kindOnOff
 	kindStatus
 	kindTime
 )
@@ -69,7 +69,7 @@ const (
 var (
 	typeDecimal = reflect.TypeOf(decimal.Decimal{})
 	typeMoney   = reflect.TypeOf(Money{})
-	typeFlag    = reflect.TypeOf(Flag(false))
+	typeOnOff   = reflect.TypeOf(OnOff(false))
 	typeStatus  = reflect.TypeOf(Status{})
 	typeTime    = reflect.TypeOf(time.Time{})
 )
@@ -80,8 +80,8 @@ func kindOf(t reflect.Type) fieldKind {
 		return kindDecimal
 	case typeMoney:
 		return kindMoney
-	case typeFlag:
-		return kindFlag
+	case typeOnOff:
+		return kindOnOff
 	case typeStatus:
 		return kindStatus
 	case typeTime:
@@ -420,8 +420,8 @@ func (r *recordReader) set(c planColumn, name string, rawText []byte) error {
 				err = r.keep(fi, currency, nil)
 			}
 		}
-	case kindFlag:
-		*(*bool)(p), err = parseFlagBytes(rawText)
+	case kindOnOff:
+		*(*bool)(p), err = parseOnOffBytes(rawText)
 	case kindStatus:
 		*(*Status)(p) = Status{}
 		code := text
@@ -787,15 +787,15 @@ func plainCurrency(s []byte) bool {
 	return true
 }
 
-// parseFlagBytes reads on/off like Flag.UnmarshalText.
-func parseFlagBytes(text []byte) (bool, error) {
+// parseOnOffBytes reads on/off like OnOff.UnmarshalText.
+func parseOnOffBytes(text []byte) (bool, error) {
 	switch string(trimSpace(text)) {
 	case "on":
 		return true, nil
 	case "off":
 		return false, nil
 	}
-	var f Flag
+	var f OnOff
 	err := f.UnmarshalText(text)
 	return bool(f), err
 }

@@ -56,8 +56,8 @@ func setField(dst reflect.Value, n *Node, loc *time.Location) error {
 		m, err := ParseMoney(n.Text)
 		dst.Set(reflect.ValueOf(m))
 		return err
-	case typeFlag:
-		var f Flag
+	case typeOnOff:
+		var f OnOff
 		err := f.UnmarshalText([]byte(n.Text))
 		dst.SetBool(bool(f))
 		return err

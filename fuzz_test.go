@@ -25,7 +25,8 @@ import (
 )
 
 // Fuzz targets for everything the SDK reads from the network or a caller hands it as
-// text: reply documents (whole and streamed), error documents, money, dates and flags.
+// text: reply documents (whole and streamed), error documents, money, dates and on/off
+// values.
 // Seeds: every recorded document under testdata (the real samples and the per-function
 // fixtures) through f.Add, plus the corpus in testdata/fuzz/<target>. Run one for long with
 //
@@ -48,7 +49,7 @@ import (
 //     ParseMoney gives, and Decimal encoding refuses or round-trips exactly.
 //   - FuzzParseTime: dates round-trip, the decoder's fast path gives what parseTime
 //     gives; Date/DateTime encode or refuse years outside 1970-9999.
-//   - FuzzFlag: exactly the documented spellings are accepted and round-trip.
+//   - FuzzOnOff: exactly the documented spellings are accepted and round-trip.
 
 // fuzzFiles returns the contents of the testdata files matching the patterns.
 func fuzzFiles(f *testing.F, patterns ...string) [][]byte {
@@ -239,7 +240,7 @@ type fuzzRow struct {
 	Name   string          `xml:"name"`
 	Amount Money           `xml:"amount"`
 	D      decimal.Decimal `xml:"d"`
-	F      Flag            `xml:"f"`
+	F      OnOff           `xml:"f"`
 	S      Status          `xml:"status"`
 	T      time.Time       `xml:"t"`
 }
@@ -726,13 +727,13 @@ func checkTimeEncoding(t *testing.T, tm time.Time, loc *time.Location) {
 	}
 }
 
-func FuzzFlag(f *testing.F) {
+func FuzzOnOff(f *testing.F) {
 	for _, s := range []string{"on", "off", "ON", "", " on ", "yes", "no", "true", "false", "1", "0", "maybe", "\u00a0on", "оn"} {
 		f.Add(s)
 	}
 	accepted := map[string]bool{"": true, "on": true, "yes": true, "true": true, "1": true, "off": false, "no": false, "false": false, "0": false}
 	f.Fuzz(func(t *testing.T, s string) {
-		var fl Flag
+		var fl OnOff
 		err := fl.UnmarshalText([]byte(s))
 		want, ok := accepted[strings.ToLower(strings.TrimSpace(s))]
 		if ok != (err == nil) {
@@ -745,7 +746,7 @@ func FuzzFlag(f *testing.F) {
 			t.Fatalf("UnmarshalText(%q) = %v, want %v", s, fl, want)
 		}
 		b, _ := fl.MarshalText()
-		var back Flag
+		var back OnOff
 		if back.UnmarshalText(b) != nil || back != fl {
 			t.Fatalf("%v marshals as %q, which reads back as %v", fl, b, back)
 		}

@@ -39,9 +39,9 @@ type Payment struct {
 	// RealStatus is the status code the server writes bare beside Status: Code and Label
 	// are both that code (the server sends no label for it).
 	RealStatus     Status `xml:"real_status"`
-	RestrictRefund Flag   `xml:"restrictrefund"`
-	AllowRefund    Flag   `xml:"allowrefund"` // the payment method can refund this payment
-	Refund         Flag   `xml:"refund"`      // the payment is a refund
+	RestrictRefund OnOff  `xml:"restrictrefund"`
+	AllowRefund    OnOff  `xml:"allowrefund"` // the payment method can refund this payment
+	Refund         OnOff  `xml:"refund"`      // the payment is a refund
 }
 
 // PaymentListOptions page, sort and filter a client's payment list. The filter fields are
@@ -114,7 +114,7 @@ type PaymentDetails struct {
 	TaxAmount        decimal.Decimal `xml:"taxamount_readonly"` // read-only
 	Status           string          `xml:"status"`             // a code: PaymentNew … PaymentBeingDeleted
 	Paymethod        int64           `xml:"paymethod"`
-	RestrictRefund   Flag            `xml:"restrictrefund"`
+	RestrictRefund   OnOff           `xml:"restrictrefund"`
 	Info             string          `xml:"info"` // what the payment system reported
 	Note             string          `xml:"note"` // the staff's comment
 	Currency         int64           `xml:"currency"`
@@ -136,7 +136,7 @@ type PaymentParams struct {
 	CommissionAmount *Decimal  `url:"commissionamount,omitempty"`
 	Status           *string   `url:"status,omitempty"` // a code: PaymentNew … PaymentBeingDeleted
 	Paymethod        *int64    `url:"paymethod,omitempty"`
-	RestrictRefund   *Flag     `url:"restrictrefund,omitempty"`
+	RestrictRefund   *OnOff    `url:"restrictrefund,omitempty"`
 	Info             *string   `url:"info,omitempty"`
 	Note             *string   `url:"note,omitempty"`
 	Currency         *int64    `url:"currency,omitempty"`

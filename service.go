@@ -192,5 +192,5 @@ func badID(fn, what, raw string) error {
 }
 
 // Ptr returns a pointer to v, for the optional fields of params structs:
-// RestrictRefund: billmgr.Ptr(billmgr.Flag(true)).
+// RestrictRefund: billmgr.Ptr(billmgr.OnOff(true)).
 func Ptr[T any](v T) *T { return &v }

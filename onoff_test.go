@@ -9,45 +9,45 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestFlagUnmarshalText(t *testing.T) {
+func TestOnOffUnmarshalText(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in   string
-		want Flag
+		want OnOff
 	}{
 		{"on", true}, {"off", false}, {"ON", true}, {"", true}, {" on ", true},
 		{"yes", true}, {"no", false}, {"true", true}, {"false", false}, {"1", true}, {"0", false},
 	}
 	for _, tt := range tests {
-		var f Flag
+		var f OnOff
 		require.NoError(t, f.UnmarshalText([]byte(tt.in)), tt.in)
 		assert.Equal(t, tt.want, f, tt.in)
 	}
-	var f Flag
+	var f OnOff
 	assert.Error(t, f.UnmarshalText([]byte("maybe")))
 }
 
-func TestFlagEncode(t *testing.T) {
+func TestOnOffEncode(t *testing.T) {
 	t.Parallel()
 	type params struct {
-		A *Flag `url:"a,omitempty"`
-		B *Flag `url:"b,omitempty"`
-		C *Flag `url:"c,omitempty"`
-		D Flag  `url:"d"`
+		A *OnOff `url:"a,omitempty"`
+		B *OnOff `url:"b,omitempty"`
+		C *OnOff `url:"c,omitempty"`
+		D OnOff  `url:"d"`
 	}
-	v, err := query.Values(params{A: Ptr(Flag(true)), B: Ptr(Flag(false))})
+	v, err := query.Values(params{A: Ptr(OnOff(true)), B: Ptr(OnOff(false))})
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{"a": {"on"}, "b": {"off"}, "d": {"off"}}, v)
-	b, _ := Flag(true).MarshalText()
+	b, _ := OnOff(true).MarshalText()
 	assert.Equal(t, "on", string(b))
 }
 
-func TestFlagInRows(t *testing.T) {
+func TestOnOffInRows(t *testing.T) {
 	t.Parallel()
 	type row struct {
-		Active    Flag `xml:"active"`
-		Autostart Flag `xml:"autostart"`
-		Missing   Flag `xml:"missing"`
+		Active    OnOff `xml:"active"`
+		Autostart OnOff `xml:"autostart"`
+		Missing   OnOff `xml:"missing"`
 	}
 	var r row
 	n := &Node{Children: []*Node{{Name: "active", Text: "off"}, {Name: "autostart"}}}
