@@ -25,6 +25,20 @@ func (f *OnOff) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// parseOnOffBytes reads on/off like OnOff.UnmarshalText, the decoder's way: from the
+// bytes of a column, with a fast path for "on" and "off".
+func parseOnOffBytes(text []byte) (bool, error) {
+	switch string(trimSpace(text)) {
+	case "on":
+		return true, nil
+	case "off":
+		return false, nil
+	}
+	var f OnOff
+	err := f.UnmarshalText(text)
+	return bool(f), err
+}
+
 // String returns "on" or "off".
 func (f OnOff) String() string {
 	if f {

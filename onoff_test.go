@@ -1,6 +1,7 @@
 package billmgr
 
 import (
+	"fmt"
 	"net/url"
 	"testing"
 
@@ -9,22 +10,35 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// onOffCases are the on/off values of replies and what they read as.
+var onOffCases = []struct {
+	in   string
+	want OnOff
+	bad  bool
+}{
+	{in: "on", want: true}, {in: "off", want: false}, {in: "ON", want: true}, {in: "Off", want: false},
+	{in: "", want: true}, {in: " on ", want: true}, {in: "\u00a0off\n", want: false}, // empty: set (<autostart/>)
+	{in: "yes", want: true}, {in: "no", want: false}, {in: "true", want: true}, {in: "false", want: false},
+	{in: "1", want: true}, {in: "0", want: false},
+	{in: "maybe", bad: true}, {in: "оn", bad: true}, {in: "on off", bad: true},
+}
+
+// TestOnOffUnmarshalText holds OnOff.UnmarshalText and the decoder's parseOnOffBytes to
+// every case: the same value, the same refusals with the same message.
 func TestOnOffUnmarshalText(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in   string
-		want OnOff
-	}{
-		{"on", true}, {"off", false}, {"ON", true}, {"", true}, {" on ", true},
-		{"yes", true}, {"no", false}, {"true", true}, {"false", false}, {"1", true}, {"0", false},
-	}
-	for _, tt := range tests {
+	for _, tt := range onOffCases {
 		var f OnOff
-		require.NoError(t, f.UnmarshalText([]byte(tt.in)), tt.in)
-		assert.Equal(t, tt.want, f, tt.in)
+		err := f.UnmarshalText([]byte(tt.in))
+		if tt.bad {
+			assert.ErrorContains(t, err, "want on or off", "%q", tt.in)
+		} else if assert.NoError(t, err, "%q", tt.in) {
+			assert.Equal(t, tt.want, f, "%q", tt.in)
+		}
+		fast, fastErr := parseOnOffBytes([]byte(tt.in))
+		assert.Equal(t, fmt.Sprint(err), fmt.Sprint(fastErr), "%q", tt.in)
+		assert.Equal(t, bool(f), fast, "%q", tt.in)
 	}
-	var f OnOff
-	assert.Error(t, f.UnmarshalText([]byte("maybe")))
 }
 
 func TestOnOffEncode(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/go-billmgr/billmgr/internal/xmlscan"
 )
 
 // PaymentsService calls the payment functions of the account API.
@@ -358,10 +360,11 @@ func (s *PaymentsService) fetchPrint(ctx context.Context, fn string, paymentID i
 			return &transportError{err}
 		}
 		head = bytes.TrimLeft(head, "\ufeff \t\r\n")
+		bounds := xmlscan.NewBounds(br, c.maxBytes, errTooLarge)
 		body := struct {
 			io.Reader
 			io.Closer
-		}{&replyBounds{body: br, limit: c.maxBytes}, resp.Body}
+		}{&bounds, resp.Body}
 		isDoc := bytes.HasPrefix(head, []byte("<?xml")) || bytes.HasPrefix(head, []byte("<doc"))
 		if !isDoc && len(head) > 0 && accept(resp.Header.Get("Content-Type"), head) {
 			return use(body)

@@ -87,7 +87,7 @@ func withIDs(params url.Values, plid int64, elid string) url.Values {
 }
 
 // view reads a form (x.edit without sok) into v, a pointer to a struct whose fields name
-// the form's fields (see decode.go). Views change nothing and are retried.
+// the form's fields (see rows.go). Views change nothing and are retried.
 func (c *Client) view(ctx context.Context, fn string, params url.Values, v any) error {
 	r := &request{fn: fn, params: params, readOnly: true}
 	r.decode = func(resp *http.Response) error {

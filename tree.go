@@ -1,14 +1,11 @@
 package billmgr
 
 import (
-	"bytes"
-	"encoding/xml"
-	"errors"
-	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"unsafe"
+
+	"github.com/go-billmgr/billmgr/internal/xmlscan"
 )
 
 // Node is one element of a reply document: its name, attributes, the character data
@@ -100,133 +97,6 @@ var echoedSecrets = map[string]bool{
 	"auth": true, "authinfo": true, "password": true, "passwd": true, "confirm": true, "key": true,
 }
 
-// decoder reads one reply document: the whole tree (decodeDoc), or a list's rows and a
-// form's fields straight into their structs (decodeRows, decodeView in decode.go), with
-// a tree only for an <error>. Decoders and their buffers are pooled.
-type decoder struct {
-	sc      scanner
-	bounds  replyBounds
-	tree    treeBuilder
-	rec     recordReader
-	errNode *Node // the first <error> child of <doc>, in a list or a form
-}
-
-var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
-
-// startDecoder returns a decoder for the reply body, bounded by limit (see
-// WithMaxResponseBytes), positioned after a leading byte order mark. A body that is
-// plainly not an XML document is ErrUnexpectedResponse.
-func startDecoder(body io.Reader, limit int64) (*decoder, error) {
-	d := decoderPool.Get().(*decoder)
-	d.bounds = newReplyBounds(body, limit)
-	d.sc.reset(&d.bounds)
-	d.sc.budget, d.sc.nest = &d.bounds.memory, true
-	head, err := d.sc.peek(512)
-	if err != nil {
-		d.release()
-		return nil, &transportError{err}
-	}
-	if bytes.HasPrefix(head, byteOrderMark) {
-		d.sc.pos += len(byteOrderMark) // some proxies and PHP front ends put one first
-		head = head[len(byteOrderMark):]
-	}
-	if err := sniff(head); err != nil {
-		d.release()
-		return nil, err
-	}
-	return d, nil
-}
-
-// release returns d to the pool without anything of the reply it read.
-func (d *decoder) release() {
-	d.sc.release()
-	d.tree.release()
-	d.rec.release()
-	d.bounds, d.errNode = replyBounds{}, nil
-	decoderPool.Put(d)
-}
-
-// errEndsEarly is a document whose input ends before its root element does.
-var errEndsEarly = fmt.Errorf("%w: the document ends before </doc>", ErrUnexpectedResponse)
-
-// next reads the next token inside the document, where the end of the input is an error.
-func (d *decoder) next() (tokenKind, error) {
-	kind, err := d.sc.next()
-	if err != nil {
-		return 0, insideError(err)
-	}
-	return kind, nil
-}
-
-// insideError classifies a failure to read a token inside the document.
-func insideError(err error) error {
-	if err == io.EOF {
-		return errEndsEarly
-	}
-	return readError(err)
-}
-
-// readDoc reads a reply document: what comes before the root element, the root element
-// with root (called once the scanner has read its start tag, and reading through its end
-// tag), and what comes after it. The root must be <doc>; outside it there may be only white
-// space, comments and processing instructions.
-func (d *decoder) readDoc(root func() error) error {
-	rootDone := false
-	for {
-		kind, err := d.sc.next()
-		switch {
-		case err == io.EOF && rootDone:
-			return nil
-		case err == io.EOF:
-			return errEndsEarly
-		case err != nil:
-			return readError(err)
-		case kind == tokText:
-			if len(bytes.TrimSpace(d.sc.text)) > 0 {
-				return fmt.Errorf("%w: text outside <doc>", ErrUnexpectedResponse)
-			}
-		case kind == tokStart && rootDone:
-			return fmt.Errorf("%w: content after </doc>", ErrUnexpectedResponse)
-		case kind == tokStart && d.sc.name != "doc":
-			return fmt.Errorf("%w: the root element is <%s>, not <doc>", ErrUnexpectedResponse, d.sc.name)
-		case kind == tokStart:
-			if err := root(); err != nil {
-				return err
-			}
-			rootDone = true
-		}
-	}
-}
-
-// skip reads through the end of the element whose start tag the scanner has just read.
-func (d *decoder) skip() error {
-	if d.sc.selfClosing {
-		return nil
-	}
-	if _, ok := d.sc.plainContent(); ok {
-		return nil
-	}
-	for depth := d.sc.depth; ; {
-		kind, err := d.next()
-		if err != nil {
-			return err
-		}
-		if kind == tokEnd && d.sc.depth < depth {
-			return nil
-		}
-	}
-}
-
-// readErrorNode builds the first <error> child of <doc> into d.errNode and skips the
-// others, as Doc.Child finds the first.
-func (d *decoder) readErrorNode() error {
-	if d.errNode != nil {
-		return d.skip()
-	}
-	d.errNode = new(Node)
-	return d.tree.build(d, d.errNode)
-}
-
 // decodeDoc reads a whole reply document from body, bounded by limit (see
 // WithMaxResponseBytes). The reply must be a <doc>: an empty body, an HTML page, JSON or
 // any other root element is ErrUnexpectedResponse.
@@ -303,12 +173,12 @@ func (b *treeBuilder) build(d *decoder, n *Node) error {
 			return err
 		}
 		switch kind {
-		case tokStart:
+		case xmlscan.StartElement:
 			err = b.start(d, nil)
-		case tokEnd:
+		case xmlscan.EndElement:
 			err = b.close(d)
-		case tokText:
-			err = b.text(d, d.sc.text)
+		case xmlscan.CharData:
+			err = b.text(d, d.sc.Text)
 		}
 		if err != nil {
 			return err
@@ -321,7 +191,7 @@ func (b *treeBuilder) build(d *decoder, n *Node) error {
 func (b *treeBuilder) release() {
 	for i := range b.open[:cap(b.open)] {
 		b.open[:cap(b.open)][i].n = nil
-		if cap(b.open[:cap(b.open)][i].text) > scanBufferSize {
+		if cap(b.open[:cap(b.open)][i].text) > xmlscan.BufferSize {
 			b.open[:cap(b.open)][i].text = nil
 		}
 	}
@@ -329,7 +199,7 @@ func (b *treeBuilder) release() {
 	clear(b.spans[:cap(b.spans)])
 	b.open, b.kids, b.spans, b.strs = b.open[:0], b.kids[:0], b.spans[:0], b.strs[:0]
 	b.nodes, b.ptrs, b.attrs = nil, nil, nil
-	if cap(b.strs) > scanBufferSize || cap(b.kids) > 4096 || cap(b.spans) > 4096 {
+	if cap(b.strs) > xmlscan.BufferSize || cap(b.kids) > 4096 || cap(b.spans) > 4096 {
 		b.strs, b.kids, b.spans = nil, nil, nil
 	}
 }
@@ -337,35 +207,35 @@ func (b *treeBuilder) release() {
 // start opens the element of the scanner's start token: n, or a new child of the
 // innermost open element when n is nil.
 func (b *treeBuilder) start(d *decoder, n *Node) error {
-	sc, mem := &d.sc, &d.bounds.memory
+	sc, mem := &d.sc, &d.bounds.Memory
 	depth := len(b.open)
 	if depth <= 1 {
-		b.shared = depth == 0 || sc.name != "tparams"
+		b.shared = depth == 0 || sc.Name != "tparams"
 		b.echoes = false
 	}
-	if depth > 1 && sc.name == "tparams" {
+	if depth > 1 && sc.Name == "tparams" {
 		b.echoes = true // a nested document's echo: redacted when its subtree ends
 	}
 	if n == nil {
-		if err := mem.spend(nodeCost); err != nil {
+		if err := mem.Spend(nodeCost); err != nil {
 			return err
 		}
 		var err error
-		if b.kids, err = grow(mem, b.kids, 1); err != nil {
+		if b.kids, err = xmlscan.Grow(mem, b.kids, 1); err != nil {
 			return err
 		}
 		n = b.newNode()
 		b.kids = append(b.kids, n)
 	}
-	n.Name = sc.name
-	if len(sc.attrs) > 0 {
-		if err := mem.spend(len(sc.attrs) * attrCost); err != nil {
+	n.Name = sc.Name
+	if len(sc.Attrs) > 0 {
+		if err := mem.Spend(len(sc.Attrs) * attrCost); err != nil {
 			return err
 		}
-		n.Attrs = b.newAttrs(len(sc.attrs))
-		for i, a := range sc.attrs {
-			n.Attrs[i].Name = a.name
-			if err := b.str(mem, n, i, a.value); err != nil {
+		n.Attrs = b.newAttrs(len(sc.Attrs))
+		for i, a := range sc.Attrs {
+			n.Attrs[i].Name = a.Name
+			if err := b.str(mem, n, i, a.Value); err != nil {
 				return err
 			}
 		}
@@ -382,7 +252,7 @@ func (b *treeBuilder) start(d *decoder, n *Node) error {
 	} else {
 		b.open = append(b.open, openNode{n: n, kids: len(b.kids)})
 	}
-	if sc.selfClosing {
+	if sc.SelfClosing {
 		return b.close(d)
 	}
 	return nil
@@ -390,7 +260,7 @@ func (b *treeBuilder) start(d *decoder, n *Node) error {
 
 // close ends the innermost open element.
 func (b *treeBuilder) close(d *decoder) error {
-	mem := &d.bounds.memory
+	mem := &d.bounds.Memory
 	top := &b.open[len(b.open)-1]
 	n := top.n
 	if kids := b.kids[top.kids:]; len(kids) > 0 {
@@ -401,7 +271,7 @@ func (b *treeBuilder) close(d *decoder) error {
 	}
 	if len(top.text) > 0 {
 		if len(b.open) == 1 {
-			if err := mem.spend(len(top.text)); err != nil {
+			if err := mem.Spend(len(top.text)); err != nil {
 				return err
 			}
 			n.Text = string(top.text) // the text of the element built, made at its end
@@ -425,7 +295,7 @@ func (b *treeBuilder) close(d *decoder) error {
 func (b *treeBuilder) text(d *decoder, t []byte) error {
 	top := &b.open[len(b.open)-1]
 	var err error
-	if top.text, err = grow(&d.bounds.memory, top.text, len(t)); err != nil {
+	if top.text, err = xmlscan.Grow(&d.bounds.Memory, top.text, len(t)); err != nil {
 		return err
 	}
 	top.text = append(top.text, t...)
@@ -434,9 +304,9 @@ func (b *treeBuilder) text(d *decoder, t []byte) error {
 
 // str sets s as a string of n (its text when attr < 0, else the value of its attribute
 // attr): right away, or at the end of the subtree when its strings are shared.
-func (b *treeBuilder) str(mem *budget, n *Node, attr int, s []byte) error {
+func (b *treeBuilder) str(mem *xmlscan.Budget, n *Node, attr int, s []byte) error {
 	if !b.shared {
-		if err := mem.spend(len(s)); err != nil {
+		if err := mem.Spend(len(s)); err != nil {
 			return err
 		}
 		if attr < 0 {
@@ -447,10 +317,10 @@ func (b *treeBuilder) str(mem *budget, n *Node, attr int, s []byte) error {
 		return nil
 	}
 	var err error
-	if b.strs, err = grow(mem, b.strs, len(s)); err != nil {
+	if b.strs, err = xmlscan.Grow(mem, b.strs, len(s)); err != nil {
 		return err
 	}
-	if b.spans, err = grow(mem, b.spans, 1); err != nil {
+	if b.spans, err = xmlscan.Grow(mem, b.spans, 1); err != nil {
 		return err
 	}
 	start := len(b.strs)
@@ -460,8 +330,8 @@ func (b *treeBuilder) str(mem *budget, n *Node, attr int, s []byte) error {
 }
 
 // finishSubtree makes the one allocation for the strings of the subtree just ended.
-func (b *treeBuilder) finishSubtree(mem *budget) error {
-	if err := mem.spend(len(b.strs)); err != nil {
+func (b *treeBuilder) finishSubtree(mem *xmlscan.Budget) error {
+	if err := mem.Spend(len(b.strs)); err != nil {
 		return err
 	}
 	all := string(b.strs)
@@ -530,44 +400,4 @@ func redactEchoedSecrets(n *Node) {
 		}
 		redactEchoedSecrets(c)
 	}
-}
-
-// readError classifies a failure while reading the document: a broken connection or a
-// body cut short is a transport failure (a read may be retried); anything else means the
-// bytes were not a well-formed document.
-func readError(err error) error {
-	var syntax *xml.SyntaxError
-	switch {
-	case errors.As(err, &syntax) && syntax.Msg == "unexpected EOF":
-		return &transportError{fmt.Errorf("the reply was cut short at line %d: %w", syntax.Line, io.ErrUnexpectedEOF)}
-	case errors.As(err, &syntax):
-		return fmt.Errorf("%w: malformed XML: %v", ErrUnexpectedResponse, err)
-	case errors.Is(err, ErrUnexpectedResponse): // over a bound, or misnested
-		return err
-	default:
-		return &transportError{err}
-	}
-}
-
-// sniff names what the body is when it is plainly not an XML document; head is its start.
-func sniff(head []byte) error {
-	head = bytes.TrimLeft(head, " \t\r\n")
-	switch {
-	case len(head) == 0:
-		return fmt.Errorf("%w: empty body", ErrUnexpectedResponse)
-	case head[0] == '{' || head[0] == '[':
-		return fmt.Errorf("%w: a JSON body where XML was asked for", ErrUnexpectedResponse)
-	case hasPrefixFold(head, "<!doctype html") || hasPrefixFold(head, "<html"):
-		return fmt.Errorf("%w: an HTML page (a login page or a proxy error) where XML was asked for", ErrUnexpectedResponse)
-	case head[0] != '<':
-		return fmt.Errorf("%w: a plain-text body where XML was asked for", ErrUnexpectedResponse)
-	}
-	return nil
-}
-
-// byteOrderMark is UTF-8's, which may open a reply.
-var byteOrderMark = []byte("\xef\xbb\xbf")
-
-func hasPrefixFold(b []byte, prefix string) bool {
-	return len(b) >= len(prefix) && bytes.EqualFold(b[:len(prefix)], []byte(prefix))
 }
