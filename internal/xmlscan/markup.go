@@ -68,7 +68,7 @@ func (s *Scanner) startName(w []byte) (string, int, error) {
 	return name, i, nil
 }
 
-// Attr reads name="value" at w[i:] and returns the offset after it.
+// scanAttr reads name="value" at w[i:] and returns the offset after it.
 func (s *Scanner) scanAttr(w []byte, i int) (int, error) {
 	j := scanName(w, i)
 	if j == len(w) {
