@@ -86,12 +86,12 @@ type RegisterParams struct {
 	Password        string  `url:"passwd"`             // sent in the request body only
 	RealName        string  `url:"realname,omitempty"` // full name
 	Phone           *string `url:"phone,omitempty"`
-	ConditionsAgree *Flag   `url:"conditions_agree,omitempty"` // the terms of use are accepted
+	ConditionsAgree *OnOff  `url:"conditions_agree,omitempty"` // the terms of use are accepted
 	Offers          Offers  `url:"offer,omitempty"`            // offer agreements, by id
 	Country         *int64  `url:"country,omitempty"`          // country id in BILLmanager's directory
 	State           *int64  `url:"state,omitempty"`            // region id in BILLmanager's directory
 	Project         *int64  `url:"project,omitempty"`          // provider id
-	Recovery        *Flag   `url:"recovery,omitempty"`         // mail a password-reset link too
+	Recovery        *OnOff  `url:"recovery,omitempty"`         // mail a password-reset link too
 	GA              *string `url:"_ga,omitempty"`              // Google Analytics client id
 	Partner         *string `url:"partner,omitempty"`          // referral partner code
 	SesID           *string `url:"sesid,omitempty"`            // referral click id
@@ -109,9 +109,9 @@ func (p RegisterParams) LogValue() slog.Value { return slog.StringValue(p.String
 
 // Offers are the offer agreements (договор-оферта) of a registration: offer id → accepted.
 // Each entry goes out as offer_<id>=on or off.
-type Offers map[int64]Flag
+type Offers map[int64]OnOff
 
-// EncodeValues writes one offer_<id> flag per entry.
+// EncodeValues writes one offer_<id> on/off value per entry.
 func (o Offers) EncodeValues(key string, v *url.Values) error {
 	for id, accepted := range o {
 		if id <= 0 {
@@ -211,7 +211,7 @@ func (c *Client) submitWithElid(ctx context.Context, fn, what string, id int64, 
 type AccountDetails struct {
 	ID               int64     `xml:"elid"`
 	Email            string    `xml:"email"`
-	VerifyEmail      Flag      `xml:"verify_email"`
+	VerifyEmail      OnOff     `xml:"verify_email"`
 	Project          int64     `xml:"project"` // provider id
 	Country          int64     `xml:"country"` // country id in BILLmanager's directory
 	State            int64     `xml:"state"`   // region id
@@ -227,10 +227,10 @@ type AccountDetails struct {
 	RegistrationIP   string    `xml:"registration_ip"`
 	Attitude         string    `xml:"attitude"`
 	Employee         int64     `xml:"employee"` // id of the staff member who registered the client
-	NoCalcStat       Flag      `xml:"nocalcstat"`
+	NoCalcStat       OnOff     `xml:"nocalcstat"`
 	Note             string    `xml:"note"`
-	Notify           Flag      `xml:"notify"`
-	Recovery         Flag      `xml:"recovery"`
+	Notify           OnOff     `xml:"notify"`
+	Recovery         OnOff     `xml:"recovery"`
 }
 
 // AccountParams are the fields of the client form (account.edit). Only the fields set are
@@ -238,7 +238,7 @@ type AccountDetails struct {
 // and Confirm.
 type AccountParams struct {
 	Email            *string   `url:"email,omitempty"`
-	VerifyEmail      *Flag     `url:"verify_email,omitempty"`
+	VerifyEmail      *OnOff    `url:"verify_email,omitempty"`
 	Project          *int64    `url:"project,omitempty"` // provider id
 	Country          *int64    `url:"country,omitempty"` // country id in BILLmanager's directory
 	State            *int64    `url:"state,omitempty"`   // region id
@@ -256,10 +256,10 @@ type AccountParams struct {
 	RegistrationIP   *string   `url:"registration_ip,omitempty"`
 	Attitude         *string   `url:"attitude,omitempty"`
 	Employee         *int64    `url:"employee,omitempty"`
-	NoCalcStat       *Flag     `url:"nocalcstat,omitempty"`
+	NoCalcStat       *OnOff    `url:"nocalcstat,omitempty"`
 	Note             *string   `url:"note,omitempty"`
-	Notify           *Flag     `url:"notify,omitempty"`   // mail the client a registration notice
-	Recovery         *Flag     `url:"recovery,omitempty"` // put password-reset data in the notice
+	Notify           *OnOff    `url:"notify,omitempty"`   // mail the client a registration notice
+	Recovery         *OnOff    `url:"recovery,omitempty"` // put password-reset data in the notice
 }
 
 // String shows the parameters as they are sent, with the passwords redacted.

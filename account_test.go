@@ -145,10 +145,10 @@ func TestAccountsAllError(t *testing.T) {
 func fullRegisterParams() *RegisterParams {
 	return &RegisterParams{
 		Email: "new@example.com", Password: "n3w-Secret", RealName: "New Client",
-		Phone: Ptr("+7 900 000-00-03"), ConditionsAgree: Ptr(Flag(true)),
+		Phone: Ptr("+7 900 000-00-03"), ConditionsAgree: Ptr(OnOff(true)),
 		Offers:  Offers{4: true, 7: false},
 		Country: Ptr(int64(182)), State: Ptr(int64(77)), Project: Ptr(int64(1)),
-		Recovery: Ptr(Flag(false)), GA: Ptr("GA1.2.3.4"), Partner: Ptr("p-42"), SesID: Ptr("click-9"),
+		Recovery: Ptr(OnOff(false)), GA: Ptr("GA1.2.3.4"), Partner: Ptr("p-42"), SesID: Ptr("click-9"),
 		TZOffset: Ptr(-180),
 	}
 }
@@ -225,14 +225,14 @@ func TestAccountsGet(t *testing.T) {
 
 func fullAccountParams() *AccountParams {
 	return &AccountParams{
-		Email: Ptr("new@example.com"), VerifyEmail: Ptr(Flag(true)),
+		Email: Ptr("new@example.com"), VerifyEmail: Ptr(OnOff(true)),
 		Project: Ptr(int64(1)), Country: Ptr(int64(182)), State: Ptr(int64(77)),
 		RealName: Ptr("New Client"), Name: Ptr("New LLC"), SettingURL: Ptr("https://s.example"),
 		ValidPhone: Ptr("+1"), TryPhone: Ptr("+2"), Label: Ptr("l"), SelfView: Ptr("ns"),
 		Password: Ptr("pw"), Confirm: Ptr("pw"), ProductsPage: Ptr("vds"),
 		RegistrationDate: DateTimeOf(time.Date(2024, 5, 7, 14, 12, 3, 0, time.UTC)),
 		RegistrationIP:   Ptr("192.0.2.1"), Attitude: Ptr("0"), Employee: Ptr(int64(3)),
-		NoCalcStat: Ptr(Flag(false)), Note: Ptr("n"), Notify: Ptr(Flag(true)), Recovery: Ptr(Flag(false)),
+		NoCalcStat: Ptr(OnOff(false)), Note: Ptr("n"), Notify: Ptr(OnOff(true)), Recovery: Ptr(OnOff(false)),
 	}
 }
 
@@ -257,7 +257,7 @@ func TestAccountsCreate(t *testing.T) {
 func TestAccountsUpdate(t *testing.T) {
 	t.Parallel()
 	c, s := newFixtureStub(t, "account.edit/ok.xml")
-	err := c.Accounts.Update(context.Background(), 12, &AccountParams{Name: Ptr("Acme Ltd"), NoCalcStat: Ptr(Flag(true))})
+	err := c.Accounts.Update(context.Background(), 12, &AccountParams{Name: Ptr("Acme Ltd"), NoCalcStat: Ptr(OnOff(true))})
 	require.NoError(t, err)
 	assert.Equal(t, url.Values{
 		"func": {"account.edit"}, "sok": {"ok"}, "elid": {"12"}, "name": {"Acme Ltd"}, "nocalcstat": {"on"},

@@ -35,7 +35,7 @@ type Error struct {
 // "billmgr: FUNC: what went wrong"; what it wraps carries no prefix of its own: the
 // sentinels (ErrAuth, ErrInvalidArgument, ErrOutcomeUnknown, …), which read as plain words
 // inside a message ("billmgr: payment.edit: invalid argument: parameter amount: …") and on
-// their own, and the errors of values and parameters (ParseMoney, Flag, Date). An error
+// their own, and the errors of values and parameters (ParseMoney, OnOff, Date). An error
 // of the package that wraps another of its errors drops the inner one's prefix
 // (chainError).
 

@@ -58,7 +58,7 @@ func ExampleAccountsService_Register() {
 		Email:           "ada@example.com",
 		Password:        "correct horse battery staple",
 		RealName:        "Ada Lovelace",
-		ConditionsAgree: billmgr.Ptr(billmgr.Flag(true)),
+		ConditionsAgree: billmgr.Ptr(billmgr.OnOff(true)),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -209,7 +209,7 @@ func ExampleExpensesService_Create() {
 			Amount:    billmgr.MustDecimal(amount),
 			Name:      billmgr.Ptr("Shared hosting, one month"),
 			Operation: billmgr.Ptr("prolong"),
-			Postpaid:  billmgr.Ptr(billmgr.Flag(postpaid)),
+			Postpaid:  billmgr.Ptr(billmgr.OnOff(postpaid)),
 		})
 		accounts, lerr := c.Subaccounts.List(ctx, client, nil)
 		if lerr != nil {

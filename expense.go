@@ -75,7 +75,7 @@ type ExpenseDetails struct {
 	Operation  string          `xml:"operation"`
 	Amount     decimal.Decimal `xml:"amount"`
 	TaxRate    decimal.Decimal `xml:"taxrate"`
-	Postpaid   Flag            `xml:"postpaid"`
+	Postpaid   OnOff           `xml:"postpaid"`
 	Name       string          `xml:"name"`
 	RealDate   time.Time       `xml:"realdate"`
 	CDate      time.Time       `xml:"cdate"`
@@ -97,7 +97,7 @@ type ExpenseParams struct {
 	// computes the tax as Amount − Amount / ((100 + TaxRate) / 100): 20 on 120.00 is 20.00.
 	TaxRate *Decimal `url:"taxrate,omitempty"`
 	// Postpaid creates the expense on credit, as a debt, when the balance does not cover it.
-	Postpaid *Flag `url:"postpaid,omitempty"`
+	Postpaid *OnOff `url:"postpaid,omitempty"`
 	// Name is the expense's own name; without it the server names it after the operation.
 	Name *string `url:"name,omitempty"`
 	// RealDate is the day the amount is debited.

@@ -31,7 +31,7 @@ func TestExpensesCalls(t *testing.T) {
 	t.Parallel()
 	fullParams := &ExpenseParams{
 		Subaccount: Ptr(int64(3)), Item: Ptr(int64(6201)), Operation: Ptr("prolong"), Amount: MustDecimal("120"),
-		TaxRate: MustDecimal("20"), Postpaid: Ptr(Flag(true)), Name: Ptr("Renewal"), RealDate: DateOf(dayOf("2024-05-07")),
+		TaxRate: MustDecimal("20"), Postpaid: Ptr(OnOff(true)), Name: Ptr("Renewal"), RealDate: DateOf(dayOf("2024-05-07")),
 		CDate: DateOf(dayOf("2024-05-01")),
 	}
 	fullRequest := url.Values{
@@ -143,7 +143,7 @@ func TestExpensesCalls(t *testing.T) {
 			name:  "Update sends only the fields set",
 			reply: "subaccount.expense.edit/ok.xml",
 			call: noResult(func(ctx context.Context, c *Client) error {
-				return c.Expenses.Update(ctx, 12, 880003, &ExpenseParams{Amount: MustDecimal("100.5"), Postpaid: Ptr(Flag(false))})
+				return c.Expenses.Update(ctx, 12, 880003, &ExpenseParams{Amount: MustDecimal("100.5"), Postpaid: Ptr(OnOff(false))})
 			}),
 			request: url.Values{
 				"func": {"subaccount.expense.edit"}, "sok": {"ok"}, "plid": {"12"}, "elid": {"880003"}, "amount": {"100.50"}, "postpaid": {"off"},

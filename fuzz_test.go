@@ -22,10 +22,13 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr/internal/xmlscan"
 )
 
 // Fuzz targets for everything the SDK reads from the network or a caller hands it as
-// text: reply documents (whole and streamed), error documents, money, dates and flags.
+// text: reply documents (whole and streamed), error documents, money, dates and on/off
+// values. The scanner's own target, against encoding/xml, is in internal/xmlscan.
 // Seeds: every recorded document under testdata (the real samples and the per-function
 // fixtures) through f.Add, plus the corpus in testdata/fuzz/<target>. Run one for long with
 //
@@ -48,7 +51,8 @@ import (
 //     ParseMoney gives, and Decimal encoding refuses or round-trips exactly.
 //   - FuzzParseTime: dates round-trip, the decoder's fast path gives what parseTime
 //     gives; Date/DateTime encode or refuse years outside 1970-9999.
-//   - FuzzFlag: exactly the documented spellings are accepted and round-trip.
+//   - FuzzOnOff: exactly the documented spellings are accepted and round-trip, and the
+//     decoder's fast path gives what UnmarshalText gives.
 
 // fuzzFiles returns the contents of the testdata files matching the patterns.
 func fuzzFiles(f *testing.F, patterns ...string) [][]byte {
@@ -239,7 +243,7 @@ type fuzzRow struct {
 	Name   string          `xml:"name"`
 	Amount Money           `xml:"amount"`
 	D      decimal.Decimal `xml:"d"`
-	F      Flag            `xml:"f"`
+	F      OnOff           `xml:"f"`
 	S      Status          `xml:"status"`
 	T      time.Time       `xml:"t"`
 }
@@ -275,9 +279,9 @@ func FuzzRowsMatchTree(f *testing.F) {
 // page figures.
 func checkRowsMatchTree[T any](t *testing.T, data []byte, doc *Doc, treeErr error, loc *time.Location) {
 	t.Helper()
-	p, row := rowsOf[T]()
+	schema, row := newRow[T]()
 	var rows []T
-	info, err := decodeRows(bytes.NewReader(data), defaultMaxResponseBytes, "fn", loc, p, unsafe.Pointer(row), func(*budget) error {
+	info, err := decodeRows(bytes.NewReader(data), defaultMaxResponseBytes, "fn", loc, schema, unsafe.Pointer(row), func(*xmlscan.Budget) error {
 		rows = append(rows, *row)
 		*row = *new(T)
 		return nil
@@ -726,14 +730,17 @@ func checkTimeEncoding(t *testing.T, tm time.Time, loc *time.Location) {
 	}
 }
 
-func FuzzFlag(f *testing.F) {
+func FuzzOnOff(f *testing.F) {
 	for _, s := range []string{"on", "off", "ON", "", " on ", "yes", "no", "true", "false", "1", "0", "maybe", "\u00a0on", "оn"} {
 		f.Add(s)
 	}
 	accepted := map[string]bool{"": true, "on": true, "yes": true, "true": true, "1": true, "off": false, "no": false, "false": false, "0": false}
 	f.Fuzz(func(t *testing.T, s string) {
-		var fl Flag
+		var fl OnOff
 		err := fl.UnmarshalText([]byte(s))
+		if fast, fastErr := parseOnOffBytes([]byte(s)); fast != bool(fl) || fmt.Sprint(fastErr) != fmt.Sprint(err) {
+			t.Fatalf("UnmarshalText(%q) = %v, %v; parseOnOffBytes: %v, %v", s, fl, err, fast, fastErr)
+		}
 		want, ok := accepted[strings.ToLower(strings.TrimSpace(s))]
 		if ok != (err == nil) {
 			t.Fatalf("UnmarshalText(%q) error %v, documented: %v", s, err, ok)
@@ -745,7 +752,7 @@ func FuzzFlag(f *testing.F) {
 			t.Fatalf("UnmarshalText(%q) = %v, want %v", s, fl, want)
 		}
 		b, _ := fl.MarshalText()
-		var back Flag
+		var back OnOff
 		if back.UnmarshalText(b) != nil || back != fl {
 			t.Fatalf("%v marshals as %q, which reads back as %v", fl, b, back)
 		}

@@ -252,7 +252,7 @@ func testRegister(t *testing.T, e *env) {
 		Password:        "correct horse",
 		RealName:        "Ann Smith",
 		Phone:           billmgr.Ptr("+7 900 000-00-00"),
-		ConditionsAgree: billmgr.Ptr(billmgr.Flag(true)),
+		ConditionsAgree: billmgr.Ptr(billmgr.OnOff(true)),
 		Offers:          billmgr.Offers{1: true},
 		Country:         billmgr.Ptr(int64(182)),
 		Project:         billmgr.Ptr(int64(1)),
@@ -365,7 +365,7 @@ func testPaymentLifecycle(t *testing.T, e *env) {
 		Paymethod:        billmgr.Ptr(int64(2)),
 		DocumentNumber:   billmgr.Ptr("PP-77"),
 		DocumentDate:     billmgr.DateOf(day(2024, 5, 6)),
-		RestrictRefund:   billmgr.Ptr(billmgr.Flag(true)),
+		RestrictRefund:   billmgr.Ptr(billmgr.OnOff(true)),
 	})
 	require.NoError(t, err)
 
@@ -471,7 +471,7 @@ func testPaymentAllocations(t *testing.T, e *env) {
 	require.NoError(t, e.c.Payments.AddExpense(e.ctx, pay, exp, billmgr.MustDecimal("10.10")))
 	assertAPIError(t, e.c.Payments.AddExpense(e.ctx, pay, exp, billmgr.MustDecimal("1.00")), billmgr.ErrExists, "expense")
 	other := e.register(t, "other@example.com")
-	otherExp, err := e.c.Expenses.Create(e.ctx, other, &billmgr.ExpenseParams{Amount: billmgr.MustDecimal("1.00"), Postpaid: billmgr.Ptr(billmgr.Flag(true))})
+	otherExp, err := e.c.Expenses.Create(e.ctx, other, &billmgr.ExpenseParams{Amount: billmgr.MustDecimal("1.00"), Postpaid: billmgr.Ptr(billmgr.OnOff(true))})
 	require.NoError(t, err)
 	assertAPIError(t, e.c.Payments.AddExpense(e.ctx, pay, otherExp, billmgr.MustDecimal("1.00")), billmgr.ErrInvalid, "expense")
 
@@ -597,7 +597,7 @@ func testExpenses(t *testing.T, e *env) {
 	assertAPIError(t, err, billmgr.ErrInvalid, "amount")
 
 	// Postpaid expenses go past the limit.
-	late, err := e.c.Expenses.Create(e.ctx, acc, &billmgr.ExpenseParams{Amount: billmgr.MustDecimal("0.01"), Postpaid: billmgr.Ptr(billmgr.Flag(true))})
+	late, err := e.c.Expenses.Create(e.ctx, acc, &billmgr.ExpenseParams{Amount: billmgr.MustDecimal("0.01"), Postpaid: billmgr.Ptr(billmgr.OnOff(true))})
 	require.NoError(t, err)
 	e.assertBalance(t, acc, "-10.01")
 
@@ -703,7 +703,7 @@ func testSubaccounts(t *testing.T, e *env) {
 	assert.True(t, bool(d.Active))
 	assert.False(t, bool(d.AllowPostpaid))
 
-	require.NoError(t, e.c.Subaccounts.Update(e.ctx, acc, usd, &billmgr.SubaccountParams{IncidentLimit: billmgr.Ptr(int64(3)), AllowPostpaid: billmgr.Ptr(billmgr.Flag(true))}))
+	require.NoError(t, e.c.Subaccounts.Update(e.ctx, acc, usd, &billmgr.SubaccountParams{IncidentLimit: billmgr.Ptr(int64(3)), AllowPostpaid: billmgr.Ptr(billmgr.OnOff(true))}))
 	d, err = e.c.Subaccounts.Get(e.ctx, acc, usd)
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), d.IncidentLimit)
@@ -817,7 +817,7 @@ func testTaxRules(t *testing.T, e *env) {
 		Project:         billmgr.Ptr(int64(2)),
 		Country:         billmgr.Ptr(int64(233)),
 		TaxRate:         billmgr.MustDecimal("7.25"),
-		SpecialItemType: billmgr.Ptr(billmgr.Flag(true)),
+		SpecialItemType: billmgr.Ptr(billmgr.OnOff(true)),
 		ItemType:        billmgr.Ptr("vds"),
 	})
 	require.NoError(t, err)
@@ -945,7 +945,7 @@ func testAccountAdmin(t *testing.T, e *env) {
 		Country:    billmgr.Ptr(int64(81)),
 		ValidPhone: billmgr.Ptr("+49 30 123456"),
 		Note:       billmgr.Ptr("VIP"),
-		NoCalcStat: billmgr.Ptr(billmgr.Flag(true)),
+		NoCalcStat: billmgr.Ptr(billmgr.OnOff(true)),
 	})
 	require.NoError(t, err)
 	assert.Len(t, e.subaccounts(t, id), 1, "a created client has a personal account too")

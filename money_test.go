@@ -1,10 +1,8 @@
 package billmgr
 
 import (
-	"math"
 	"net/url"
 	"testing"
-	"unsafe"
 
 	"github.com/google/go-querystring/query"
 	"github.com/shopspring/decimal"
@@ -12,50 +10,147 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// moneyCases are amounts as BILLmanager prints them and what they read as. Currency is the
+// text around the amount, as the server printed it: the ISO code of a currency without a
+// symbol, else the symbol. amount "" is the zero Money; bad marks a refusal.
+var moneyCases = []struct {
+	in, amount, currency string
+	bad                  bool
+}{
+	{in: "100.00 RUB", amount: "100.00", currency: "RUB"},
+	{in: "10.00 ₽", amount: "10.00", currency: "₽"},
+	{in: "5.00 $", amount: "5.00", currency: "$"},
+	{in: "5.00 $ ", amount: "5.00", currency: "$"},
+	{in: "49.99 руб.", amount: "49.99", currency: "руб."},
+	{in: "12.3450 RUB", amount: "12.3450", currency: "RUB"}, // the full scale as sent
+	{in: "0.0774 EUR", amount: "0.0774", currency: "EUR"},
+	{in: "0.00 RUB", amount: "0.00", currency: "RUB"},
+	{in: "0 EUR", amount: "0", currency: "EUR"},
+	{in: "12 rub", amount: "12", currency: "rub"},
+	{in: "12121212.00 RUB", amount: "12121212.00", currency: "RUB"},
+	{in: "12221243.00", amount: "12221243.00"},
+	{in: "100.00", amount: "100.00"},
+	{in: "99999999999999999999.99 RUB", amount: "99999999999999999999.99", currency: "RUB"},
+	{in: "  10.00 RUB \n", amount: "10.00", currency: "RUB"},
+	{in: " 1.5 USD ", amount: "1.5", currency: "USD"},
+	{in: "100.00 RUB ", amount: "100.00", currency: "RUB"},
+	{in: "100.00  RUB", amount: "100.00", currency: "RUB"},
+	{in: "5.00\u00a0RUB", amount: "5.00", currency: "RUB"},
+	{in: "5.00 RUB\u00a0", amount: "5.00", currency: "RUB"},
+	{in: "1 234,50 RUB", amount: "1234.50", currency: "RUB"},
+	{in: "1\u00a0234,50 руб.", amount: "1234.50", currency: "руб."},
+	{in: "1\u202f234,50 RUB", amount: "1234.50", currency: "RUB"},
+	{in: "1,234.50 USD", amount: "1234.50", currency: "USD"},
+	{in: "1.234,50 EUR", amount: "1234.50", currency: "EUR"},
+	{in: "12,5", amount: "12.5"},
+	{in: "-5.00 RUB", amount: "-5.00", currency: "RUB"},
+	{in: "−12.30 RUB", amount: "-12.30", currency: "RUB"},
+	{in: "-30.00 $", amount: "-30.00", currency: "$"},
+	{in: "€5.00", amount: "5.00", currency: "€"},
+	{in: "500.00 RUB / Месяц", amount: "500.00", currency: "RUB"}, // the period is not part of it
+	{in: "7.35 EUR / Month", amount: "7.35", currency: "EUR"},
+	{in: "100 / Месяц", amount: "100"},
+	{in: "5 /RUB", amount: "5", currency: "/RUB"},
+	{in: "100. RUB", amount: "100", currency: ". RUB"}, // the amount is the digits and what is between them
+	{in: ".5 RUB", amount: "5", currency: ". RUB"},
+	{in: ""},
+	{in: "RUB", bad: true},
+	{in: "free", bad: true},
+	{in: "Daily charges", bad: true},
+	{in: "1.2.3 RUB", bad: true},
+	{in: "1x2 RUB", bad: true},
+	{in: "100.00 RUB2", bad: true},
+}
+
+// TestParseMoney holds ParseMoney and the decoder's parseMoneyBytes (with and without the
+// memo of the amount before) to every case: the same amount, field by field (the scale
+// as sent), the same currency, the same refusals.
 func TestParseMoney(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		in       string
-		amount   string
-		currency string
-	}{
-		{"100.00 RUB", "100", "RUB"},
-		{"5.00 $", "5", "$"},
-		{"49.99 руб.", "49.99", "руб."},
-		{"1 234,50 RUB", "1234.5", "RUB"},
-		{"1\u00a0234,50 руб.", "1234.5", "руб."},
-		{"1\u202f234,50 RUB", "1234.5", "RUB"},
-		{"1,234.50 USD", "1234.5", "USD"},
-		{"1.234,50 EUR", "1234.5", "EUR"},
-		{"-5.00 RUB", "-5", "RUB"},
-		{"−12.30 RUB", "-12.3", "RUB"},
-		{"0.0774 EUR", "0.0774", "EUR"},
-		{"100.00", "100", ""},
-		{"12,5", "12.5", ""},
-		{"€5.00", "5", "€"},
-		{"500.00 RUB / Месяц", "500", "RUB"},
-		{"7.35 EUR / Month", "7.35", "EUR"},
-		{"12121212.00 RUB", "12121212", "RUB"},
-		{"  10.00 RUB \n", "10", "RUB"},
-		{"", "0", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			t.Parallel()
-			m, err := ParseMoney(tt.in)
-			require.NoError(t, err)
-			assert.True(t, m.Amount.Equal(decimal.RequireFromString(tt.amount)), "amount %s, want %s", m.Amount, tt.amount)
-			assert.Equal(t, tt.currency, m.Currency)
-		})
+	for _, tt := range moneyCases {
+		m, err := ParseMoney(tt.in)
+		if tt.bad {
+			assert.Error(t, err, "%q", tt.in)
+		} else if assert.NoError(t, err, "%q", tt.in) {
+			want := Money{Currency: tt.currency}
+			if tt.amount != "" {
+				want.Amount = decimal.RequireFromString(tt.amount)
+			}
+			assert.True(t, want.Amount.Equal(m.Amount) && want.Amount.Exponent() == m.Amount.Exponent(),
+				"%q: amount %s, want %s", tt.in, m.Amount, tt.amount)
+			assert.Equal(t, want.Currency, m.Currency, "%q", tt.in)
+		}
+		memo := &amountMemo{}
+		for _, memo := range []*amountMemo{nil, memo, memo} { // none, then the memo of this amount
+			amount, currency, currencyBytes, fastErr := parseMoneyBytes([]byte(tt.in), memo)
+			if currencyBytes != nil {
+				currency = string(currencyBytes)
+			}
+			assert.Equal(t, err == nil, fastErr == nil, "%q: %v and %v", tt.in, err, fastErr)
+			assert.Equal(t, m, Money{Amount: amount, Currency: currency}, "%q: field by field", tt.in)
+		}
 	}
 }
 
-func TestParseMoneyRefusesNonAmounts(t *testing.T) {
+// decimalCases are the exact numbers of decimal columns and what they read as: grouped
+// digits and a decimal comma too, no sign and no currency.
+var decimalCases = []struct {
+	in, want string
+	bad      bool
+}{
+	{in: "1234.50", want: "1234.50"},
+	{in: "0.0774", want: "0.0774"},
+	{in: "17", want: "17"},
+	{in: "0", want: "0"},
+	{in: "123456789012345678", want: "123456789012345678"},
+	{in: "1234567890123456789", want: "1234567890123456789"},
+	{in: "1 234,50", want: "1234.50"},
+	{in: "1,234.50", want: "1234.50"},
+	{in: "12,5", want: "12.5"},
+	{in: "100.", want: "100"},
+	{in: ".5", want: "0.5"},
+	{in: "-5", bad: true},
+	{in: "5 RUB", bad: true},
+	{in: "1.2.3", bad: true},
+	{in: "x", bad: true},
+}
+
+// TestParseDecimal holds parseGroupedDecimal and the decoder's parseDecimalBytes to every
+// case: the same decimal, field by field, the same refusals.
+func TestParseDecimal(t *testing.T) {
 	t.Parallel()
-	for _, in := range []string{"RUB", "free", "1.2.3 RUB", "1x2 RUB", "Daily charges"} {
-		_, err := ParseMoney(in)
-		assert.Error(t, err, in)
+	for _, tt := range decimalCases {
+		d, err := parseGroupedDecimal(tt.in)
+		if tt.bad {
+			assert.Error(t, err, "%q", tt.in)
+		} else if assert.NoError(t, err, "%q", tt.in) {
+			want := decimal.RequireFromString(tt.want)
+			assert.True(t, want.Equal(d) && want.Exponent() == d.Exponent(), "%q: %s, want %s", tt.in, d, tt.want)
+		}
+		memo := &amountMemo{}
+		for _, memo := range []*amountMemo{nil, memo, memo} {
+			fast, fastErr := parseDecimalBytes([]byte(tt.in), memo)
+			assert.Equal(t, err == nil, fastErr == nil, "%q: %v and %v", tt.in, err, fastErr)
+			if err == nil {
+				assert.Equal(t, d, fast, "%q: field by field", tt.in)
+			}
+		}
 	}
+	d, err := parseDecimalBytes(nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, decimal.Decimal{}, d, "an empty column is zero")
+}
+
+// TestAnAmountCostsTwoAllocations: a decimal of the decoder's fast path is decimal.New's,
+// the big.Int and the word of its value; an amount that repeats the one before costs
+// nothing (BENCHMARKS.md counts the allocations of a row by these).
+func TestAnAmountCostsTwoAllocations(t *testing.T) { // not parallel: it counts allocations
+	text := []byte("1234.56")
+	var sink decimal.Decimal
+	assert.Equal(t, 2.0, testing.AllocsPerRun(100, func() { sink, _ = plainDecimal(text) }))
+	memo := &amountMemo{}
+	assert.Equal(t, 0.0, testing.AllocsPerRun(100, func() { sink, _ = memo.plain(text) }), "the same amount again")
+	assert.Equal(t, "1234.56", sink.String())
 }
 
 func TestMoneyIsExact(t *testing.T) {
@@ -100,29 +195,6 @@ func TestMoneyAndDecimalEncode(t *testing.T) {
 	assert.Equal(t, url.Values{"price": {"100.50"}, "amount": {"100.50"}, "rate": {"0.012345"}}, v)
 }
 
-// TestMoneyCurrencyAsPrinted: Currency is the text after the amount, as the server printed
-// it: the ISO code of a currency without a symbol, else the symbol.
-func TestMoneyCurrencyAsPrinted(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]Money{
-		"10.00 RUB":    {decimal.RequireFromString("10"), "RUB"},
-		"10.00 ₽":      {decimal.RequireFromString("10"), "₽"},
-		"5.00 $":       {decimal.RequireFromString("5"), "$"},
-		"12.3450 RUB":  {decimal.RequireFromString("12.345"), "RUB"},
-		"0.0774 EUR":   {decimal.RequireFromString("0.0774"), "EUR"},
-		"49.99 руб.":   {decimal.RequireFromString("49.99"), "руб."},
-		"12221243.00":  {decimal.RequireFromString("12221243"), ""},
-		"-30.00 $":     {decimal.RequireFromString("-30"), "$"},
-		"100.00 RUB ":  {decimal.RequireFromString("100"), "RUB"},
-		"1 234,50 RUB": {decimal.RequireFromString("1234.5"), "RUB"},
-	} {
-		got, err := ParseMoney(in)
-		require.NoError(t, err, in)
-		assert.True(t, want.Amount.Equal(got.Amount), "%q: %s", in, got.Amount)
-		assert.Equal(t, want.Currency, got.Currency, in)
-	}
-}
-
 func TestCurrencySymbolsISO(t *testing.T) {
 	t.Parallel()
 	table := CurrencySymbols{"$": "USD", "₽": "RUB", "руб.": "RUB", "USD": "USD"}
@@ -165,24 +237,4 @@ func TestCurrencySymbolsOf(t *testing.T) {
 
 	_, err = CurrencySymbolsOf([]Subaccount{sub("5.00 $", "USD"), sub("7.00 $", "CAD")})
 	assert.ErrorContains(t, err, `"$" stands for both USD and CAD`)
-}
-
-func TestNewDecimalIsDecimalNew(t *testing.T) { // not parallel: it counts allocations
-	require.Equal(t, unsafe.Sizeof(decimal.Decimal{}), unsafe.Sizeof(decimalLayout{}), "shopspring/decimal's Decimal changed its layout")
-	for _, c := range []struct {
-		v   int64
-		exp int32
-	}{{0, 0}, {0, -2}, {1, -2}, {-1, 0}, {12345, -2}, {-12345, -4}, {999999999999999999, -2}, {-999999999999999999, 0}, {1 << 32, -1}, {math.MaxInt64, 0}, {math.MinInt64 + 1, -3}} {
-		want, got := decimal.New(c.v, c.exp), newDecimal(c.v, c.exp)
-		assert.True(t, want.Equal(got), "%d e%d: %s, want %s", c.v, c.exp, got, want)
-		assert.Equal(t, want.String(), got.String())
-		assert.Equal(t, want.Exponent(), got.Exponent())
-		assert.Equal(t, want.Coefficient(), got.Coefficient())
-		assert.Equal(t, want.Add(decimal.New(7, -3)).String(), got.Add(decimal.New(7, -3)).String(), "%d e%d: arithmetic", c.v, c.exp)
-		assert.Equal(t, want.Neg().String(), got.Neg().String())
-		assert.Equal(t, want, got, "%d e%d: the same decimal, field by field", c.v, c.exp)
-	}
-	var sink decimal.Decimal
-	assert.Equal(t, 1.0, testing.AllocsPerRun(100, func() { sink = newDecimal(123456, -2) }), "one allocation")
-	assert.Equal(t, "1234.56", sink.String())
 }

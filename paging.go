@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"strconv"
 	"unsafe"
+
+	"github.com/go-billmgr/billmgr/internal/xmlscan"
 )
 
 // ListOptions page and sort a list. The zero value asks for the server's first page in
@@ -38,19 +40,19 @@ const allPageSize = 1000
 // public; All reports a walk that ends there (ShortListError).
 var serverRowLimits = map[string]int{"account.payment": 5001}
 
-// rowsOf is the plan of T and a place for one row of it.
-func rowsOf[T any]() (*plan, *T) { return planOf(reflect.TypeFor[T]()), new(T) }
+// newRow returns the schema of T and a place for one row of it.
+func newRow[T any]() (*rowSchema, *T) { return schemaOf(reflect.TypeFor[T]()), new(T) }
 
 // listPage fetches one page of fn and decodes its rows.
 func listPage[T any](ctx context.Context, c *Client, fn string, params url.Values) (*Page[T], error) {
-	p, row := rowsOf[T]()
+	schema, row := newRow[T]()
 	var page *Page[T]
 	r := &request{fn: fn, params: params, readOnly: true}
 	r.decode = func(resp *http.Response) error {
 		defer resp.Body.Close()
 		page, *row = &Page[T]{}, *new(T) // a retried page starts over
-		info, err := decodeRows(resp.Body, c.maxBytes, fn, c.loc, p, unsafe.Pointer(row), func(mem *budget) error {
-			items, err := grow(mem, page.Items, 1) // a row kept costs at least its struct
+		info, err := decodeRows(resp.Body, c.maxBytes, fn, c.loc, schema, unsafe.Pointer(row), func(mem *xmlscan.Budget) error {
+			items, err := xmlscan.Grow(mem, page.Items, 1) // a row kept costs at least its struct
 			if err != nil {
 				return err
 			}
@@ -90,7 +92,7 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 		}
 		number, _ := strconv.Atoi(params.Get("p_num"))
 		number = max(number, 1)
-		p, row := rowsOf[T]()
+		schema, row := newRow[T]()
 		// The keys of the page before and of the current page. The two sets take turns,
 		// each cleared when it becomes the current page's: a page reuses the room of the
 		// page before last instead of growing a new map key by key.
@@ -116,10 +118,10 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 				rows, *row = 0, *new(T) // a retried page starts over; rows already yielded stay in current
 				charged := false
 				var err error
-				info, err = decodeRows(resp.Body, c.maxBytes, fn, c.loc, p, unsafe.Pointer(row), func(mem *budget) error {
+				info, err = decodeRows(resp.Body, c.maxBytes, fn, c.loc, schema, unsafe.Pointer(row), func(mem *xmlscan.Budget) error {
 					if !charged { // the keys of the page before are held through this one
 						charged = true
-						if err := mem.spend(keyCost * (len(previous) + len(current))); err != nil {
+						if err := mem.Spend(keyCost * (len(previous) + len(current))); err != nil {
 							return err
 						}
 					}
@@ -140,7 +142,7 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 					if stringKeys {
 						cost += len(*(*string)(unsafe.Pointer(&k)))
 					}
-					if err := mem.spend(cost); err != nil {
+					if err := mem.Spend(cost); err != nil {
 						delete(current, k) // not yielded: a retried page yields it
 						return err
 					}

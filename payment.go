@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/go-billmgr/billmgr/internal/xmlscan"
 )
 
 // PaymentsService calls the payment functions of the account API.
@@ -39,9 +41,9 @@ type Payment struct {
 	// RealStatus is the status code the server writes bare beside Status: Code and Label
 	// are both that code (the server sends no label for it).
 	RealStatus     Status `xml:"real_status"`
-	RestrictRefund Flag   `xml:"restrictrefund"`
-	AllowRefund    Flag   `xml:"allowrefund"` // the payment method can refund this payment
-	Refund         Flag   `xml:"refund"`      // the payment is a refund
+	RestrictRefund OnOff  `xml:"restrictrefund"`
+	AllowRefund    OnOff  `xml:"allowrefund"` // the payment method can refund this payment
+	Refund         OnOff  `xml:"refund"`      // the payment is a refund
 }
 
 // PaymentListOptions page, sort and filter a client's payment list. The filter fields are
@@ -114,7 +116,7 @@ type PaymentDetails struct {
 	TaxAmount        decimal.Decimal `xml:"taxamount_readonly"` // read-only
 	Status           string          `xml:"status"`             // a code: PaymentNew … PaymentBeingDeleted
 	Paymethod        int64           `xml:"paymethod"`
-	RestrictRefund   Flag            `xml:"restrictrefund"`
+	RestrictRefund   OnOff           `xml:"restrictrefund"`
 	Info             string          `xml:"info"` // what the payment system reported
 	Note             string          `xml:"note"` // the staff's comment
 	Currency         int64           `xml:"currency"`
@@ -136,7 +138,7 @@ type PaymentParams struct {
 	CommissionAmount *Decimal  `url:"commissionamount,omitempty"`
 	Status           *string   `url:"status,omitempty"` // a code: PaymentNew … PaymentBeingDeleted
 	Paymethod        *int64    `url:"paymethod,omitempty"`
-	RestrictRefund   *Flag     `url:"restrictrefund,omitempty"`
+	RestrictRefund   *OnOff    `url:"restrictrefund,omitempty"`
 	Info             *string   `url:"info,omitempty"`
 	Note             *string   `url:"note,omitempty"`
 	Currency         *int64    `url:"currency,omitempty"`
@@ -358,10 +360,11 @@ func (s *PaymentsService) fetchPrint(ctx context.Context, fn string, paymentID i
 			return &transportError{err}
 		}
 		head = bytes.TrimLeft(head, "\ufeff \t\r\n")
+		bounds := xmlscan.NewBounds(br, c.maxBytes, errTooLarge)
 		body := struct {
 			io.Reader
 			io.Closer
-		}{&replyBounds{body: br, limit: c.maxBytes}, resp.Body}
+		}{&bounds, resp.Body}
 		isDoc := bytes.HasPrefix(head, []byte("<?xml")) || bytes.HasPrefix(head, []byte("<doc"))
 		if !isDoc && len(head) > 0 && accept(resp.Header.Get("Content-Type"), head) {
 			return use(body)

@@ -322,7 +322,7 @@ func TestPaymentsCreate(t *testing.T) {
 		CommissionAmount: MustDecimal("0.0774"),
 		Status:           Ptr(PaymentNew),
 		Paymethod:        Ptr[int64](2),
-		RestrictRefund:   Ptr(Flag(false)),
+		RestrictRefund:   Ptr(OnOff(false)),
 		Info:             Ptr("manual"),
 		Note:             Ptr("Paid at the office"),
 		Currency:         Ptr[int64](126),
@@ -346,7 +346,7 @@ func TestPaymentsUpdate(t *testing.T) {
 
 	err := c.Payments.Update(context.Background(), 12, 345, &PaymentParams{
 		Note:            Ptr(""), // set to empty: sent, so that the note is cleared
-		RestrictRefund:  Ptr(Flag(true)),
+		RestrictRefund:  Ptr(OnOff(true)),
 		PaymethodAmount: MustDecimal("2.5"),
 	})
 	require.NoError(t, err)

@@ -87,7 +87,7 @@ func withIDs(params url.Values, plid int64, elid string) url.Values {
 }
 
 // view reads a form (x.edit without sok) into v, a pointer to a struct whose fields name
-// the form's fields (see decode.go). Views change nothing and are retried.
+// the form's fields (see rows.go). Views change nothing and are retried.
 func (c *Client) view(ctx context.Context, fn string, params url.Values, v any) error {
 	r := &request{fn: fn, params: params, readOnly: true}
 	r.decode = func(resp *http.Response) error {
@@ -192,5 +192,5 @@ func badID(fn, what, raw string) error {
 }
 
 // Ptr returns a pointer to v, for the optional fields of params structs:
-// RestrictRefund: billmgr.Ptr(billmgr.Flag(true)).
+// RestrictRefund: billmgr.Ptr(billmgr.OnOff(true)).
 func Ptr[T any](v T) *T { return &v }

@@ -32,10 +32,10 @@ type SubaccountDetails struct {
 	AccountID     int64           `xml:"plid"`
 	Project       int64           `xml:"subaccount_project"`  // provider id
 	Currency      int64           `xml:"subaccount_currency"` // currency id
-	AllowPostpaid Flag            `xml:"allowpostpaid"`
+	AllowPostpaid OnOff           `xml:"allowpostpaid"`
 	CreditLimit   decimal.Decimal `xml:"creditlimit"`
 	Referer       string          `xml:"referer"`
-	Active        Flag            `xml:"active"`
+	Active        OnOff           `xml:"active"`
 	IncidentLimit int64           `xml:"incident_limit"`
 }
 
@@ -47,13 +47,13 @@ type SubaccountParams struct {
 	// SubaccountCurrency is the currency id of the account being created.
 	SubaccountCurrency *int64 `url:"subaccount_currency,omitempty"`
 	// AllowPostpaid lets the client pay for services on credit, after using them.
-	AllowPostpaid *Flag `url:"allowpostpaid,omitempty"`
+	AllowPostpaid *OnOff `url:"allowpostpaid,omitempty"`
 	// CreditLimit is how far the client may go into debt.
 	CreditLimit *Decimal `url:"creditlimit,omitempty"`
 	// Referer is the code of the client who brought this one through the referral program.
 	Referer *string `url:"referer,omitempty"`
 	// Active marks the account the client uses; a client has one active account per provider.
-	Active *Flag `url:"active,omitempty"`
+	Active *OnOff `url:"active,omitempty"`
 	// IncidentLimit is the all-time limit on the client's support requests.
 	IncidentLimit *int64 `url:"incident_limit,omitempty"`
 }

@@ -81,8 +81,8 @@ func TestSubaccountsCalls(t *testing.T) {
 			reply: "subaccount.edit/create.xml",
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.Subaccounts.Create(ctx, 12, &SubaccountParams{
-					SubaccountProject: Ptr(int64(1)), SubaccountCurrency: Ptr(int64(126)), AllowPostpaid: Ptr(Flag(true)),
-					CreditLimit: MustDecimal("500"), Referer: Ptr("REF42"), Active: Ptr(Flag(false)), IncidentLimit: Ptr(int64(10)),
+					SubaccountProject: Ptr(int64(1)), SubaccountCurrency: Ptr(int64(126)), AllowPostpaid: Ptr(OnOff(true)),
+					CreditLimit: MustDecimal("500"), Referer: Ptr("REF42"), Active: Ptr(OnOff(false)), IncidentLimit: Ptr(int64(10)),
 				})
 			},
 			request: url.Values{

@@ -33,7 +33,7 @@ type TaxRuleDetails struct {
 	Project         int64           `xml:"project"` // provider id
 	Country         int64           `xml:"country"` // country id
 	TaxRate         decimal.Decimal `xml:"taxrate"`
-	SpecialItemType Flag            `xml:"specialitemtype"`
+	SpecialItemType OnOff           `xml:"specialitemtype"`
 	ItemType        string          `xml:"itemtype"`
 }
 
@@ -47,7 +47,7 @@ type TaxRuleParams struct {
 	// TaxRate is the rate in percent for that country.
 	TaxRate *Decimal `url:"taxrate,omitempty"`
 	// SpecialItemType set means only the product types in ItemType are taxed.
-	SpecialItemType *Flag `url:"specialitemtype,omitempty"`
+	SpecialItemType *OnOff `url:"specialitemtype,omitempty"`
 	// ItemType lists the product types taxed.
 	ItemType *string `url:"itemtype,omitempty"`
 }

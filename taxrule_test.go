@@ -72,7 +72,7 @@ func TestTaxRulesCalls(t *testing.T) {
 			call: func(ctx context.Context, c *Client) (any, error) {
 				return c.TaxRules.Create(ctx, 12, &TaxRuleParams{
 					Project: Ptr(int64(1)), Country: Ptr(int64(182)), TaxRate: MustDecimal("20"),
-					SpecialItemType: Ptr(Flag(true)), ItemType: Ptr("vds"),
+					SpecialItemType: Ptr(OnOff(true)), ItemType: Ptr("vds"),
 				})
 			},
 			request: url.Values{
@@ -85,7 +85,7 @@ func TestTaxRulesCalls(t *testing.T) {
 			name:  "Update sends only the fields set",
 			reply: "account.taxrule.edit/ok.xml",
 			call: noResult(func(ctx context.Context, c *Client) error {
-				return c.TaxRules.Update(ctx, 12, 5, &TaxRuleParams{TaxRate: MustDecimal("0.125"), SpecialItemType: Ptr(Flag(false))})
+				return c.TaxRules.Update(ctx, 12, 5, &TaxRuleParams{TaxRate: MustDecimal("0.125"), SpecialItemType: Ptr(OnOff(false))})
 			}),
 			request: url.Values{
 				"func": {"account.taxrule.edit"}, "sok": {"ok"}, "plid": {"12"}, "elid": {"5"}, "taxrate": {"0.125"}, "specialitemtype": {"off"},

@@ -343,15 +343,6 @@ func actionCommand(a *app, s actionSpec) *cobra.Command {
 	return cmd
 }
 
-// joinIDs writes ids as the API takes several: "1, 2, 3".
-func joinIDs(ids []int64) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(parts, ", ")
-}
-
 // Annotations of commands: dryRunAnnotation marks the commands that honour the global
 // --dry-run; funcAnnotation names the API functions a command calls, which a slow reply's
 // notice names; timeoutAnnotation marks the commands that apply --timeout themselves

@@ -154,7 +154,7 @@ func jsonValue(v reflect.Value) any {
 		return x.String()
 	case billmgr.Status:
 		return statusJSON{x.Code, x.Label}
-	case billmgr.Flag:
+	case billmgr.OnOff:
 		return bool(x)
 	case time.Time:
 		if x.IsZero() {
@@ -178,7 +178,7 @@ func textValue(v reflect.Value, human bool) string {
 			return x.String()
 		}
 		return x.Code
-	case billmgr.Flag:
+	case billmgr.OnOff:
 		return x.String()
 	case time.Time:
 		switch {

@@ -36,7 +36,7 @@ var (
 	decimalType     = reflect.TypeFor[billmgr.Decimal]()
 	dateType        = reflect.TypeFor[billmgr.Date]()
 	dateTimeType    = reflect.TypeFor[billmgr.DateTime]()
-	flagType        = reflect.TypeFor[billmgr.Flag]()
+	onOffType       = reflect.TypeFor[billmgr.OnOff]()
 	timeType        = reflect.TypeFor[time.Time]()
 	offersType      = reflect.TypeFor[billmgr.Offers]()
 )
@@ -169,7 +169,7 @@ type fieldValue struct {
 	doc   paramDoc
 }
 
-// onOff is the type a Flag field shows in the help.
+// onOff is the type an OnOff field shows in the help.
 const onOff = "on|off"
 
 func (v *fieldValue) String() string { return "" }
@@ -190,7 +190,7 @@ func (v *fieldValue) Type() string {
 		return "2024-05-07"
 	case dateTimeType, timeType:
 		return `"2024-05-07 14:12:03"`
-	case flagType:
+	case onOffType:
 		return onOff
 	case offersType:
 		return "ID=on|off, repeatable"
@@ -265,8 +265,8 @@ func setScalar(v reflect.Value, s string) error {
 			return err
 		}
 		v.Set(reflect.ValueOf(t))
-	case flagType:
-		var f billmgr.Flag
+	case onOffType:
+		var f billmgr.OnOff
 		if err := f.UnmarshalText([]byte(s)); err != nil || strings.TrimSpace(s) == "" {
 			return fmt.Errorf("%q: want on or off", s)
 		}
@@ -303,7 +303,7 @@ func parseDateTime(s string) (time.Time, error) {
 func setOffer(v reflect.Value, s string) error {
 	idText, onOff, ok := strings.Cut(s, "=")
 	id, err := strconv.ParseInt(idText, 10, 64)
-	var f billmgr.Flag
+	var f billmgr.OnOff
 	if !ok || err != nil || id <= 0 || f.UnmarshalText([]byte(onOff)) != nil {
 		return fmt.Errorf("%q: want OFFER_ID=on or OFFER_ID=off", s)
 	}

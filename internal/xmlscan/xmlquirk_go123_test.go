@@ -1,6 +1,6 @@
 //go:build !go1.24
 
-package billmgr
+package xmlscan
 
 // encodingXMLRefusesCDATAEndInAttributes: encoding/xml before Go 1.24 refused "]]>" in an
 // attribute value, which XML allows and the scanner accepts, as encoding/xml does since Go

@@ -1,6 +1,6 @@
 //go:build go1.24
 
-package billmgr
+package xmlscan
 
 // encodingXMLRefusesCDATAEndInAttributes is false from Go 1.24 on: see
 // xmlquirk_go123_test.go.

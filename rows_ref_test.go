@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// unmarshalNode is the tree path, the reference the typed decoder (decode.go) is held to:
+// unmarshalNode is the tree path, the reference the typed decoder (rows.go) is held to:
 // it fills the struct pointed to by v from the child elements of n, by reflection, field
-// by field, with the rules of decode.go stated as plainly as they can be. A field tagged
+// by field, with the rules of rows.go stated as plainly as they can be. A field tagged
 // `xml:"name"` takes the first child <name>; `xml:"id|elid"` the first child with the
 // first of the names that n has. A missing child leaves the zero value; a child that does
 // not parse fails with an error naming the column, the first field that fails in field
@@ -56,8 +56,8 @@ func setField(dst reflect.Value, n *Node, loc *time.Location) error {
 		m, err := ParseMoney(n.Text)
 		dst.Set(reflect.ValueOf(m))
 		return err
-	case typeFlag:
-		var f Flag
+	case typeOnOff:
+		var f OnOff
 		err := f.UnmarshalText([]byte(n.Text))
 		dst.SetBool(bool(f))
 		return err

@@ -3,6 +3,7 @@ package billmgr
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"testing"
 	"unicode"
 
@@ -24,6 +25,28 @@ func TestTrimSpaceMatchesBytesTrimSpace(t *testing.T) {
 			for _, s := range []string{word, space + word, word + space, space + word + space + space, space + space} {
 				assert.Equal(t, string(bytes.TrimSpace([]byte(s))), string(trimSpace([]byte(s))), "%q", s)
 			}
+		}
+	}
+}
+
+// TestParseIntBytes holds the decoder's parseIntBytes to strconv.ParseInt, which the tree
+// path reads whole numbers with: the same numbers, the same refusals; empty text is 0.
+func TestParseIntBytes(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"0", "17", "007", "123456789012345678", "9223372036854775807", "9223372036854775808",
+		"-5", "+5", "-9223372036854775808", "1.5", "1 000", "x", "",
+	} {
+		got, err := parseIntBytes([]byte(in))
+		if in == "" {
+			assert.NoError(t, err)
+			assert.Zero(t, got)
+			continue
+		}
+		want, wantErr := strconv.ParseInt(in, 10, 64)
+		assert.Equal(t, wantErr == nil, err == nil, "%q: %v and %v", in, wantErr, err)
+		if wantErr == nil {
+			assert.Equal(t, want, got, "%q", in)
 		}
 	}
 }

@@ -4,27 +4,27 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"testing/iotest"
 	"time"
 	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr/internal/xmlscan"
 )
 
-// The bounds of WithMaxResponseBytes (limit.go): every reply is read to at most the
-// limit, rows and what lies between them included, and what one call builds from a reply
-// stays within a few times the limit whatever the reply holds. These tests measure the
-// heap by runtime.MemStats.TotalAlloc: everything allocated while the call ran, garbage
-// included, which is at least the growth of the heap. They are not parallel, so that no
-// other test allocates meanwhile.
+// The bounds of WithMaxResponseBytes (internal/xmlscan/budget.go, charged by the decoder
+// as it builds): every reply is read to at most the limit, rows and what lies between
+// them included, and what one call builds from a reply stays within a few times the limit
+// whatever the reply holds. These tests measure the heap by runtime.MemStats.TotalAlloc:
+// everything allocated while the call ran, garbage included, which is at least the growth
+// of the heap. They are not parallel, so that no other test allocates meanwhile.
 
 // allocatedBy returns the bytes allocated while f ran.
 func allocatedBy(f func()) uint64 {
@@ -209,28 +209,15 @@ func entityRows(n int) []byte {
 	return b.Bytes()
 }
 
-func TestScannerTextBufferHoldsOneText(t *testing.T) {
-	t.Parallel()
-	var s scanner
-	s.reset(bytes.NewReader(entityRows(20000)))
-	for {
-		if _, err := s.next(); err != nil {
-			require.ErrorIs(t, err, io.EOF)
-			break
-		}
-	}
-	assert.LessOrEqual(t, cap(s.textBuf), 1024, "the text buffer holds the longest text, not the document")
-}
-
 func TestADecodedPageLeavesNothingBehind(t *testing.T) {
 	doc := entityRows(20000)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.GC() // the second collection frees what the pools kept through the first
 	runtime.ReadMemStats(&before)
-	p, row := rowsOf[Payment]()
+	schema, row := newRow[Payment]()
 	n := 0
-	_, err := decodeRows(bytes.NewReader(doc), defaultMaxResponseBytes, "account.payment", time.UTC, p, unsafe.Pointer(row), func(*budget) error {
+	_, err := decodeRows(bytes.NewReader(doc), defaultMaxResponseBytes, "account.payment", time.UTC, schema, unsafe.Pointer(row), func(*xmlscan.Budget) error {
 		n++
 		*row = Payment{}
 		return nil
@@ -243,71 +230,4 @@ func TestADecodedPageLeavesNothingBehind(t *testing.T) {
 	retained := int64(after.HeapAlloc) - int64(before.HeapAlloc)
 	assert.Less(t, retained, int64(256<<10), "the pooled decoder keeps its first buffers only")
 	t.Logf("retained after a page of %d rows (%.1f MiB): %d bytes", n, float64(len(doc))/(1<<20), retained)
-}
-
-func TestALongReplyIsReadInLongReads(t *testing.T) {
-	t.Parallel()
-	long := entityRows(4000) // 760 KB
-	require.Greater(t, len(long), 2*longReadSize)
-	tests := []struct {
-		name    string
-		doc     []byte
-		budget  *budget
-		wantBuf int
-	}{
-		{"a short reply keeps the first buffer", entityRows(10), nil, scanBufferSize},
-		{"a long reply moves to the long buffer", long, nil, longReadSize},
-		{"charged to the reply's bound", long, &budget{limit: 1 << 20, left: 1 << 20}, longReadSize},
-		{"a bound that does not allow it keeps the first buffer", long, &budget{limit: 1 << 10, left: longReadSize - 1}, scanBufferSize},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var s scanner
-			s.reset(iotest.HalfReader(bytes.NewReader(tt.doc)))
-			s.budget = tt.budget
-			for {
-				if _, err := s.next(); err != nil {
-					require.ErrorIs(t, err, io.EOF, "the long buffer is never a reason to fail")
-					break
-				}
-			}
-			assert.Equal(t, tt.wantBuf, len(s.buf))
-			assert.Equal(t, len(tt.doc), s.read)
-			if tt.budget != nil && tt.wantBuf == longReadSize {
-				assert.LessOrEqual(t, tt.budget.left, int64(1<<20-longReadSize), "the long buffer is charged")
-			}
-			s.release()
-			assert.LessOrEqual(t, len(s.buf), scanBufferSize, "a released scanner does not keep the long buffer")
-		})
-	}
-}
-
-func TestLargeTextIsReadInPieces(t *testing.T) {
-	t.Parallel()
-	// A text of 1 MiB (a multi-byte character, a reference, CR LF and "]]" at every cut
-	// the pieces could fall on) reads as encoding/xml reads it, and the scanner's buffer
-	// does not grow to hold it: it moves to the long reply's buffer and no further.
-	unit := "абв&amp;\r\n]]x&#1047;"
-	text := strings.Repeat(unit, (1<<20)/len(unit))
-	body := []byte("<doc><a>" + text + "</a></doc>")
-	assertScansLikeEncodingXML(t, body)
-	var s scanner
-	s.reset(bytes.NewReader(body))
-	var pieces int
-	for {
-		kind, err := s.next()
-		if err != nil {
-			require.ErrorIs(t, err, io.EOF)
-			break
-		}
-		if kind == tokText {
-			pieces++
-		}
-	}
-	assert.Equal(t, longReadSize, len(s.buf), "the buffer did not grow with the text")
-	assert.Greater(t, pieces, (1<<20)/longReadSize)
-	doc, err := decodeDoc(bytes.NewReader(body), defaultMaxResponseBytes)
-	require.NoError(t, err)
-	assert.Equal(t, strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(text, "&amp;", "&"), "\r\n", "\n"), "&#1047;", "З"), doc.Child("a").Text)
 }
