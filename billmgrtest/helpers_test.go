@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -185,14 +184,6 @@ func create(t testing.TB, srv *Server, kv ...string) int64 {
 	id, err := strconv.ParseInt(d.get("id"), 10, 64)
 	require.NoError(t, err, "id %q", d.get("id"))
 	return id
-}
-
-func ids(ids ...int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.FormatInt(id, 10)
-	}
-	return strings.Join(s, ", ")
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
