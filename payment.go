@@ -514,7 +514,7 @@ func (s *PaymentsService) DeleteExpenses(ctx context.Context, paymentID int64, e
 // PaymentAddParams describe a payment a client makes.
 type PaymentAddParams struct {
 	Amount    *Decimal `url:"amount"`                     // required, positive
-	Paymethod int64    `url:"paymethod"`                  // required: the payment method id
+	Paymethod int64    `url:"paymethod"`                  // required: the payment method id, one of those Methods lists
 	Currency  *int64   `url:"payment_currency,omitempty"` // the currency id; the method's when nil
 }
 
@@ -585,7 +585,7 @@ type PaymentMethod struct {
 	Name   string // the method's name, as the panel shows it to the client
 	Desc   string // the text the panel shows beside the name
 	Image  string // the path of the method's icon on the panel ("/manimg/…")
-	Amount Money  // what the client pays with this method, its commission included
+	Amount Money  // what the client pays with this method, its commission included; zero if the panel shows none
 }
 
 // Methods returns the payment methods the calling client can pay p.Amount with, in the
