@@ -1181,14 +1181,29 @@ func testAccess(t *testing.T, e *env) {
 }
 
 // testClientPayment follows a client's own payment as the recorded BILLmanager 6 flow
-// does: payment.add makes it initiated and sends the client to the payment method's page;
+// does: the client lists the methods it can pay with (payment.add.method); payment.add
+// makes it initiated and sends the client to the payment method's page;
 // the client's list leaves it out until the payment system reports it (payment.setinpay,
 // by the payment module); payment.setpaid credits it.
 func testClientPayment(t *testing.T, e *env) {
 	acc := e.register(t, "pia@example.com")
 	own := e.client(t, billmgr.WithSession("pia@example.com", "pw-pia@example.com"))
 
-	added, err := own.Payments.Add(e.ctx, &billmgr.PaymentAddParams{Amount: billmgr.MustDecimal("150.00"), Paymethod: 2})
+	// The checkout lists the methods the client can pay with, and the client picks the card.
+	methods, err := own.Payments.Methods(e.ctx, &billmgr.PaymentMethodsParams{Amount: billmgr.MustDecimal("150.00")})
+	require.NoError(t, err)
+	require.Len(t, methods, 3)
+	card := methods[1]
+	assert.Equal(t, int64(2), card.ID)
+	assert.Equal(t, e.tr("Bank card", "Банковская карта"), card.Name)
+	assert.NotEmpty(t, card.Desc)
+	assert.Equal(t, "/manimg/common/plugin-logo/billmanager-plugin-pmtinkoff.png", card.Image)
+	assertAmount(t, "150.00", card.Amount.Amount)
+	assert.Equal(t, "RUB", card.Amount.Currency, "the fake's methods take no commission")
+	_, err = e.c.Payments.Methods(e.ctx, &billmgr.PaymentMethodsParams{Amount: billmgr.MustDecimal("150.00")})
+	assertAPIError(t, err, billmgr.ErrInvalid, "su")
+
+	added, err := own.Payments.Add(e.ctx, &billmgr.PaymentAddParams{Amount: billmgr.MustDecimal("150.00"), Paymethod: card.ID})
 	require.NoError(t, err)
 	assert.Equal(t, strings.TrimSuffix(e.srv.URL, "/billmgr")+"/mancgi/tinkoffpayment?elid="+fmt.Sprint(added.ID), added.PaymentURL,
 		"the page of the payment method, absolute")

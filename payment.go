@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -516,7 +517,7 @@ func (s *PaymentsService) DeleteExpenses(ctx context.Context, paymentID int64, e
 // PaymentAddParams describe a payment a client makes.
 type PaymentAddParams struct {
 	Amount    *Decimal `url:"amount"`                     // required, positive
-	Paymethod int64    `url:"paymethod"`                  // required: the payment method id
+	Paymethod int64    `url:"paymethod"`                  // required: the payment method id, one of those Methods lists
 	Currency  *int64   `url:"payment_currency,omitempty"` // the currency id; the method's when nil
 }
 
@@ -572,6 +573,67 @@ func (s *PaymentsService) Add(ctx context.Context, p *PaymentAddParams) (*AddedP
 		}
 	}
 	return added, nil
+}
+
+// PaymentMethodsParams describe the payment a client is about to make, for Methods.
+type PaymentMethodsParams struct {
+	Amount   *Decimal `url:"amount"`                     // required, positive: what the client tops up by
+	Currency *int64   `url:"payment_currency,omitempty"` // the currency id; the client's main one when nil
+}
+
+// PaymentMethod is a payment method a client can pay with: a row of the method list of
+// the client's payment wizard (payment.add.method, its list methodlist).
+type PaymentMethod struct {
+	ID     int64  // the payment method id (paymethod): PaymentAddParams.Paymethod
+	Name   string // the method's name, as the panel shows it to the client
+	Desc   string // the text the panel shows beside the name
+	Image  string // the path of the method's icon on the panel ("/manimg/…")
+	Amount Money  // what the client pays with this method, its commission included; zero if the panel shows none
+}
+
+// Methods returns the payment methods the calling client can pay p.Amount with, in the
+// panel's order: the list its payment wizard shows once the amount is entered (the form
+// payment.add.method, not submitted), each method with what the client pays with it, its
+// commission included. A client with no method to pay with gets an empty list. It
+// changes nothing, and is retried like any read.
+//
+// Like Add it acts for the user the call runs as: c.As(clientEmail).Payments.Methods, or a
+// client's own login. Pass the chosen method's ID to Add as PaymentAddParams.Paymethod,
+// with the same amount.
+//
+// API: payment.add.method
+func (s *PaymentsService) Methods(ctx context.Context, p *PaymentMethodsParams) ([]PaymentMethod, error) {
+	const fn = "payment.add.method"
+	if p != nil && (p.Amount == nil || !p.Amount.IsPositive()) {
+		return nil, argError(fn, "a positive amount is required")
+	}
+	params, err := encodeParams(fn, p)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := s.client.document(ctx, &request{fn: fn, params: params, readOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	var methods []PaymentMethod
+	for _, list := range doc.All("list") {
+		if list.Attr("name") != "methodlist" {
+			continue
+		}
+		for _, row := range list.All("elem") {
+			m := PaymentMethod{Name: row.Value("name"), Desc: row.Value("desc"), Image: row.Value("image")}
+			if m.ID, err = strconv.ParseInt(row.Value("paymethod"), 10, 64); err != nil {
+				return nil, fmt.Errorf("billmgr: %s: %w: paymethod %q is not a number", fn, ErrUnexpectedResponse, row.Value("paymethod"))
+			}
+			if raw := row.Value("amount"); raw != "" {
+				if m.Amount, err = ParseMoney(raw); err != nil {
+					return nil, fmt.Errorf("billmgr: %s: %w: the amount of method %d: %v", fn, ErrUnexpectedResponse, m.ID, err)
+				}
+			}
+			methods = append(methods, m)
+		}
+	}
+	return methods, nil
 }
 
 // absoluteURL resolves a page the panel redirects to ("/mancgi/sbpayment?elid=150",

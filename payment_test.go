@@ -668,6 +668,69 @@ func TestPaymentsAddReplies(t *testing.T) {
 	}
 }
 
+func TestPaymentsMethods(t *testing.T) {
+	t.Parallel()
+	c, s := newFixtureStub(t, "payment.add.method/form_en.xml")
+
+	methods, err := c.As("ivan@example.com").Payments.Methods(context.Background(),
+		&PaymentMethodsParams{Amount: MustDecimal("150"), Currency: Ptr[int64](126)})
+	require.NoError(t, err)
+
+	assert.Equal(t, []PaymentMethod{
+		{ID: 1, Name: "Bank transfer", Desc: "An invoice to pay from your bank account",
+			Image: "/manimg/common/plugin-logo/billmanager-plugin-pmruwire.png", Amount: rub("150.00")},
+		{ID: 2, Name: "Bank card", Desc: "Visa, Mastercard, Mir",
+			Image: "/manimg/common/plugin-logo/billmanager-plugin-pmtinkoff.png", Amount: rub("150.00")},
+		{ID: 3, Name: "Test payment", Desc: "A payment for tests: no money moves",
+			Image: "/manimg/common/plugin-logo/billmanager-plugin-pmtestpayment.png", Amount: rub("150.00")},
+	}, methods)
+	form := s.last(t)
+	assert.Equal(t, "ivan@example.com", form.Get("su"), "an administrator lists the methods as the client")
+	assert.Equal(t, url.Values{"func": {"payment.add.method"}, "amount": {"150.00"}, "payment_currency": {"126"}},
+		functionParams(form), "the form, not submitted")
+}
+
+// TestPaymentsMethodsReplies: the recorded form (no method rows) is no method; a row the
+// SDK cannot read is ErrUnexpectedResponse; an error is *Error; a failed read is retried.
+func TestPaymentsMethodsReplies(t *testing.T) {
+	t.Parallel()
+	form := func(rows string) stubReply {
+		return xmlReply([]byte(`<?xml version="1.0" encoding="UTF-8"?><doc lang="en" func="payment.add.method"><amount>5.00</amount>` +
+			`<list name="stored_methodlist"><elem><recurring>9</recurring><name>Card *1234</name></elem></list>` +
+			`<list name="methodlist">` + rows + `</list><tparams><func>payment.add.method</func></tparams></doc>`))
+	}
+	for _, tt := range []struct {
+		name    string
+		replies []stubReply
+		want    []PaymentMethod
+		err     error
+	}{
+		{"the recorded form", []stubReply{xmlReply(fixture(t, "samples/billmgr6_form_payment_add_method_internal.xml"))}, nil, nil},
+		{"a method without an amount", []stubReply{form(`<elem><paymethod>7</paymethod><name> Card </name></elem>`)},
+			[]PaymentMethod{{ID: 7, Name: "Card"}}, nil},
+		{"an amount with a symbol", []stubReply{form(`<elem><paymethod>7</paymethod><amount>5.15 $</amount></elem>`)},
+			[]PaymentMethod{{ID: 7, Amount: Money{Amount: decimal.RequireFromString("5.15"), Currency: "$"}}}, nil},
+		{"an id that is not a number", []stubReply{form(`<elem><paymethod>card</paymethod></elem>`)}, nil, ErrUnexpectedResponse},
+		{"an amount that is not money", []stubReply{form(`<elem><paymethod>7</paymethod><amount>free</amount></elem>`)}, nil, ErrUnexpectedResponse},
+		{"an error", []stubReply{xmlReply(fixture(t, "payment.add/error_value.xml"))}, nil, ErrInvalid},
+		{"retried after a proxy error", []stubReply{{status: http.StatusBadGateway}, form(`<elem><paymethod>7</paymethod></elem>`)},
+			[]PaymentMethod{{ID: 7}}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := newStub(t, tt.replies)
+			methods, err := c.Payments.Methods(context.Background(), &PaymentMethodsParams{Amount: MustDecimal("5")})
+			if tt.err != nil {
+				assert.ErrorIs(t, err, tt.err)
+				assert.True(t, strings.HasPrefix(err.Error(), "billmgr: payment.add.method: "), err.Error())
+			} else {
+				assert.NoError(t, err)
+			}
+			assert.Equal(t, tt.want, methods)
+		})
+	}
+}
+
 func TestPaymentsListOwnRealDocument(t *testing.T) {
 	t.Parallel()
 	c, s := newFixtureStub(t, "payment/list_real_ru.xml")
@@ -1144,6 +1207,19 @@ func TestPaymentsBadInput(t *testing.T) {
 		},
 		"Add no paymethod": func(c *Client) error {
 			_, err := c.Payments.Add(ctx, &PaymentAddParams{Amount: amount})
+			return err
+		},
+		"Methods nil": func(c *Client) error { _, err := c.Payments.Methods(ctx, nil); return err },
+		"Methods no amount": func(c *Client) error {
+			_, err := c.Payments.Methods(ctx, &PaymentMethodsParams{Currency: Ptr[int64](126)})
+			return err
+		},
+		"Methods zero amount": func(c *Client) error {
+			_, err := c.Payments.Methods(ctx, &PaymentMethodsParams{Amount: MustDecimal("0")})
+			return err
+		},
+		"Methods negative amount": func(c *Client) error {
+			_, err := c.Payments.Methods(ctx, &PaymentMethodsParams{Amount: MustDecimal("-5")})
 			return err
 		},
 		"OrderInfo 0":     func(c *Client) error { _, err := c.Payments.OrderInfo(ctx, 0); return err },

@@ -26,7 +26,7 @@ import (
 var paramsTypes = []any{
 	ListOptions{},
 	AccountListOptions{}, AccountParams{}, RegisterParams{}, TicketParams{}, SMSParams{}, AccountFilter{},
-	PaymentListOptions{}, PaymentParams{}, PaymentAddParams{}, RefundParams{},
+	PaymentListOptions{}, PaymentParams{}, PaymentAddParams{}, PaymentMethodsParams{}, RefundParams{},
 	SubaccountParams{}, SubaccountRefundParams{},
 	DiscountParams{},
 	ExpenseParams{}, ExpenseFilter{},

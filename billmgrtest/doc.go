@@ -50,8 +50,9 @@
 // The administrator (WithAdmin, default "admin" / "admin-secret") may call
 // every function, and act as a client with su=EMAIL. Clients log in with
 // their e-mail and password (level 16) and may call whoami, keepalive,
-// payment.add, payment and expense (their own payments and expenses) and
-// payment.filter and expense.filter; any other function answers access.
+// payment.add and payment.add.method (the payment methods they can pay with),
+// payment and expense (their own payments and expenses) and payment.filter and
+// expense.filter; any other function answers access.
 // NewTLSServer serves HTTPS, as a panel's port 1500 does; Demo is the data of
 // the demo fake that cmd/billmgr-fake and billmgr fake run.
 //

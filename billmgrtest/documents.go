@@ -85,6 +85,9 @@ const (
 	// wizardDoc is the reply of a payment wizard (payment.add): a form's root attributes,
 	// then only <saved_filters/> and <tips> after <tparams>, as the recorded reply has.
 	wizardDoc
+	// stepDoc is a step of the payment wizard shown as a form (payment.add.method):
+	// a form's root attributes and furniture without <tips>, as the recorded form has.
+	stepDoc
 )
 
 // rootAttrs are the attributes of <doc> by kind, in the recorded order.
@@ -93,6 +96,7 @@ var rootAttrs = map[docKind][]string{
 	listDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "favorite", "pin", "theme", "css", "logolink", "favicon", "localdir", "logo"},
 	formDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
 	wizardDoc: {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
+	stepDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
 }
 
 // rootValue is the value of a root attribute; lang, func and host depend on the call.
@@ -151,6 +155,8 @@ func (c *call) document(rep *reply) *node {
 		root.add(el("links", ""), branding(), addon(), tips("help_links"))
 	case wizardDoc:
 		root.add(tips("help_links"))
+	case stepDoc:
+		root.add(el("links", ""), branding(), addon())
 	}
 	return root.add(rep.body...)
 }

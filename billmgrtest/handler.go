@@ -60,6 +60,7 @@ var routes = map[string]route{
 	"expense":                     {serve: listOwnExpenses, client: true},
 	"expense.filter":              {serve: ownExpenseFilter.serve, client: true},
 	"payment.setinpay":            {serve: setInPay},
+	"payment.add.method":          {serve: paymentMethodsForm, client: true},
 	"account":                     {serve: listAccounts},
 	"register":                    {serve: formOrSubmit(registerForm, register), public: true},
 	"ticket.write.account":        {serve: writeAccountTicket},
