@@ -513,3 +513,64 @@ func TestImportProgress(t *testing.T) {
 	quiet.done()
 	assert.Empty(t, b.String(), "no bar off a terminal")
 }
+
+// TestImportSettledByHand: a person credits a line by hand and says so with --settled; the
+// journal keeps it, and every later run skips it: exit code 0.
+func TestImportSettledByHand(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	path := statementCopy(t, "statement-1c-windows.txt")
+	first := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+	require.Equal(t, exitAPI, first.code, first.stderr)
+	assert.Contains(t, first.stderr, "line 103, document 319: failed: malformed: Сумма: \"15OO.00\" is not an amount such as 1500.00: "+
+		"correct the statement and run again, or settle it by hand, then run again with --settled 103")
+
+	r := f.run(t, "payments", "import", path, "--clients", clientsMap, "--settled", "103", "--settled", "130", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"already_present", "already_present", "skipped", "settled_by_hand", "settled_by_hand"}, results(parseReport(t, r.stdout)))
+	assert.Contains(t, r.stderr, "5 lines: created 0, credited 0, already present 2, settled by hand 2, skipped 1, unmatched 0, failed 0")
+	again := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+	require.Equal(t, exitOK, again.code, again.stderr)
+	assert.Equal(t, []string{"already_present", "already_present", "skipped", "settled_by_hand", "settled_by_hand"}, results(parseReport(t, again.stdout)))
+
+	for _, bad := range []string{"131", "76", "x"} {
+		r := f.run(t, "payments", "import", path, "--settled", bad)
+		assert.Equal(t, exitUsage, r.code, bad)
+		assert.Contains(t, r.stderr, "--settled", bad)
+	}
+}
+
+// TestImportRefusesWhatItCannotBeSureOf: a statement, a mapping or a journal the import
+// cannot use as it is ends the run before anything is written, with exit code 2 and the
+// flag to change.
+func TestImportRefusesWhatItCannotBeSureOf(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	dir := t.TempDir()
+	cp1251 := filepath.Join(dir, "cp1251.csv")
+	require.NoError(t, os.WriteFile(cp1251, mustCP1251(t, "number,date,amount,client\n1,06.05.2024,10.00,ИП Петров\n"), 0o644))
+	ok := filepath.Join(dir, "ok.csv")
+	require.NoError(t, os.WriteFile(ok, []byte("number,date,amount,client\n1,06.05.2024,10.00,bob@example.com\n"), 0o644))
+	link := filepath.Join(dir, "link.journal")
+	require.NoError(t, os.Symlink(ok, link))
+	foreign := filepath.Join(dir, "foreign.journal")
+	require.NoError(t, os.WriteFile(foreign, []byte(`{"event":"owner","panel":"https://other.example.com/billmgr","user":"admin","time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{cp1251}, "line 2: is not valid UTF-8: give the file's encoding with --encoding (cp866, utf-8, windows-1251)"},
+		{[]string{ok, "--journal", link}, "is a symbolic link"},
+		{[]string{ok, "--journal", foreign}, "refused: it belongs to admin at https://other.example.com/billmgr, and this run is admin at " +
+			f.URL + "; give this run a journal of its own with --journal FILE"},
+		{[]string{ok, "--column", "payer=Плательщик"}, `no column "Плательщик" (for payer) in the header row`},
+	} {
+		r := f.run(t, append([]string{"payments", "import"}, tt.args...)...)
+		assert.Equal(t, exitUsage, r.code, "%q: %s", tt.args, r.stderr)
+		assert.Contains(t, r.stderr, tt.want)
+	}
+	data, err := os.ReadFile(ok)
+	require.NoError(t, err)
+	assert.Equal(t, "number,date,amount,client\n1,06.05.2024,10.00,bob@example.com\n", string(data), "the link's target untouched")
+	assert.Zero(t, f.Hits("payment.edit"), "nothing written")
+}

@@ -3,6 +3,7 @@ package bankimport
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,3 +36,5 @@ func readFixture(t *testing.T, name string) []*Line {
 	require.NoError(t, err)
 	return lines
 }
+
+func idText(id int64) string { return strconv.FormatInt(id, 10) }
