@@ -165,14 +165,10 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 		return err
 	}
 	bar := &importProgress{w: a.stderr, total: idx.Lines(), on: a.stderrTerminal}
-	counts := map[bankimport.Outcome]int{}
-	var problems []importLine
+	t := &importTally{counts: map[bankimport.Outcome]int{}}
 	err = im.Run(ctx, st, idx, func(r bankimport.Result) error {
 		l := o.report(r)
-		counts[l.Result]++
-		if l.care != bankimport.Settled {
-			problems = append(problems, l)
-		}
+		t.add(l)
 		if err := w.write(reflect.ValueOf(l)); err != nil {
 			return err
 		}
@@ -182,13 +178,41 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 	bar.done()
 	if err != nil {
 		_ = w.abort()
-		return runFailed(err, problems)
+		return runFailed(err, t.care)
 	}
 	if err := w.end(); err != nil {
 		return err
 	}
-	a.printSummary(file, idx.Lines(), counts, problems)
-	return importExit(problems)
+	a.printSummary(file, idx.Lines(), t)
+	return t.exit()
+}
+
+// importTally is what the summary says of a run: the count of each outcome, the lines not
+// settled (the first maxShown of them), and the care they call for. It holds no more
+// however long the statement.
+type importTally struct {
+	counts        map[bankimport.Outcome]int
+	shown         []importLine
+	left, unknown int
+	care          bankimport.Care
+}
+
+// maxShown bounds the lines not settled that the summary lists; the report has them all.
+const maxShown = 50
+
+func (t *importTally) add(l importLine) {
+	t.counts[l.Result]++
+	if l.care == bankimport.Settled {
+		return
+	}
+	t.left++
+	if l.care == bankimport.LookFirst {
+		t.unknown++
+	}
+	t.care = max(t.care, l.care)
+	if len(t.shown) < maxShown {
+		t.shown = append(t.shown, l)
+	}
 }
 
 // statement is the statement of the flags.
@@ -297,19 +321,20 @@ func importError(err error) error {
 	return err
 }
 
-// runFailed is the error of a run that ended before its last line.
-func runFailed(err error, problems []importLine) error {
+// runFailed is the error of a run that ended before its last line, after lines that call
+// for care.
+func runFailed(err error, care bankimport.Care) error {
 	var stopped *bankimport.InterruptedError
 	if !errors.As(err, &stopped) {
 		return importError(err)
 	}
 	// The lines not reached are unfinished: a rerun is needed, unless an earlier line or
 	// the one interrupted calls for more care.
-	care := bankimport.Rerun
+	care = max(care, bankimport.Rerun)
 	if stopped.Unknown {
 		care = bankimport.LookFirst
 	}
-	return withExitCode(exitCodeOf(max(care, worstCare(problems))), err)
+	return withExitCode(exitCodeOf(care), err)
 }
 
 // report is the report of a line, with the next step of one left for a person.
@@ -348,51 +373,38 @@ func idOrEmpty(id int64) string {
 }
 
 // printSummary writes the counts, and the lines left for a person, on stderr.
-func (a *app) printSummary(file string, total int, counts map[bankimport.Outcome]int, problems []importLine) {
+func (a *app) printSummary(file string, total int, t *importTally) {
 	shown, prefix := []bankimport.Outcome{bankimport.Created, bankimport.Credited}, ""
 	if a.dryRun {
 		shown, prefix = []bankimport.Outcome{bankimport.WouldCreate, bankimport.WouldCredit}, "dry run, nothing written: "
 	}
 	var parts []string
 	for _, res := range append(shown, bankimport.AlreadyPresent, bankimport.SettledByHand, bankimport.Skipped, bankimport.Unmatched, bankimport.Failed) {
-		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(res), "_", " "), counts[res]))
+		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(res), "_", " "), t.counts[res]))
 	}
 	fmt.Fprintf(a.stderr, "%s%s: %s: %s\n", prefix, file, plural(total, "line"), strings.Join(parts, ", "))
-	for _, p := range problems {
+	for _, p := range t.shown {
 		fmt.Fprintf(a.stderr, "  line %d, document %s: %s: %s\n", p.Line, p.Document, p.Result, p.Reason)
+	}
+	if more := t.left - len(t.shown); more > 0 {
+		fmt.Fprintf(a.stderr, "  and %d more (see the report)\n", more)
 	}
 }
 
-// importExit is the run's error, which decides the exit code: nil when every line is
-// settled, else the code of the line that calls for the most care (worstCare).
-func importExit(problems []importLine) error {
-	var unknown int
-	for _, p := range problems {
-		if p.care == bankimport.LookFirst {
-			unknown++
-		}
-	}
-	switch care := worstCare(problems); care {
+// exit is the run's error, which decides the exit code: nil when every line is settled,
+// else the code of the line that calls for the most care.
+func (t *importTally) exit() error {
+	switch t.care {
 	case bankimport.Settled:
 		return nil
 	case bankimport.LookFirst:
 		return withExitCode(exitUnknown, fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying "+
-			"their writes out; run the same command again in a few minutes, and it looks them up first", linesAre(len(problems)), unknown))
+			"their writes out; run the same command again in a few minutes, and it looks them up first", linesAre(t.left), t.unknown))
 	case bankimport.Rerun:
 		return withExitCode(exitFailure, fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again",
-			linesAre(len(problems))))
+			linesAre(t.left)))
 	}
-	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(len(problems))))
-}
-
-// worstCare is the care of the line that calls for the most: look before writing again,
-// over run again, over a person acts, over nothing.
-func worstCare(lines []importLine) bankimport.Care {
-	care := bankimport.Settled
-	for _, l := range lines {
-		care = max(care, l.care)
-	}
-	return care
+	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(t.left)))
 }
 
 // exitCodeOf is the exit code of a care.
