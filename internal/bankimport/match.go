@@ -1,6 +1,7 @@
 package bankimport
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -161,42 +162,46 @@ func (r *InvoiceRule) references(purpose string) []reference {
 	}
 	lower := strings.ToLower(purpose)
 	toks := tokenize(lower)
-	sep := func(i int) string { return lower[toks[i].end:toks[i+1].start] } // between token i and i+1
 	for i := 0; i < len(toks); i++ {
-		if !markers[toks[i].text] {
-			continue
+		if markers[toks[i].text] {
+			i = r.listAfter(lower, toks, i, func(n string) { add(n, true) })
 		}
-		j := i + 1
-		for j < len(toks) && markers[toks[j].text] && joins(sep(j-1)) { // сч.№, счету №
-			j++
-		}
-		if j >= len(toks) || !joins(sep(j-1)) {
-			continue
-		}
-		for ; j < len(toks); j++ {
-			t := toks[j].text
-			switch {
-			case isDigits(t) && !(j+1 < len(toks) && sep(j) == "." && isDigits(toks[j+1].text)): // not a date or a decimal
-				add(t, true)
-			case !r.isNumber(t):
-				goto next
-			}
-			if j+1 >= len(toks) {
-				break
-			}
-			if s := strings.TrimSpace(sep(j)); s == "," || s == ";" || s == "+" || s == "&" {
-				continue
-			}
-			if w := toks[j+1].text; strings.TrimSpace(sep(j)) == "" && (w == "и" || w == "and") && j+2 < len(toks) {
-				j++
-				continue
-			}
-			break
-		}
-	next:
-		i = j
 	}
 	return refs
+}
+
+// listAfter reads the numbers after the marker toks[i] (сч. 36, 37 и 38), handing each bare
+// one to add, and returns the index of the last token it read.
+func (r *InvoiceRule) listAfter(text string, toks []token, i int, add func(string)) int {
+	sep := func(i int) string { return text[toks[i].end:toks[i+1].start] } // between token i and i+1
+	j := i + 1
+	for j < len(toks) && markers[toks[j].text] && joins(sep(j-1)) { // сч.№, счету №
+		j++
+	}
+	if j >= len(toks) || !joins(sep(j-1)) {
+		return j - 1
+	}
+	for ; j < len(toks); j++ {
+		t := toks[j].text
+		switch {
+		case isDigits(t) && !(j+1 < len(toks) && sep(j) == "." && isDigits(toks[j+1].text)): // not a date or a decimal
+			add(t)
+		case !r.isNumber(t):
+			return j - 1
+		}
+		if j+1 >= len(toks) {
+			return j
+		}
+		if s := strings.TrimSpace(sep(j)); s == "," || s == ";" || s == "+" || s == "&" {
+			continue
+		}
+		if w := toks[j+1].text; strings.TrimSpace(sep(j)) == "" && (w == "и" || w == "and") && j+2 < len(toks) {
+			j++
+			continue
+		}
+		return j
+	}
+	return j
 }
 
 // joins reports whether the text between a marker and a number joins them: spaces, dots,
@@ -471,7 +476,7 @@ func (m *Matcher) candidates(ctx context.Context, ref reference, account int64) 
 			}
 		}
 	}
-	slices.SortFunc(all, func(a, b invoice) int { return int(a.id - b.id) })
+	slices.SortFunc(all, func(a, b invoice) int { return cmp.Compare(a.id, b.id) })
 	return all, nil
 }
 
