@@ -171,7 +171,7 @@ func (im *Importer) line(ctx context.Context, l *Line, idx *Index) (Result, erro
 		r.Account, r.Invoices, r.Payments = e.account, e.invoice, e.payment
 		return r.with(AlreadyPresent, "finished in an earlier run ("+e.result+"), as the journal records"), nil
 	}
-	p, err := im.Matcher.plan(ctx, l)
+	p, err := im.Matcher.match(ctx, l)
 	if err != nil {
 		return im.failed(ctx, r, key, err, false)
 	}

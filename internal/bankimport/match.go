@@ -266,8 +266,8 @@ func NewMatcher(c *billmgr.Client, rule *InvoiceRule, clients Clients, paymethod
 		logins: map[string]int64{}, currencies: map[string]int64{}, payments: map[int64][]invoice{}}
 }
 
-// plan matches line l.
-func (m *Matcher) plan(ctx context.Context, l *Line) (*plan, error) {
+// match finds what line l pays: its invoices, or its client.
+func (m *Matcher) match(ctx context.Context, l *Line) (*plan, error) {
 	account, err := m.client(ctx, l)
 	if err != nil {
 		return nil, err
