@@ -95,32 +95,3 @@ func TestReadCSVHeaderErrors(t *testing.T) {
 		assert.Equal(t, tt.want, *ce, name)
 	}
 }
-
-// TestLineKey: the key names the document (date, number, payer) and its amount; the payer
-// is the tax number, else the bank account, else the client column, else the name.
-func TestLineKey(t *testing.T) {
-	t.Parallel()
-	lines := readFixture(t, "statement-1c-windows.txt")
-	assert.Equal(t, "2024-05-06 | 318 | 7701234567 | 1500.00 RUB", lines[0].Key())
-	keys := map[string]bool{}
-	for _, l := range lines {
-		keys[l.Key()] = true
-	}
-	assert.Len(t, keys, len(lines))
-	dos := readFixture(t, "statement-1c-dos.txt")
-	assert.Equal(t, lines[1].Key(), dos[1].Key(), "the same document in another encoding")
-	assert.Equal(t, "2024-05-06 | 319 | 7701234567 | 15OO.00 RUB", dos[3].Key(), "a line that does not read, by its text")
-
-	for _, tt := range []struct {
-		line Line
-		want string
-	}{
-		{Line{INN: "77", PayerAccount: "4070", Client: "ann", Payer: "ООО"}, "77"},
-		{Line{PayerAccount: "4070", Client: "ann", Payer: "ООО"}, "4070"},
-		{Line{Client: "ann", Payer: "ООО"}, "ann"},
-		{Line{Payer: " ООО "}, "ООО"},
-	} {
-		assert.Equal(t, tt.want, tt.line.PayerID())
-		assert.Equal(t, tt.want, tt.line.Document().Payer)
-	}
-}

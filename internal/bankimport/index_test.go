@@ -1,7 +1,6 @@
 package bankimport
 
 import (
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -40,19 +39,4 @@ func TestIndex(t *testing.T) {
 	var unknown *UnknownLinesError
 	require.ErrorAs(t, err, &unknown)
 	assert.Equal(t, []int{8, 99}, unknown.Lines, "a skipped line and no line at all")
-}
-
-// TestStatementChangedBetweenPasses: the run reads the file the first pass vouched for, or
-// nothing.
-func TestStatementChangedBetweenPasses(t *testing.T) {
-	t.Parallel()
-	path := writeFile(t, "s.csv", []byte("number,date,amount,client\n1,06.05.2024,100.00,ann@example.com\n"))
-	st := &Statement{Path: path, Options: defaultOptions}
-	_, err := NewIndex(st, nil)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n1,06.05.2024,100000.00,ann@example.com\n"), 0o644))
-	err = st.each(func(*Line) error { return nil })
-	var fe *FileError
-	require.ErrorAs(t, err, &fe)
-	assert.Equal(t, "changed while the import read it; run it again on the finished file", fe.Reason)
 }

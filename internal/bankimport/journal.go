@@ -142,7 +142,7 @@ func OpenJournal(path string, owner Owner) (*Journal, error) {
 }
 
 func (j *Journal) open() error {
-	if err := j.regular(); err != nil {
+	if err := j.regular(j.f); err != nil {
 		return err
 	}
 	if err := lockFile(j.f); err != nil {
@@ -179,9 +179,7 @@ func ReadJournal(path string, owner Owner) (*Journal, error) {
 		return nil, journalOpenError(path, err)
 	}
 	defer f.Close()
-	j.f = f
-	defer func() { j.f = nil }()
-	if err := j.regular(); err != nil {
+	if err := j.regular(f); err != nil {
 		return nil, err
 	}
 	if _, err := j.load(f); err != nil {
@@ -197,9 +195,10 @@ func journalOpenError(path string, err error) error {
 	return &FileError{Path: path, Reason: unprefixed(err, path)}
 }
 
-// regular refuses a file that is not a regular file (a FIFO, a device, a directory).
-func (j *Journal) regular() error {
-	info, err := j.f.Stat()
+// regular refuses a file that is not a regular file (a FIFO, a device, a directory), and
+// remembers the one it is.
+func (j *Journal) regular(f *os.File) error {
+	info, err := f.Stat()
 	if err != nil {
 		return &FileError{Path: j.path, Reason: err.Error()}
 	}
@@ -230,10 +229,7 @@ func (j *Journal) load(r io.Reader) (int64, error) {
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
 		if errors.Is(err, io.EOF) {
-			if size == 0 && len(line) > 0 {
-				return 0, j.notOwned("its first record is cut short") // the owner record is written alone, on a new file
-			}
-			return size, nil
+			return size, nil // a partial last line, if any, is dropped: the owner record of a new file, too
 		}
 		if err != nil {
 			return 0, &FileError{Path: j.path, Reason: err.Error()}

@@ -175,3 +175,16 @@ func TestReadJournalMissingIsEmpty(t *testing.T) {
 	assert.False(t, ok)
 	assert.NoFileExists(t, path, "reading creates nothing")
 }
+
+// TestJournalCutShortAtItsFirstRecord: a crash while a new journal's first record was
+// written leaves a journal that is new.
+func TestJournalCutShortAtItsFirstRecord(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "j")
+	require.NoError(t, os.WriteFile(path, []byte(`{"event":"owner","panel":"https://bill`), 0o644))
+	j, err := OpenJournal(path, testOwner)
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	_, err = ReadJournal(path, testOwner)
+	require.NoError(t, err)
+}

@@ -103,7 +103,7 @@ type Statement struct {
 	Path string
 	Options
 
-	read fs.FileInfo // the file as the first pass found it
+	checked fs.FileInfo // the file as the first pass found it
 }
 
 // FileError is a file (a statement, a mapping, a journal) that cannot be used as it is:
@@ -188,11 +188,11 @@ func (s *Statement) same(f *os.File) error {
 	if err != nil {
 		return &FileError{Path: s.Path, Reason: err.Error()}
 	}
-	if s.read == nil {
-		s.read = info
+	if s.checked == nil {
+		s.checked = info
 		return nil
 	}
-	if !os.SameFile(info, s.read) || info.Size() != s.read.Size() || !info.ModTime().Equal(s.read.ModTime()) {
+	if !os.SameFile(info, s.checked) || info.Size() != s.checked.Size() || !info.ModTime().Equal(s.checked.ModTime()) {
 		return &FileError{Path: s.Path, Reason: "changed while the import read it; run it again on the finished file"}
 	}
 	return nil
