@@ -5,33 +5,35 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-billmgr/billmgr"
+	"github.com/go-billmgr/billmgr/internal/bankimport"
 	"github.com/spf13/cobra"
 )
 
 // billmgr payments import FILE: credit the incoming transfers of a bank statement exactly
-// once, however often the run is interrupted and repeated. Each line is matched (match.go)
-// and credited with Payments.CreditInvoice or Payments.CreditReceipt, which keep the bank
-// document's number and date on the payment and look them up before every write; the
-// journal (journal.go) lets a rerun skip the lines already finished.
+// once, however often the run is interrupted and repeated, and however many runs go on at
+// once. The work is bankimport's; the command holds the flags, the exit codes, the
+// progress bar and the report.
 
 // importOptions are the flags of the import command.
 type importOptions struct {
-	statement      statementOptions
+	format         string
 	columnsFile    string
 	columns        []string
 	delimiter      string
+	encoding       string
+	currency       string
+	ourAccounts    []string
 	clientsFile    string
 	invoicePattern string
 	journal        string
 	paymethod      int64
+	settled        []string
 }
 
 func (a *app) importCommand() *cobra.Command {
@@ -40,369 +42,327 @@ func (a *app) importCommand() *cobra.Command {
 		Use:   "import FILE",
 		Short: "Credit the incoming transfers of a bank statement (CSV or 1C) exactly once",
 		Long: `import reads a bank statement and credits each incoming transfer to the provider's
-account once, however often it is interrupted and run again:
+account once, however often it is interrupted and run again, and however many imports of
+the statement run at once:
 
-  - a transfer whose purpose names an invoice (by default a payment number such as pfx/123)
-    credits that invoice (payment.setpaid), recording the bank document on it;
+  - a transfer whose purpose names invoices (pfx/36; or loosely, a number after сч., №,
+    счету: "Оплата сч. 36") credits them (payment.setpaid) when the client, the amount
+    and the currency agree and only one reading fits, recording the bank document on them;
   - any other transfer becomes a payment of its client (a client column, or the payer's tax
-    number through --clients), carrying the bank document's number and date, and is credited;
-  - a transfer that matches no invoice or client, or several, or disagrees with the invoice
-    (another amount, credited already), is left for a person.
+    number through --clients), carrying the bank document, and is credited;
+  - anything else (no client, several invoices that fit, an invoice for another amount, a
+    document given twice with two amounts) is left for a person, with the next step.
+
+The key of a transfer is the bank document: its number, date and payer (tax number, else
+bank account, else client column, else name). The server's payments carry it, so nothing is
+credited twice, whatever the journal says.
 
 Formats: CSV with a header row (columns client, amount, currency, date, number, payer, inn,
-purpose; rename them with --column or --columns), and the 1C bank exchange format
-(1CClientBankExchange, Windows-1251 or DOS/CP866). Transfers that do not come into the
-provider's account are skipped.
+payer_account, purpose; rename them with --column or --columns), and the 1C bank exchange
+format (1CClientBankExchange, Windows-1251 or DOS/CP866). Transfers that do not come into
+the provider's account are skipped. What cannot be read for sure is refused with the
+reason: an amount such as 1,500 (1500 or 1.5?), three decimals, a 1C field given twice with
+two values, text after КонецФайла, text that does not decode.
+
+--clients FILE: lines TAX_NUMBER = CLIENT (a client id or login); a # at the start of a line
+or after white space starts a comment: 7701234567 = ann@example.com  # Romashka LLC.
 
 A journal beside the statement (FILE.journal, or --journal) records each line's intent and
-outcome: a rerun skips finished lines, and looks every other line up on the server before
-writing. Deleting the journal is safe: the server's payments carry the bank documents.
+outcome, and the panel and user it belongs to: a rerun skips finished lines, and looks every
+other line up on the server before writing. A line a person settled by hand is told with
+--settled LINE (the line numbers of the report): the journal keeps it, and later runs skip
+it as settled_by_hand.
 
-Exit codes: 0 every line settled (created, credited, already present or skipped); 1 lines
-are left for a person (unmatched, malformed, or refused by the server); 2 usage; 3 some
-lines failed on the network with nothing written, or the run was interrupted: run the same
-command again; 4 the outcome of some lines' writes is unknown (the server may still be
-carrying them out): run the same command again in a few minutes, and it looks them up
-first. Where several apply, the run exits 4, else 3, else 1.`,
+Exit codes: 0 every line settled (created, credited, already present, settled by hand or
+skipped); 1 lines are left for a person (unmatched, malformed, or refused by the server);
+2 usage, or a statement, mapping or journal refused; 3 some lines failed on the network
+with nothing written, or the run was interrupted: run the same command again; 4 the
+outcome of some lines' writes is unknown (the server may still be carrying them out): run
+the same command again in a few minutes, and it looks them up first. Where several apply,
+the run exits 4, else 3, else 1.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runImport(cmd.Context(), args[0], o)
 		},
 	}
-	allowDryRun(cmd)
+	annotate(cmd, dryRunAnnotation, dryRunReads)
 	ownTimeout(cmd, "per line: a long statement may take longer than one --timeout")
-	calls(cmd, "account", "account.payment", "subaccount", "payment.edit", "payment.setpaid")
+	calls(cmd, "account", "account.payment", "subaccount", "payment.edit", "payment.setpaid", "payment.delete")
 	f := cmd.Flags()
-	f.StringVar(&o.statement.format, "format", statementAuto, "the statement's format: auto, csv or 1c")
+	f.StringVar(&o.format, "format", string(bankimport.FormatAuto), "the statement's format: auto, csv or 1c")
 	f.StringArrayVar(&o.columns, "column", nil, "CSV: the header of a field, `FIELD=HEADER` (repeatable), e.g. amount=Сумма")
 	f.StringVar(&o.columnsFile, "columns", "", "CSV: a `file` of FIELD = HEADER lines")
 	f.StringVar(&o.delimiter, "delimiter", "", "CSV: the delimiter (default: the one of , ; or tab the header row uses most)")
-	f.StringVar(&o.statement.encoding, "encoding", "utf-8", "CSV: the file's encoding: "+strings.Join(encodingNames(), ", "))
-	f.StringVar(&o.statement.currency, "currency", "RUB", "the currency of the transfers that name none (ISO code)")
-	f.StringArrayVar(&o.statement.ourAccounts, "our-account", nil, "1C: a bank `account` of the provider, besides those the statement names (repeatable)")
-	f.StringVar(&o.clientsFile, "clients", "", "a `file` of TAX_NUMBER = CLIENT lines (client id or login) to match payers without an invoice")
+	f.StringVar(&o.encoding, "encoding", string(bankimport.UTF8), "CSV: the file's encoding: "+strings.Join(bankimport.Encodings(), ", "))
+	f.StringVar(&o.currency, "currency", "RUB", "the currency of the transfers that name none (ISO code)")
+	f.StringArrayVar(&o.ourAccounts, "our-account", nil, "1C: a bank `account` of the provider, besides those the statement names (repeatable)")
+	f.StringVar(&o.clientsFile, "clients", "", "a `file` of TAX_NUMBER = CLIENT lines (client id or login; # after white space starts a comment) to match payers without an invoice")
 	f.StringVar(&o.invoicePattern, "invoice-pattern", "", "a `regexp` for invoice numbers in the purpose (its first group, if any); default: a prefix, a slash and digits, like pfx/123")
 	f.StringVar(&o.journal, "journal", "", "the journal `file` (default FILE.journal)")
 	f.Int64Var(&o.paymethod, "paymethod", 0, "the payment method `id` of the payments created (default the server's)")
+	f.StringSliceVar(&o.settled, "settled", nil, "the `LINE`s (as the report numbers them) that a person settled by hand: recorded in the journal and skipped from now on (comma-separated, repeatable)")
 	complete := func(flag string, values ...string) {
 		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 	}
-	complete("format", statementAuto, statementCSV, statement1C)
-	complete("encoding", encodingNames()...)
+	complete("format", string(bankimport.FormatAuto), string(bankimport.FormatCSV), string(bankimport.Format1C))
+	complete("encoding", bankimport.Encodings()...)
 	return cmd
 }
 
-// importResult is what happened to a line.
-type importResult string
-
-// The results.
-const (
-	resultCreated     importResult = "created"
-	resultCredited    importResult = "credited"
-	resultWouldCreate importResult = "would_create" // --dry-run
-	resultWouldCredit importResult = "would_credit" // --dry-run
-	resultPresent     importResult = "already_present"
-	resultSkipped     importResult = "skipped"
-	resultUnmatched   importResult = "unmatched"
-	resultFailed      importResult = "failed"
-)
-
 // importLine is the report of one line (-o json, csv, table).
 type importLine struct {
-	Line     int           `xml:"line"` // the line of the statement file where the transfer starts
-	Result   importResult  `xml:"result"`
-	Document string        `xml:"document"` // the bank document's number
-	Date     time.Time     `xml:"date"`
-	Amount   billmgr.Money `xml:"amount"`
-	Payer    string        `xml:"payer"`
-	INN      string        `xml:"inn"`
-	Account  string        `xml:"account"` // the client id
-	Invoice  string        `xml:"invoice"` // the invoice's number
-	Payment  string        `xml:"payment"` // the id of the payment credited
-	Reason   string        `xml:"reason"`
+	Line     int                `xml:"line"` // the line of the statement file where the transfer starts
+	Result   bankimport.Outcome `xml:"result"`
+	Document string             `xml:"document"` // the bank document's number
+	Date     time.Time          `xml:"date"`
+	Amount   billmgr.Money      `xml:"amount"`
+	Payer    string             `xml:"payer"`
+	INN      string             `xml:"inn"`
+	Account  string             `xml:"account"` // the client id
+	Invoice  string             `xml:"invoice"` // the invoices' numbers
+	Payment  string             `xml:"payment"` // the ids of the payments credited
+	Reason   string             `xml:"reason"`
 
-	// code is the exit code the line calls for: exitOK when it is settled, exitAPI when it
-	// is left for a person, exitFailure when it failed with nothing written (a rerun may
-	// finish it), exitUnknown when its write may have been applied.
-	code int
-}
-
-func reportOf(l *statementLine) importLine {
-	r := importLine{Line: l.line, Document: l.number, Date: l.date, Payer: l.payer, INN: l.inn}
-	if !l.amount.IsZero() {
-		r.Amount = billmgr.Money{Amount: l.amount, Currency: l.currency}
-	}
-	return r
-}
-
-// importer is one run of the import.
-type importer struct {
-	c       *billmgr.Client
-	match   *resolver
-	journal *journal
-	dryRun  bool
-	seen    map[string]int // line keys → the line that had them first
+	care bankimport.Care
 }
 
 func (a *app) runImport(ctx context.Context, file string, o *importOptions) error {
-	lines, err := readStatementFile(file, o)
+	st, err := o.statement(file)
 	if err != nil {
 		return err
 	}
-	rule, err := newInvoiceRule(o.invoicePattern)
+	rule, err := bankimport.NewInvoiceRule(o.invoicePattern)
+	if err != nil {
+		return usageErr("--invoice-pattern: %v", err)
+	}
+	clients := bankimport.Clients{}
+	if o.clientsFile != "" {
+		if clients, err = bankimport.ReadClients(o.clientsFile); err != nil {
+			return usageErr("--clients: %v", err)
+		}
+	}
+	settled, err := settledLines(o.settled)
 	if err != nil {
 		return err
 	}
-	byTaxNo, err := readClientMap(o.clientsFile)
+	idx, err := bankimport.NewIndex(st, settled)
 	if err != nil {
-		return usageErr("--clients: %v", err)
+		return importError(err)
 	}
-	c, err := a.importClient()
-	if err != nil {
-		return err
-	}
-	path := o.journal
-	if path == "" {
-		path = file + ".journal"
-	}
-	var j *journal
-	if a.dryRun {
-		j, err = readJournal(path)
-	} else {
-		j, err = openJournal(path)
-	}
+	c, err := a.client()
 	if err != nil {
 		return err
+	}
+	j, err := a.openJournal(o.journalPath(file))
+	if err != nil {
+		return importError(err)
 	}
 	defer j.Close()
-
-	im := &importer{c: c, journal: j, dryRun: a.dryRun, seen: map[string]int{},
-		match: &resolver{c: c, rule: rule, byTaxNo: byTaxNo, paymethod: o.paymethod,
-			logins: map[string]int64{}, currencies: map[string]int64{}}}
+	im := &bankimport.Importer{Client: c, Matcher: bankimport.NewMatcher(c, rule, clients, o.paymethod), Journal: j,
+		DryRun: a.dryRun, LineTimeout: a.g.timeout}
 	w, err := newRowWriter(a.format(), a.out, reflect.TypeFor[importLine]())
 	if err != nil {
 		return err
 	}
-	bar := &importProgress{w: a.stderr, total: len(lines), on: a.stderrTerminal}
-	counts := map[importResult]int{}
-	var problems []importLine
-	for i := range lines {
-		r, err := im.lineWithin(ctx, a.g.timeout, &lines[i])
-		if err != nil {
-			bar.done()
-			_ = w.abort()
-			// The lines not reached are unfinished: a rerun is needed, unless an earlier
-			// line or this one calls for more care.
-			return withExitCode(max(exitFailure, worstCode(append(problems, r))), err)
-		}
-		counts[r.Result]++
-		if r.code != exitOK {
-			problems = append(problems, r)
-		}
-		if err := w.write(reflect.ValueOf(r)); err != nil {
+	bar := &importProgress{w: a.stderr, total: idx.Lines(), on: a.stderrTerminal}
+	t := &importTally{counts: map[bankimport.Outcome]int{}}
+	err = im.Run(ctx, st, idx, func(r bankimport.Result) error {
+		l := o.report(r)
+		t.add(l)
+		if err := w.write(reflect.ValueOf(l)); err != nil {
 			return err
 		}
 		bar.tick()
-	}
+		return nil
+	})
 	bar.done()
+	if err != nil {
+		_ = w.abort()
+		return runFailed(err, t.care)
+	}
 	if err := w.end(); err != nil {
 		return err
 	}
-	a.printSummary(file, len(lines), counts, problems)
-	return importExit(problems)
+	a.printSummary(file, idx.Lines(), t)
+	return t.exit()
 }
 
-// readStatementFile reads and parses the statement with the options of the flags.
-func readStatementFile(file string, o *importOptions) ([]statementLine, error) {
-	so := o.statement
-	switch so.format {
-	case statementAuto, statementCSV, statement1C:
+// importTally is what the summary says of a run: the count of each outcome, the lines not
+// settled (the first maxShown of them), and the care they call for. It holds no more
+// however long the statement.
+type importTally struct {
+	counts        map[bankimport.Outcome]int
+	shown         []importLine
+	left, unknown int
+	care          bankimport.Care
+}
+
+// maxShown bounds the lines not settled that the summary lists; the report has them all.
+const maxShown = 50
+
+func (t *importTally) add(l importLine) {
+	t.counts[l.Result]++
+	if l.care == bankimport.Settled {
+		return
+	}
+	t.left++
+	if l.care == bankimport.LookFirst {
+		t.unknown++
+	}
+	t.care = max(t.care, l.care)
+	if len(t.shown) < maxShown {
+		t.shown = append(t.shown, l)
+	}
+}
+
+// statement is the statement of the flags.
+func (o *importOptions) statement(file string) (*bankimport.Statement, error) {
+	st := &bankimport.Statement{Path: file, Options: bankimport.Options{
+		Format:      bankimport.Format(o.format),
+		Currency:    strings.ToUpper(strings.TrimSpace(o.currency)),
+		OurAccounts: o.ourAccounts,
+		Columns:     bankimport.Columns{},
+	}}
+	switch st.Format {
+	case bankimport.FormatAuto, bankimport.FormatCSV, bankimport.Format1C:
 	default:
-		return nil, usageErr("--format %q: want auto, csv or 1c", so.format)
+		return nil, usageErr("--format %q: want auto, csv or 1c", o.format)
 	}
-	if _, ok := encodings[so.encoding]; !ok {
-		return nil, usageErr("--encoding %q: want one of %s", so.encoding, strings.Join(encodingNames(), ", "))
+	enc, err := bankimport.ParseEncoding(o.encoding)
+	if err != nil {
+		return nil, usageErr("--encoding: %v", err)
 	}
-	if d := []rune(o.delimiter); len(d) > 1 || (len(d) == 1 && (d[0] == '"' || d[0] == '\n')) {
+	st.Encoding = enc
+	if d := []rune(o.delimiter); len(d) > 1 || (len(d) == 1 && (d[0] == '"' || d[0] == '\n' || d[0] == '\r')) {
 		return nil, usageErr("--delimiter %q: want one character", o.delimiter)
 	} else if len(d) == 1 {
-		so.delimiter = d[0]
+		st.Delimiter = d[0]
 	}
-	so.currency = strings.ToUpper(strings.TrimSpace(so.currency))
-	var err error
-	if so.columns, err = readColumns(o.columnsFile, o.columns); err != nil {
-		return nil, err
+	if o.columnsFile != "" {
+		if st.Columns, err = bankimport.ReadColumns(o.columnsFile); err != nil {
+			return nil, usageErr("--columns: %v", err)
+		}
 	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, usageErr("%v", err)
+	for _, c := range o.columns {
+		field, header, ok := strings.Cut(c, "=")
+		if !ok {
+			return nil, usageErr("--column %q: want FIELD=HEADER", c)
+		}
+		if err := st.Columns.Set(field, header); err != nil {
+			return nil, usageErr("--column %q: %v", c, err)
+		}
 	}
-	lines, err := readStatement(data, so)
-	if err != nil {
-		return nil, usageErr("%s: %v", file, err)
+	return st, nil
+}
+
+func (o *importOptions) journalPath(file string) string {
+	if o.journal != "" {
+		return o.journal
+	}
+	return file + ".journal"
+}
+
+// settledLines parses --settled.
+func settledLines(values []string) ([]int, error) {
+	var lines []int
+	for _, v := range values {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n <= 0 {
+			return nil, usageErr("--settled %q: want the line numbers of the report, such as 130 or 21,130", v)
+		}
+		lines = append(lines, n)
 	}
 	return lines, nil
 }
 
-// importClient is the client of the flags and the environment. With --dry-run it reads
-// from the server (to look the lines up) and sends no write.
-func (a *app) importClient() (*billmgr.Client, error) {
-	opts, err := a.clientOptions()
-	if err != nil {
-		return nil, err
+// openJournal opens the journal of the run: for writing, or only to read with --dry-run.
+// It belongs to the panel and the user of the run.
+func (a *app) openJournal(path string) (*bankimport.Journal, error) {
+	user := a.setting(a.g.user, "BILLMGR_USER")
+	if a.g.as != "" {
+		user += " as " + a.g.as
 	}
-	base := a.setting(a.g.url, "BILLMGR_URL")
-	auth, err := a.credentials(base)
-	if err != nil {
-		return nil, err
-	}
-	opts = append(opts, auth)
-	if a.dryRun {
-		opts = append(opts, billmgr.WithDryRun(func(string, url.Values) {}))
-	}
-	c, err := billmgr.NewClient(base, opts...)
+	owner, err := bankimport.NewOwner(a.setting(a.g.url, "BILLMGR_URL"), user)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	if a.g.as != "" {
-		c = c.As(a.g.as)
+	if a.dryRun {
+		return bankimport.ReadJournal(path, owner)
 	}
-	return c, nil
+	return bankimport.OpenJournal(path, owner)
 }
 
-// line settles one line and reports it. An error ends the run: the journal cannot be
-// written, or the run is interrupted.
-// errLineTimeout ends a line that took longer than --timeout.
-var errLineTimeout = errors.New("the line took longer than --timeout")
-
-// lineWithin settles line l within timeout (--timeout; 0 for no limit). The deadline of
-// one line fails that line, as a network failure or an unknown outcome, and the run goes
-// on with the next; an interrupted run (Ctrl-C) ends there.
-func (im *importer) lineWithin(ctx context.Context, timeout time.Duration, l *statementLine) (importLine, error) {
-	if timeout <= 0 {
-		return im.line(ctx, l)
-	}
-	lineCtx, cancel := context.WithTimeoutCause(ctx, timeout, errLineTimeout)
-	defer cancel()
-	return im.line(lineCtx, l)
-}
-
-// interrupted reports whether the run ended under the line with context ctx, rather than
-// the line's own --timeout.
-func interrupted(ctx context.Context) bool {
-	return ctx.Err() != nil && !errors.Is(context.Cause(ctx), errLineTimeout)
-}
-
-func (im *importer) line(ctx context.Context, l *statementLine) (importLine, error) {
-	r := reportOf(l)
-	switch {
-	case l.skip != "":
-		return r.with(resultSkipped, l.skip), nil
-	case l.malformed != nil:
-		return r.with(resultFailed, "malformed: "+l.malformed.Error()).left(exitAPI), nil
-	}
-	key := l.key()
-	if first, ok := im.seen[key]; ok {
-		return r.with(resultSkipped, fmt.Sprintf("the same transfer as line %d", first)), nil
-	}
-	im.seen[key] = l.line
-	if e, ok := im.journal.finished(key); ok {
-		r.Account, r.Invoice, r.Payment = idOrEmpty(e.Account), e.Invoice, idOrEmpty(e.Payment)
-		return r.with(resultPresent, "finished in an earlier run ("+e.Result+"), as the journal records"), nil
-	}
-	p, err := im.match.plan(ctx, l)
-	if err != nil {
-		return im.failed(ctx, r, key, err, false)
-	}
-	r.Account = idOrEmpty(p.account)
-	if p.invoice != nil {
-		r.Invoice = p.invoice.number
-	}
-	resumed := im.journal.interrupted(key)
-	if !im.dryRun {
-		if err := im.journal.record(journalEntry{Key: key, Event: eventStart, Account: p.account, Invoice: r.Invoice}); err != nil {
-			return r, err
-		}
-	}
-	var res *billmgr.CreditResult
-	if p.invoice != nil {
-		res, err = im.c.Payments.CreditInvoice(ctx, p.account, p.invoice.payment, &p.receipt)
-	} else {
-		res, err = im.c.Payments.CreditReceipt(ctx, p.account, &p.receipt)
-	}
-	switch {
-	case errors.Is(err, billmgr.ErrDryRun):
-		if p.invoice != nil {
-			r.Payment = idOrEmpty(p.invoice.payment)
-			return r.with(resultWouldCredit, "the invoice is not credited yet"), nil
-		}
-		return r.with(resultWouldCreate, "no payment carries the document yet"), nil
-	case err != nil:
-		return im.failed(ctx, r, key, err, true)
-	}
-	r.Payment = idOrEmpty(res.PaymentID)
-	r = r.with(map[billmgr.CreditOutcome]importResult{
-		billmgr.CreditCreated: resultCreated, billmgr.CreditCredited: resultCredited, billmgr.CreditAlreadyCredited: resultPresent,
-	}[res.Outcome], "")
-	if resumed {
-		r.Reason = "resumed after an interrupted run"
-	}
-	if im.dryRun {
-		return r, nil
-	}
-	return r, im.journal.record(journalEntry{Key: key, Event: eventDone, Result: string(r.Result),
-		Account: p.account, Invoice: r.Invoice, Payment: res.PaymentID})
-}
-
-// failed reports a line that could not be matched or credited, and records the outcome
-// of its writes when they were started.
-func (im *importer) failed(ctx context.Context, r importLine, key string, err error, started bool) (importLine, error) {
-	if interrupted(ctx) {
-		// The journal keeps the line's intent, and the next run looks the line up.
-		if errors.Is(err, billmgr.ErrOutcomeUnknown) {
-			return r.left(exitUnknown), fmt.Errorf("interrupted at line %d, whose write may have been applied "+
-				"(the next run looks it up): %w", r.Line, ctx.Err())
-		}
-		return r.left(exitFailure), fmt.Errorf("interrupted at line %d: %w", r.Line, ctx.Err())
-	}
+// importError is the error of a statement, mapping or journal the import refuses, in the
+// words of the flags: exit code 2, or 3 for a journal that changed under the run.
+func importError(err error) error {
 	var (
-		conflict *billmgr.CreditConflictError
-		left     *unmatchedError
-		apiErr   *billmgr.Error
-		event    = eventFailed
+		file    *bankimport.FileError
+		column  *bankimport.ColumnError
+		unknown *bankimport.UnknownLinesError
 	)
 	switch {
-	case errors.As(err, &conflict):
-		r, event = r.with(resultUnmatched, fmt.Sprintf("%s (%s)", conflict.Detail, conflict.Reason)).left(exitAPI), eventUnmatched
-		if len(conflict.Payments) == 1 {
-			r.Payment = idOrEmpty(conflict.Payments[0])
+	case errors.Is(err, bankimport.ErrJournalChanged):
+		return withExitCode(exitFailure, fmt.Errorf("journal %w; when no other import runs on the statement, run the same command again", err))
+	case errors.Is(err, bankimport.ErrJournalOwner):
+		return usageErr("journal %v; give this run a journal of its own with --journal FILE", err)
+	case errors.Is(err, bankimport.ErrJournalLocked), errors.Is(err, bankimport.ErrJournalFile):
+		return usageErr("journal %v", err)
+	case errors.Is(err, bankimport.ErrEncoding):
+		return usageErr("%v: give the file's encoding with --encoding (%s)", err, strings.Join(bankimport.Encodings(), ", "))
+	case errors.As(err, &column) && column.Header != "":
+		return usageErr("%v; correct the column mapping (--column %s=HEADER, --columns)", err, column.Field)
+	case errors.As(err, &column):
+		return usageErr("%v; name it with --column %s=HEADER", err, column.Field)
+	case errors.As(err, &unknown):
+		return usageErr("--settled: %v", err)
+	case errors.As(err, &file):
+		return usageErr("%v", err)
+	}
+	return err
+}
+
+// runFailed is the error of a run that ended before its last line, after lines that call
+// for care.
+func runFailed(err error, care bankimport.Care) error {
+	var stopped *bankimport.InterruptedError
+	if !errors.As(err, &stopped) {
+		return importError(err)
+	}
+	// The lines not reached are unfinished: a rerun is needed, unless an earlier line or
+	// the one interrupted calls for more care.
+	care = max(care, bankimport.Rerun)
+	if stopped.Unknown {
+		care = bankimport.LookFirst
+	}
+	return withExitCode(exitCodeOf(care), err)
+}
+
+// report is the report of a line, with the next step of one left for a person.
+func (o *importOptions) report(r bankimport.Result) importLine {
+	l := importLine{Line: r.Line, Result: r.Outcome, Document: r.Document, Date: r.Date, Amount: r.Amount, Payer: r.Payer,
+		INN: r.INN, Account: idOrEmpty(r.Account), Invoice: r.Invoices, Payment: r.Payments, Reason: r.Reason, care: r.Care}
+	if next := o.nextStep(r); next != "" {
+		l.Reason += ": " + next
+	}
+	return l
+}
+
+// nextStep says what a person does about a line left to them.
+func (o *importOptions) nextStep(r bankimport.Result) string {
+	settle := fmt.Sprintf("run again with --settled %d", r.Line)
+	switch r.Next {
+	case bankimport.StepSettle:
+		return "credit it by hand, then " + settle
+	case bankimport.StepFix:
+		return "correct the statement and run again, or settle it by hand, then " + settle
+	case bankimport.StepMapPayer:
+		if o.clientsFile == "" {
+			return fmt.Sprintf("map the payer in a file given with --clients (a line `%s = CLIENT`, CLIENT an id or a login), "+
+				"or credit it by hand, then %s", r.INN, settle)
 		}
-	case errors.As(err, &left):
-		r, event = r.with(resultUnmatched, left.reason).left(exitAPI), eventUnmatched
-	case errors.Is(err, billmgr.ErrOutcomeUnknown):
-		// A write of the line may still be running on the server: the journal keeps the
-		// line unfinished, and the next run looks it up before writing anything.
-		r = r.with(resultFailed, "outcome unknown, rerun later: "+err.Error()).left(exitUnknown)
-	case errors.As(err, &apiErr):
-		r = r.with(resultFailed, "refused by the server: "+describeAPIError(apiErr)).left(exitAPI)
-	default:
-		r = r.with(resultFailed, err.Error()).left(exitFailure)
+		return fmt.Sprintf("add `%s = CLIENT` to %s (CLIENT an id or a login), or credit it by hand, then %s", r.INN, o.clientsFile, settle)
 	}
-	if im.dryRun || !started {
-		return r, nil
-	}
-	return r, im.journal.record(journalEntry{Key: key, Event: event, Reason: r.Reason})
-}
-
-func (r importLine) with(result importResult, reason string) importLine {
-	r.Result, r.Reason = result, reason
-	return r
-}
-
-// left marks a line that is not settled with the exit code it calls for.
-func (r importLine) left(code int) importLine {
-	r.code = code
-	return r
+	return ""
 }
 
 func idOrEmpty(id int64) string {
@@ -413,52 +373,44 @@ func idOrEmpty(id int64) string {
 }
 
 // printSummary writes the counts, and the lines left for a person, on stderr.
-func (a *app) printSummary(file string, total int, counts map[importResult]int, problems []importLine) {
-	shown, prefix := []importResult{resultCreated, resultCredited}, ""
+func (a *app) printSummary(file string, total int, t *importTally) {
+	shown, prefix := []bankimport.Outcome{bankimport.Created, bankimport.Credited}, ""
 	if a.dryRun {
-		shown, prefix = []importResult{resultWouldCreate, resultWouldCredit}, "dry run, nothing written: "
+		shown, prefix = []bankimport.Outcome{bankimport.WouldCreate, bankimport.WouldCredit}, "dry run, nothing written: "
 	}
 	var parts []string
-	for _, res := range append(shown, resultPresent, resultSkipped, resultUnmatched, resultFailed) {
-		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(res), "_", " "), counts[res]))
+	for _, res := range append(shown, bankimport.AlreadyPresent, bankimport.SettledByHand, bankimport.Skipped, bankimport.Unmatched, bankimport.Failed) {
+		parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(res), "_", " "), t.counts[res]))
 	}
 	fmt.Fprintf(a.stderr, "%s%s: %s: %s\n", prefix, file, plural(total, "line"), strings.Join(parts, ", "))
-	for _, p := range problems {
+	for _, p := range t.shown {
 		fmt.Fprintf(a.stderr, "  line %d, document %s: %s: %s\n", p.Line, p.Document, p.Result, p.Reason)
 	}
+	if more := t.left - len(t.shown); more > 0 {
+		fmt.Fprintf(a.stderr, "  and %d more (see the report)\n", more)
+	}
 }
 
-// importExit is the run's error, which decides the exit code: nil when every line is
-// settled, else the code of the line that calls for the most care (worstCode).
-func importExit(problems []importLine) error {
-	var unknown int
-	for _, p := range problems {
-		if p.code == exitUnknown {
-			unknown++
-		}
-	}
-	switch code := worstCode(problems); code {
-	case exitOK:
+// exit is the run's error, which decides the exit code: nil when every line is settled,
+// else the code of the line that calls for the most care.
+func (t *importTally) exit() error {
+	switch t.care {
+	case bankimport.Settled:
 		return nil
-	case exitUnknown:
-		return withExitCode(code, fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying "+
-			"their writes out; run the same command again in a few minutes, and it looks them up first", linesAre(len(problems)), unknown))
-	case exitFailure:
-		return withExitCode(code, fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again",
-			linesAre(len(problems))))
+	case bankimport.LookFirst:
+		return withExitCode(exitUnknown, fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying "+
+			"their writes out; run the same command again in a few minutes, and it looks them up first", linesAre(t.left), t.unknown))
+	case bankimport.Rerun:
+		return withExitCode(exitFailure, fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again",
+			linesAre(t.left)))
 	}
-	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(len(problems))))
+	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(t.left)))
 }
 
-// worstCode is the exit code of the line that calls for the most care: 4 (look before
-// writing again) over 3 (run again) over 1 (a person acts; a rerun changes nothing until
-// then) over 0. The codes rank as their values do.
-func worstCode(lines []importLine) int {
-	code := exitOK
-	for _, l := range lines {
-		code = max(code, l.code)
-	}
-	return code
+// exitCodeOf is the exit code of a care.
+func exitCodeOf(c bankimport.Care) int {
+	return map[bankimport.Care]int{bankimport.Settled: exitOK, bankimport.ForPerson: exitAPI,
+		bankimport.Rerun: exitFailure, bankimport.LookFirst: exitUnknown}[c]
 }
 
 // linesAre reads "1 line is" or "3 lines are".
@@ -485,7 +437,7 @@ func (p *importProgress) tick() {
 	}
 	p.last = time.Now()
 	const width = 30
-	done := width * p.n / max(p.total, 1)
+	done := width * min(p.n, p.total) / max(p.total, 1)
 	fmt.Fprintf(p.w, "\r[%s%s] %d/%d lines", strings.Repeat("#", done), strings.Repeat(".", width-done), p.n, p.total)
 }
 

@@ -45,21 +45,14 @@ func TestImportSurvivesKills(t *testing.T) {
 	t.Cleanup(setup.Close)
 	admin, err := billmgr.NewClient(setup.URL, billmgr.WithAuthInfo("admin", testPassword))
 	require.NoError(t, err)
-	st := newKillStatement(t, h, admin)
+	st := newKillStatement(t, h, admin, 200)
 
 	rng := rand.New(rand.NewSource(14))
-	ch := &chaos{h: h, faults: map[int]fault{}, fired: map[fault]int{}}
-	for _, f := range []struct {
-		kind fault
-		n    int
-	}{{killAfterWrite, 45}, {killBeforeWrite, 10}, {cutAfterWrite, 8}, {badGatewayAfterWrite, 8}} {
-		for placed := 0; placed < f.n; {
-			if n := 1 + rng.Intn(380); ch.faults[n] == noFault {
-				ch.faults[n] = f.kind
-				placed++
-			}
-		}
-	}
+	ch := newChaos(h)
+	ch.plan(rng, killAfterWrite, 45, 380)
+	ch.plan(rng, killBeforeWrite, 10, 380)
+	ch.plan(rng, cutAfterWrite, 8, 380)
+	ch.plan(rng, badGatewayAfterWrite, 8, 380)
 	srv := httptest.NewServer(ch)
 	t.Cleanup(srv.Close)
 
@@ -73,14 +66,14 @@ func TestImportSurvivesKills(t *testing.T) {
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		require.NoError(t, cmd.Start())
-		ch.setChild(cmd.Process)
+		ch.setChild("", cmd.Process)
 		if runs%7 == 3 && timed < 12 { // a kill at a random moment, wherever the import is
 			timed++
-			timer := time.AfterFunc(time.Duration(5+rng.Intn(60))*time.Millisecond, func() { ch.kill(cmd.Process) })
+			timer := time.AfterFunc(time.Duration(5+rng.Intn(60))*time.Millisecond, func() { ch.kill("", cmd.Process) })
 			defer timer.Stop()
 		}
 		err := cmd.Wait()
-		ch.setChild(nil)
+		ch.setChild("", nil)
 		var exit *exec.ExitError
 		switch {
 		case err == nil:
@@ -119,6 +112,99 @@ func TestImportSurvivesKills(t *testing.T) {
 	st.check(t, admin)
 }
 
+// TestConcurrentImportsSurviveKills runs three imports of one statement at once, as two
+// accountants and a cron job would, each with a journal of its own, and kills them at
+// random moments and after the server executed their writes, answers 502 after executing,
+// expires sessions, and removes a journal under a running import; each is rerun until it
+// reports every line done. Then each invoice named is credited once, each line without
+// invoice has exactly one credited payment, and every balance moved by exactly the sum of
+// its lines.
+func TestConcurrentImportsSurviveKills(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it a hundred times")
+	}
+	t.Parallel()
+	start := time.Now()
+	bin := buildCommand(t)
+	h := billmgrtest.NewHandler(billmgrtest.WithAdmin("admin", testPassword),
+		billmgrtest.WithClock(func() time.Time { return fixedNow }))
+	setup := httptest.NewServer(h)
+	t.Cleanup(setup.Close)
+	admin, err := billmgr.NewClient(setup.URL, billmgr.WithAuthInfo("admin", testPassword))
+	require.NoError(t, err)
+	st := newKillStatement(t, h, admin, 120)
+
+	ch := newChaos(h)
+	rng := rand.New(rand.NewSource(20))
+	ch.plan(rng, killAfterWrite, 30, 200)
+	ch.plan(rng, killBeforeWrite, 6, 200)
+	ch.plan(rng, badGatewayAfterWrite, 6, 200)
+	srv := httptest.NewServer(ch)
+	t.Cleanup(srv.Close)
+
+	const imports = 3
+	type tally struct{ runs, timed, removed, stopped, failed, unknown int }
+	tallies := make([]tally, imports)
+	errs := make(chan error, imports)
+	for w := range imports {
+		go func() {
+			errs <- func() error {
+				from := fmt.Sprintf("/w%d", w+1)
+				journal := fmt.Sprintf("%s.%d.journal", st.path, w+1)
+				env := append(os.Environ(), "BILLMGR_URL="+srv.URL+from+"/billmgr", "BILLMGR_USER=admin", "BILLMGR_PASSWORD="+testPassword)
+				rng := rand.New(rand.NewSource(int64(w)))
+				tl := &tallies[w]
+				for ; tl.runs < 300; tl.runs++ {
+					cmd := exec.Command(bin, "--session", "payments", "import", st.path, "--clients", st.clients, "--journal", journal, "-o", "jsonl")
+					cmd.Env = env
+					var out bytes.Buffer
+					cmd.Stdout, cmd.Stderr = &out, &out
+					if err := cmd.Start(); err != nil {
+						return err
+					}
+					ch.setChild(from, cmd.Process)
+					switch d := time.Duration(5+rng.Intn(80)) * time.Millisecond; {
+					case tl.runs%3 == 1: // a kill at a random moment, wherever the import is
+						tl.timed++
+						defer time.AfterFunc(d, func() { ch.kill(from, cmd.Process) }).Stop()
+					case tl.runs%5 == 2 && w == 0: // the journal removed under the running import
+						tl.removed++
+						defer time.AfterFunc(d, func() { _ = os.Remove(journal) }).Stop()
+					}
+					err := cmd.Wait()
+					ch.setChild(from, nil)
+					var exit *exec.ExitError
+					switch {
+					case err == nil:
+						return nil
+					case errors.As(err, &exit) && !exit.Exited():
+						// Killed: run it again.
+					case errors.As(err, &exit) && exit.ExitCode() == exitFailure && strings.Contains(out.String(), "was removed or replaced"):
+						tl.stopped++ // its journal went: run it again
+					case errors.As(err, &exit) && exit.ExitCode() == exitFailure:
+						tl.failed++
+					case errors.As(err, &exit) && exit.ExitCode() == exitUnknown:
+						tl.unknown++
+					default:
+						return fmt.Errorf("import %d, run %d: %v\n%s", w+1, tl.runs, err, out.String())
+					}
+				}
+				return fmt.Errorf("import %d never reported done", w+1)
+			}()
+		}()
+	}
+	for range imports {
+		require.NoError(t, <-errs)
+	}
+	fired := ch.firedFaults()
+	t.Logf("%d imports at once: runs %+v; %d killed; %d writes: %d killed after executing, %d before, %d answered 502 after executing; %s",
+		imports, tallies, ch.killed(), ch.writeCount(), fired[killAfterWrite], fired[killBeforeWrite], fired[badGatewayAfterWrite],
+		time.Since(start).Round(time.Millisecond))
+	require.Equal(t, 30, fired[killAfterWrite], "every kill after a write happened")
+	require.Equal(t, 6, fired[badGatewayAfterWrite], "every 502 happened")
+	st.check(t, admin)
+}
+
 // fault is what the chaos server does to a write.
 type fault int
 
@@ -131,7 +217,9 @@ const (
 )
 
 // chaos serves the fake and injects the planned faults into the writes, counted across
-// runs, and expires the sessions every 41st request.
+// runs, and expires the sessions every 41st request. Several imports may run at once,
+// each under a path of its own (/w1/billmgr): a fault that kills kills the import that sent
+// the write.
 type chaos struct {
 	h *billmgrtest.Handler
 
@@ -141,10 +229,36 @@ type chaos struct {
 	requests int
 	writes   int
 	kills    int
-	child    *os.Process
+	children map[string]*os.Process // the import running now under each path
+}
+
+func newChaos(h *billmgrtest.Handler) *chaos {
+	return &chaos{h: h, faults: map[int]fault{}, fired: map[fault]int{}, children: map[string]*os.Process{}}
+}
+
+// plan places n faults of kind at random among the first writes.
+func (c *chaos) plan(rng *rand.Rand, kind fault, n, writes int) {
+	for placed := 0; placed < n; {
+		if w := 1 + rng.Intn(writes); c.faults[w] == noFault {
+			c.faults[w] = kind
+			placed++
+		}
+	}
+}
+
+// worker is the path an import sends its requests to: "" for the server's own, "/w1" for
+// the first of several.
+func worker(r *http.Request) string {
+	w, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if !strings.HasPrefix(w, "w") {
+		return ""
+	}
+	r.URL.Path = strings.TrimPrefix(r.URL.Path, "/"+w)
+	return "/" + w
 }
 
 func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	from := worker(r)
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -176,7 +290,7 @@ func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if f != cutAfterWrite {
 		c.mu.Lock()
-		c.killLocked(c.child)
+		c.killLocked(from, c.children[from])
 		c.mu.Unlock()
 	}
 	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
@@ -191,24 +305,26 @@ func badGateway(w http.ResponseWriter) {
 	fmt.Fprint(w, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>")
 }
 
-func (c *chaos) setChild(p *os.Process) {
+// setChild records p as the import running under path from (nil when none runs).
+func (c *chaos) setChild(from string, p *os.Process) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.child = p
+	c.children[from] = p
 }
 
-func (c *chaos) kill(p *os.Process) {
+// kill kills p when it still runs under from.
+func (c *chaos) kill(from string, p *os.Process) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.child == p {
-		c.killLocked(p)
+	if c.children[from] == p {
+		c.killLocked(from, p)
 	}
 }
 
-func (c *chaos) killLocked(p *os.Process) {
+func (c *chaos) killLocked(from string, p *os.Process) {
 	if p != nil && p.Kill() == nil {
 		c.kills++
-		c.child = nil
+		c.children[from] = nil
 	}
 }
 
@@ -238,9 +354,9 @@ func (c *chaos) writeCount() int {
 	return c.writes
 }
 
-// killStatement is a 200-line CSV statement: 100 lines pay invoices (half of them with a
-// client column, half found by the invoice's number alone), 100 lines pay without invoice
-// (half with a client column, half by the payer's tax number).
+// killStatement is a CSV statement of n lines: half pay invoices (half of them with a
+// client column, half found by the invoice's number alone), half pay without invoice (half
+// with a client column, half by the payer's tax number).
 type killStatement struct {
 	path, clients string
 	invoices      map[int64]string // invoice id → the document number paying it
@@ -248,7 +364,7 @@ type killStatement struct {
 	sums          map[int64]decimal.Decimal // client → the sum of its lines
 }
 
-func newKillStatement(t *testing.T, h *billmgrtest.Handler, admin *billmgr.Client) *killStatement {
+func newKillStatement(t *testing.T, h *billmgrtest.Handler, admin *billmgr.Client, n int) *killStatement {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -265,7 +381,7 @@ func newKillStatement(t *testing.T, h *billmgrtest.Handler, admin *billmgr.Clien
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	require.NoError(t, w.Write([]string{"number", "date", "amount", "client", "inn", "payer", "purpose"}))
-	for i := range 200 {
+	for i := range n {
 		k := i % len(clients)
 		client := clients[k]
 		amount := decimal.New(int64(1000+i*37), -2).Add(decimal.NewFromInt(int64(100 * (k + 1))))

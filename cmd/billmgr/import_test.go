@@ -21,6 +21,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // importSeed: Ann with an unpaid invoice pfx/101 of 1500.00, Bob with nothing yet, both in
@@ -35,11 +36,14 @@ func importSeed() billmgrtest.Option {
 	}})
 }
 
+// statements holds the statements of the tests, beside the package that reads them.
+var statements = filepath.Join("..", "..", "internal", "bankimport", "testdata")
+
 // statementCopy copies a testdata file into a temporary directory, where the journal
 // goes beside it.
 func statementCopy(t *testing.T, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := os.ReadFile(filepath.Join(statements, name))
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), name)
 	require.NoError(t, os.WriteFile(path, data, 0o644))
@@ -100,9 +104,10 @@ func TestImport1C(t *testing.T) {
 				Amount: "1500.00 RUB", Payer: `ООО "Ромашка"`, INN: "7701234567", Account: idText(ann), Invoice: "pfx/101",
 				Payment: report[0].Payment}, report[0])
 			assert.Equal(t, idText(bob), report[1].Account)
-			assert.Contains(t, r.stderr, "5 lines: created 1, credited 1, already present 0, skipped 1, unmatched 1, failed 1")
+			assert.Contains(t, r.stderr, "5 lines: created 1, credited 1, already present 0, settled by hand 0, skipped 1, unmatched 1, failed 1")
 			assert.Contains(t, r.stderr, `line 103, document 319: failed: malformed: Сумма: "15OO.00" is not an amount`)
-			assert.Contains(t, r.stderr, "line 130, document 7: unmatched: no invoice named and no client")
+			assert.Contains(t, r.stderr, "line 130, document 7: unmatched: no invoice named, and the payer's tax number 7709999999 is mapped to no client: "+
+				"add `7709999999 = CLIENT` to testdata/clients.map (CLIENT an id or a login), or credit it by hand, then run again with --settled 130")
 			assert.Contains(t, r.stderr, "error: 2 lines are left for a person (see the report)")
 
 			c := f.client(t)
@@ -221,13 +226,13 @@ func TestImportCSV(t *testing.T) {
 	assert.Equal(t, "ИП Петров", report[1].Payer)
 	assert.Equal(t, "1600.00", f.Balance(ann).StringFixed(2))
 	assert.Equal(t, "250.75", f.Balance(bob).StringFixed(2))
-	assert.Contains(t, r.stderr, "4 lines: created 2, credited 1, already present 0, skipped 1, unmatched 0, failed 0")
+	assert.Contains(t, r.stderr, "4 lines: created 2, credited 1, already present 0, settled by hand 0, skipped 1, unmatched 0, failed 0")
 }
 
 func mustCP1251(t *testing.T, s string) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	w := encodings["windows-1251"].NewEncoder().Writer(&b)
+	w := charmap.Windows1251.NewEncoder().Writer(&b)
 	_, err := w.Write([]byte(s))
 	require.NoError(t, err)
 	return b.Bytes()
@@ -252,8 +257,8 @@ func TestImportLeavesConflictsToAPerson(t *testing.T) {
 	require.Equal(t, exitAPI, r.code, r.stderr)
 	report := parseReport(t, r.stdout)
 	assert.Equal(t, []string{"unmatched", "unmatched"}, results(report))
-	assert.Equal(t, "the payment is for 1500.00, the receipt for 1400.00 (amount)", report[0].Reason)
-	assert.Equal(t, "the invoice is credited already, without this document (credited)", report[1].Reason)
+	assert.Equal(t, "the payment is for 1500.00, the receipt for 1400.00 (amount): credit it by hand, then run again with --settled 2", report[0].Reason)
+	assert.Equal(t, "the invoice is credited already, without this document (credited): credit it by hand, then run again with --settled 3", report[1].Reason)
 	assert.Equal(t, "pfx/2", report[1].Invoice)
 	assert.True(t, f.Balance(f.AccountID("ann@example.com")).IsZero())
 	assert.Zero(t, f.Hits("payment.setpaid"))
@@ -270,8 +275,8 @@ func TestImportResumesAnInterruptedLine(t *testing.T) {
 	_, err := f.client(t).Payments.Create(context.Background(), bob, &billmgr.PaymentParams{
 		SubaccountAmount: billmgr.MustDecimal("300"), DocumentNumber: billmgr.Ptr("77"), DocumentDate: billmgr.DateOf(fixedNow.AddDate(0, 0, -1))})
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path+".journal", []byte(`{"key":"2024-05-06 | 77 | bob@example.com | 300.00 RUB","event":"start","account":`+
-		idText(bob)+`,"time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+	require.NoError(t, os.WriteFile(path+".journal", []byte(`{"event":"owner","panel":"`+f.URL+`","user":"admin","time":"2024-05-07T10:00:00Z"}`+"\n"+
+		`{"key":"2024-05-06 | 77 | bob@example.com | 300.00 RUB","event":"start","account":`+idText(bob)+`,"time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
 
 	r := f.run(t, "payments", "import", path, "-o", "json")
 	require.Equal(t, exitOK, r.code, r.stderr)
@@ -309,7 +314,7 @@ func TestImportExitCodes(t *testing.T) {
 		down[k] = v
 	}
 	down["BILLMGR_URL"] = "http://127.0.0.1:1/billmgr"
-	r := runWith(t, down, "", "payments", "import", path, "-o", "json")
+	r := runWith(t, down, "", "payments", "import", path, "-o", "json", "--journal", path+".down.journal")
 	assert.Equal(t, exitFailure, r.code, r.stderr)
 	assert.Equal(t, []string{"failed"}, results(parseReport(t, r.stdout)))
 	assert.Contains(t, r.stderr, "run the same command again")
@@ -507,4 +512,65 @@ func TestImportProgress(t *testing.T) {
 	quiet.tick()
 	quiet.done()
 	assert.Empty(t, b.String(), "no bar off a terminal")
+}
+
+// TestImportSettledByHand: a person credits a line by hand and says so with --settled; the
+// journal keeps it, and every later run skips it: exit code 0.
+func TestImportSettledByHand(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	path := statementCopy(t, "statement-1c-windows.txt")
+	first := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+	require.Equal(t, exitAPI, first.code, first.stderr)
+	assert.Contains(t, first.stderr, "line 103, document 319: failed: malformed: Сумма: \"15OO.00\" is not an amount such as 1500.00: "+
+		"correct the statement and run again, or settle it by hand, then run again with --settled 103")
+
+	r := f.run(t, "payments", "import", path, "--clients", clientsMap, "--settled", "103", "--settled", "130", "-o", "json")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, []string{"already_present", "already_present", "skipped", "settled_by_hand", "settled_by_hand"}, results(parseReport(t, r.stdout)))
+	assert.Contains(t, r.stderr, "5 lines: created 0, credited 0, already present 2, settled by hand 2, skipped 1, unmatched 0, failed 0")
+	again := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+	require.Equal(t, exitOK, again.code, again.stderr)
+	assert.Equal(t, []string{"already_present", "already_present", "skipped", "settled_by_hand", "settled_by_hand"}, results(parseReport(t, again.stdout)))
+
+	for _, bad := range []string{"131", "76", "x"} {
+		r := f.run(t, "payments", "import", path, "--settled", bad)
+		assert.Equal(t, exitUsage, r.code, bad)
+		assert.Contains(t, r.stderr, "--settled", bad)
+	}
+}
+
+// TestImportRefusesWhatItCannotBeSureOf: a statement, a mapping or a journal the import
+// cannot use as it is ends the run before anything is written, with exit code 2 and the
+// flag to change.
+func TestImportRefusesWhatItCannotBeSureOf(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed())
+	dir := t.TempDir()
+	cp1251 := filepath.Join(dir, "cp1251.csv")
+	require.NoError(t, os.WriteFile(cp1251, mustCP1251(t, "number,date,amount,client\n1,06.05.2024,10.00,ИП Петров\n"), 0o644))
+	ok := filepath.Join(dir, "ok.csv")
+	require.NoError(t, os.WriteFile(ok, []byte("number,date,amount,client\n1,06.05.2024,10.00,bob@example.com\n"), 0o644))
+	link := filepath.Join(dir, "link.journal")
+	require.NoError(t, os.Symlink(ok, link))
+	foreign := filepath.Join(dir, "foreign.journal")
+	require.NoError(t, os.WriteFile(foreign, []byte(`{"event":"owner","panel":"https://other.example.com/billmgr","user":"admin","time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{cp1251}, "line 2: is not valid UTF-8: give the file's encoding with --encoding (cp866, utf-8, windows-1251)"},
+		{[]string{ok, "--journal", link}, "is a symbolic link"},
+		{[]string{ok, "--journal", foreign}, "refused: it belongs to admin at https://other.example.com/billmgr, and this run is admin at " +
+			f.URL + "; give this run a journal of its own with --journal FILE"},
+		{[]string{ok, "--column", "payer=Плательщик"}, `no column "Плательщик" (for payer) in the header row`},
+	} {
+		r := f.run(t, append([]string{"payments", "import"}, tt.args...)...)
+		assert.Equal(t, exitUsage, r.code, "%q: %s", tt.args, r.stderr)
+		assert.Contains(t, r.stderr, tt.want)
+	}
+	data, err := os.ReadFile(ok)
+	require.NoError(t, err)
+	assert.Equal(t, "number,date,amount,client\n1,06.05.2024,10.00,bob@example.com\n", string(data), "the link's target untouched")
+	assert.Zero(t, f.Hits("payment.edit"), "nothing written")
 }

@@ -9,6 +9,7 @@ import (
 	"iter"
 	"os"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -329,12 +330,26 @@ func (c *csvWriter) write(v reflect.Value) error {
 	var cells []string
 	for _, col := range c.cols {
 		f := v.FieldByIndex(col.index)
-		cells = append(cells, textValue(f, false))
+		cells = append(cells, inert(textValue(f, false)))
 		if col.status {
-			cells = append(cells, f.Interface().(billmgr.Status).Label)
+			cells = append(cells, inert(f.Interface().(billmgr.Status).Label))
 		}
 	}
 	return c.w.Write(cells)
+}
+
+// plainNumber is a cell that a spreadsheet reads as a number, and runs as nothing else.
+var plainNumber = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
+
+// inert is a cell that a spreadsheet opening the CSV file (or a table pasted into one)
+// shows as the text it is: one that starts with =, +, -, @, a tab or a carriage return
+// would be run as a formula (a payer named =HYPERLINK(...)), so it gets a leading '. A
+// plain number, negative ones included, stays a number.
+func inert(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) || plainNumber.MatchString(s) {
+		return s
+	}
+	return "'" + s
 }
 
 func (c *csvWriter) end() error {
@@ -372,7 +387,7 @@ func (t *tableWriter) header() error {
 
 func (t *tableWriter) line(cells []string) error {
 	for i, c := range cells {
-		cells[i] = cellText(c)
+		cells[i] = cellText(inert(c))
 	}
 	_, err := fmt.Fprintln(t.w, strings.Join(cells, "\t"))
 	return err

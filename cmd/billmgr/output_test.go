@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -274,4 +275,44 @@ func TestLocalizedColumnsHaveOneShape(t *testing.T) {
 func isPair(v any) bool {
 	_, ok := v.(map[string]any)
 	return ok
+}
+
+// TestCellsAreNeverFormulas: a cell that a spreadsheet would run as a formula (a payer
+// named =HYPERLINK(...)) is written as text in CSV and table output; numbers, negative
+// ones included, stay numbers; JSON keeps the value as it is.
+func TestCellsAreNeverFormulas(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`=HYPERLINK("http://x","y")`: `'=HYPERLINK("http://x","y")`,
+		"+7 (495) 000-00-00":         "'+7 (495) 000-00-00",
+		"-cmd|' /C calc'!A0":         "'-cmd|' /C calc'!A0",
+		"@SUM(A1)":                   "'@SUM(A1)",
+		"\t=1+1":                     "'\t=1+1",
+		"\r=1+1":                     "'\r=1+1",
+		"-100.00":                    "-100.00",
+		"+5":                         "+5",
+		"1500.00":                    "1500.00",
+		"-100.00 RUB":                "'-100.00 RUB",
+		"ООО Ромашка":                "ООО Ромашка",
+		"":                           "",
+	} {
+		assert.Equal(t, want, inert(in), "%q", in)
+	}
+
+	type row struct {
+		Payer  string `xml:"payer"`
+		Amount string `xml:"amount"`
+	}
+	for f, want := range map[format]string{
+		formatCSV:   "payer,amount\n\"'=HYPERLINK(\"\"http://evil\"\",\"\"pay\"\")\",-100.00\n",
+		formatTable: "PAYER                             AMOUNT\n'=HYPERLINK(\"http://evil\",\"pay\")  -100.00\n",
+		formatJSON:  "[\n{\"payer\":\"=HYPERLINK(\\\"http://evil\\\",\\\"pay\\\")\",\"amount\":\"-100.00\"}\n]\n",
+	} {
+		var b strings.Builder
+		w, err := newRowWriter(f, &b, reflect.TypeFor[row]())
+		require.NoError(t, err)
+		require.NoError(t, w.write(reflect.ValueOf(row{`=HYPERLINK("http://evil","pay")`, "-100.00"})))
+		require.NoError(t, w.end())
+		assert.Equal(t, want, b.String(), f)
+	}
 }

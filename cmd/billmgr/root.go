@@ -79,8 +79,9 @@ type app struct {
 	waitAfter      time.Duration // how long a request waits before the notice (waitNotice)
 	waiter         *waiter       // the notice of the requests in flight, on a terminal
 
-	g      globals
-	dryRun bool // --dry-run
+	g           globals
+	dryRun      bool // --dry-run
+	dryRunReads bool // the command reads from the server with --dry-run (dryRunReads)
 
 	dryRequest *dryRequest // the write a --dry-run client did not send
 
@@ -196,6 +197,7 @@ func (a *app) checkGlobals(cmd *cobra.Command) error {
 	if a.dryRun && cmd.Annotations[dryRunAnnotation] == "" {
 		return usageErr("--dry-run: %s changes nothing; --dry-run applies to commands that write", cmd.CommandPath())
 	}
+	a.dryRunReads = cmd.Annotations[dryRunAnnotation] == dryRunReads
 	if a.g.timeout < 0 {
 		return usageErr("--timeout %v: want a positive duration, or 0 for no limit", a.g.timeout)
 	}
@@ -211,6 +213,11 @@ func (a *app) setting(flag, env string) string {
 	return v
 }
 
+// dryRunReads is the dryRunAnnotation of a command that reads from the server with
+// --dry-run, to report what it would write (payments import): its client has the
+// credentials, and sends no write.
+const dryRunReads = "reads"
+
 // client returns the SDK client configured by the flags and the environment.
 func (a *app) client() (*billmgr.Client, error) {
 	if a.cached != nil {
@@ -222,10 +229,13 @@ func (a *app) client() (*billmgr.Client, error) {
 	}
 	base := a.setting(a.g.url, "BILLMGR_URL")
 	if a.dryRun {
-		// No credentials, and no write sent: the SDK hands the request to recordRequest
-		// (see billmgr.WithDryRun), so --dry-run prints exactly what would go out.
-		base = cmp.Or(base, "https://billing.example.com/billmgr")
+		// No write sent: the SDK hands the request to recordRequest (see
+		// billmgr.WithDryRun), so --dry-run prints exactly what would go out.
 		opts = append(opts, billmgr.WithDryRun(a.recordRequest))
+	}
+	if a.dryRun && !a.dryRunReads {
+		// No credentials either: the command reads nothing.
+		base = cmp.Or(base, "https://billing.example.com/billmgr")
 	} else {
 		auth, err := a.credentials(base)
 		if err != nil {

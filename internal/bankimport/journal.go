@@ -1,0 +1,326 @@
+package bankimport
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// The journal is the import's record of what it did to each line of a statement: the
+// intent before a line's writes, the outcome after them, one JSON object per line of the
+// file, appended and synced to disk before the import goes on. A rerun skips the lines the
+// journal records as finished, or settled by a person, without asking the server; every
+// other line is looked up on the server before anything is written (see
+// Payments.CreditReceipt). The journal saves work and remembers what a person settled; the
+// server, which carries each document, is what keeps a line from being credited twice,
+// whatever any journal says.
+//
+// Its first record names the panel and the user it belongs to: a journal of another panel
+// or user is refused, since what it records as finished was finished elsewhere. It is a
+// regular file of its own: a symbolic link, a FIFO or a device is refused, without
+// following or opening it for reading. It is locked (flock, where the system has it)
+// while a run writes it, and a run stops when the path no longer names the file it locked
+// (removed, or replaced by another run).
+
+// Sentinels of the journal's *FileError.
+var (
+	// ErrJournalOwner: the journal belongs to another panel or user, or names none.
+	ErrJournalOwner = errors.New("the journal belongs to another panel or user")
+	// ErrJournalLocked: another import is running on the journal.
+	ErrJournalLocked = errors.New("the journal is locked by another import")
+	// ErrJournalChanged: the journal was removed or replaced while the run went on.
+	ErrJournalChanged = errors.New("the journal was removed or replaced")
+	// ErrJournalFile: the path names no regular file (a symbolic link, a FIFO, a device),
+	// or the file holds something else than journal records.
+	ErrJournalFile = errors.New("not a journal file")
+)
+
+// Journal events.
+const (
+	eventOwner     = "owner"     // the first record: the panel and user
+	eventStart     = "start"     // the line's writes are about to be sent
+	eventDone      = "done"      // the line is credited, or was credited before
+	eventUnmatched = "unmatched" // left for a person; looked at again next run
+	eventFailed    = "failed"    // the writes failed; tried again next run
+	eventSettled   = "settled"   // a person settled the line by hand: skipped from now on
+)
+
+// record is one line of the journal file.
+type record struct {
+	Event   string    `json:"event"`
+	Key     string    `json:"key,omitempty"`
+	Line    int       `json:"line,omitempty"`
+	Result  string    `json:"result,omitempty"` // for done: created, credited or already_present
+	Account int64     `json:"account,omitempty"`
+	Invoice string    `json:"invoice,omitempty"` // the invoices' numbers
+	Payment string    `json:"payment,omitempty"` // the ids of the payments credited
+	Reason  string    `json:"reason,omitempty"`
+	Panel   string    `json:"panel,omitempty"` // owner
+	User    string    `json:"user,omitempty"`  // owner
+	Time    time.Time `json:"time"`
+}
+
+// Owner is the panel and the user a journal belongs to.
+type Owner struct {
+	Panel string // the panel's URL, normalized, without credentials
+	User  string // the user the import acts as, lower case
+}
+
+// NewOwner is the owner of the journals of runs against the panel at panelURL (as
+// billmgr.NewClient takes it) as user: the URL without credentials, query or default
+// port, with the /billmgr a bare host gets.
+func NewOwner(panelURL, user string) (Owner, error) {
+	u, err := url.Parse(strings.TrimSpace(panelURL))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS") {
+		return Owner{}, fmt.Errorf("the panel URL %q is not an http or https URL", redactedURL(panelURL))
+	}
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname())
+	if port := u.Port(); port != "" && !(scheme == "https" && port == "443") && !(scheme == "http" && port == "80") {
+		host += ":" + port
+	} else if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	path := strings.TrimRight(u.EscapedPath(), "/")
+	if path == "" {
+		path = "/billmgr"
+	}
+	return Owner{Panel: scheme + "://" + host + path, User: strings.ToLower(strings.TrimSpace(user))}, nil
+}
+
+// redactedURL is s without the user information of a URL, for an error message.
+func redactedURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		u.User = nil
+		return u.String()
+	}
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		return "…" + s[i:]
+	}
+	return s
+}
+
+func (o Owner) String() string { return o.User + " at " + o.Panel }
+
+// Journal is an open journal and what it recorded.
+type Journal struct {
+	path  string
+	f     *os.File    // nil for a journal only read (a dry run) or absent
+	info  fs.FileInfo // of the file opened, to notice it removed or replaced
+	owner Owner
+	last  map[docHash]entry // the last record of each line key
+}
+
+// entry is what the journal recorded last about a line.
+type entry struct {
+	event, result, invoice, payment string
+	account                         int64
+}
+
+// OpenJournal opens the journal at path for a run that writes, creating it when absent,
+// and locks it against another import. A record cut short by a crash at the end of the
+// file is dropped. The journal must belong to owner, or be new.
+func OpenJournal(path string, owner Owner) (*Journal, error) {
+	f, err := openJournalFile(path, true)
+	if err != nil {
+		return nil, journalOpenError(path, err)
+	}
+	j := &Journal{path: path, f: f, owner: owner}
+	if err := j.open(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *Journal) open() error {
+	if err := j.regular(j.f); err != nil {
+		return err
+	}
+	if err := lockFile(j.f); err != nil {
+		return &FileError{Path: j.path, Reason: fmt.Sprintf("another import is running on it (%v); wait for it to end", err), Err: ErrJournalLocked}
+	}
+	if err := j.check(); err != nil { // the file locked is still the one the path names
+		return err
+	}
+	size, err := j.load(j.f)
+	if err != nil {
+		return err
+	}
+	if err := j.f.Truncate(size); err != nil {
+		return &FileError{Path: j.path, Reason: err.Error()}
+	}
+	if _, err := j.f.Seek(size, io.SeekStart); err != nil {
+		return &FileError{Path: j.path, Reason: err.Error()}
+	}
+	if size == 0 {
+		return j.write(record{Event: eventOwner, Panel: j.owner.Panel, User: j.owner.User})
+	}
+	return nil
+}
+
+// ReadJournal reads the journal at path without changing or locking it, for a dry run; a
+// missing file is an empty journal.
+func ReadJournal(path string, owner Owner) (*Journal, error) {
+	j := &Journal{path: path, owner: owner, last: map[docHash]entry{}}
+	f, err := openJournalFile(path, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return j, nil
+	}
+	if err != nil {
+		return nil, journalOpenError(path, err)
+	}
+	defer f.Close()
+	if err := j.regular(f); err != nil {
+		return nil, err
+	}
+	if _, err := j.load(f); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+func journalOpenError(path string, err error) error {
+	if isSymlinkError(err) {
+		return &FileError{Path: path, Reason: "is a symbolic link: a journal is a regular file of its own, never followed", Err: ErrJournalFile}
+	}
+	return &FileError{Path: path, Reason: unprefixed(err, path)}
+}
+
+// regular refuses a file that is not a regular file (a FIFO, a device, a directory), and
+// remembers the one it is.
+func (j *Journal) regular(f *os.File) error {
+	info, err := f.Stat()
+	if err != nil {
+		return &FileError{Path: j.path, Reason: err.Error()}
+	}
+	if !info.Mode().IsRegular() {
+		return &FileError{Path: j.path, Reason: fmt.Sprintf("is not a regular file (%s): a journal is a regular file of its own", info.Mode().Type()), Err: ErrJournalFile}
+	}
+	j.info = info
+	return nil
+}
+
+// check fails when the path no longer names the file the journal opened: removed, or
+// replaced (by another import that then writes its own journal there).
+func (j *Journal) check() error {
+	now, err := os.Lstat(j.path)
+	if err == nil && os.SameFile(now, j.info) {
+		return nil
+	}
+	return &FileError{Path: j.path, Reason: "was removed or replaced while this run went on (another import may be running " +
+		"on the new file); this run stops and writes nothing more", Err: ErrJournalChanged}
+}
+
+// load reads every complete record and returns the size of the file up to the end of the
+// last one. A last line without its newline is a record cut short and is not counted.
+func (j *Journal) load(r io.Reader) (int64, error) {
+	j.last = map[docHash]entry{}
+	br := bufio.NewReader(r)
+	var size int64
+	for n := 1; ; n++ {
+		line, err := br.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			return size, nil // a partial last line, if any, is dropped: the owner record of a new file, too
+		}
+		if err != nil {
+			return 0, &FileError{Path: j.path, Reason: err.Error()}
+		}
+		size += int64(len(line))
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var rec record
+		if err := json.Unmarshal(line, &rec); err != nil || rec.Event == "" || (rec.Key == "" && rec.Event != eventOwner) {
+			return 0, &FileError{Path: j.path, Line: n, Reason: "is not a journal record; fix or remove the file (without it, " +
+				"every line is looked up on the server again, and lines settled by hand must be named again)", Err: ErrJournalFile}
+		}
+		if n == 1 {
+			if err := j.own(rec); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		j.remember(rec)
+	}
+}
+
+// own checks the owner record.
+func (j *Journal) own(rec record) error {
+	if rec.Event != eventOwner {
+		return j.notOwned("it names no panel and user (an older billmgr wrote it)")
+	}
+	if got := (Owner{Panel: rec.Panel, User: rec.User}); got != j.owner {
+		return j.notOwned(fmt.Sprintf("it belongs to %s, and this run is %s", got, j.owner))
+	}
+	return nil
+}
+
+func (j *Journal) notOwned(why string) error {
+	return &FileError{Path: j.path, Reason: "refused: " + why, Err: ErrJournalOwner}
+}
+
+func (j *Journal) remember(rec record) {
+	j.last[keyHash(rec.Key)] = entry{event: rec.Event, result: rec.Result, invoice: rec.Invoice, payment: rec.Payment, account: rec.Account}
+}
+
+func keyHash(key string) docHash {
+	sum := sha256.Sum256([]byte(key))
+	return docHash(sum[:16])
+}
+
+// finished returns the record of a line the journal records as done.
+func (j *Journal) finished(key string) (entry, bool) {
+	e, ok := j.last[keyHash(key)]
+	return e, ok && e.event == eventDone
+}
+
+// interrupted reports whether an earlier run started the line's writes and recorded no
+// outcome.
+func (j *Journal) interrupted(key string) bool { return j.last[keyHash(key)].event == eventStart }
+
+// settled reports whether a person settled the line by hand.
+func (j *Journal) settled(key string) bool { return j.last[keyHash(key)].event == eventSettled }
+
+// record appends rec, synced to disk, after checking that the path still names the
+// journal's file.
+func (j *Journal) record(rec record) error {
+	if err := j.check(); err != nil {
+		return err
+	}
+	return j.write(rec)
+}
+
+func (j *Journal) write(rec record) error {
+	rec.Time = time.Now().UTC()
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
+		return &FileError{Path: j.path, Reason: err.Error()}
+	}
+	if err := j.f.Sync(); err != nil {
+		return &FileError{Path: j.path, Reason: err.Error()}
+	}
+	if rec.Key != "" {
+		j.remember(rec)
+	}
+	return nil
+}
+
+// Close releases the journal.
+func (j *Journal) Close() error {
+	if j.f == nil {
+		return nil
+	}
+	return j.f.Close()
+}

@@ -1,0 +1,220 @@
+package bankimport
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-billmgr/billmgr"
+	"github.com/shopspring/decimal"
+)
+
+// Line is one transfer of a statement.
+type Line struct {
+	Line         int    // the line of the file where the transfer starts
+	Number       string // the bank document's number
+	Date         time.Time
+	Amount       decimal.Decimal
+	Currency     string // ISO code, upper case
+	Client       string // a client id or login from an explicit column; "" when none
+	Payer        string // the payer's name
+	INN          string // the payer's tax number (ИНН)
+	PayerAccount string // the payer's bank account
+	Purpose      string
+	// Skip says why the line is not an incoming transfer to the provider; "" when it is.
+	Skip string
+	// Malformed says what cannot be read; "" when the line reads.
+	Malformed string
+
+	// The date and amount as written, for the key of a line that does not read.
+	dateText, amountText string
+}
+
+// PayerID is who paid, as the document's key and the journal name the payer: the tax
+// number, else the bank account, else the client column, else the payer's name.
+func (l *Line) PayerID() string { return firstOf(l.INN, l.PayerAccount, l.Client, l.Payer) }
+
+// Document is the bank document that brought the money: the key of the payment credited
+// for it on the server.
+func (l *Line) Document() billmgr.PaymentDocument {
+	return billmgr.PaymentDocument{Number: l.Number, Date: l.Date, Payer: l.PayerID()}
+}
+
+// documentKey names the document: its date, number and payer. Two lines with one
+// document key are one transfer, or a conflict when their amounts differ.
+func (l *Line) documentKey() string {
+	date := l.dateText
+	if !l.Date.IsZero() {
+		date = l.Date.Format(time.DateOnly)
+	}
+	return strings.Join([]string{date, strings.TrimSpace(l.Number), l.PayerID()}, " | ")
+}
+
+// amountKey is the amount and currency of the line as the key writes them.
+func (l *Line) amountKey() string {
+	if l.Malformed != "" && l.amountText != "" {
+		return l.amountText + " " + l.Currency
+	}
+	return l.Amount.StringFixed(2) + " " + l.Currency
+}
+
+// Key names the line across runs, in the journal: the document and the amount.
+func (l *Line) Key() string { return l.documentKey() + " | " + l.amountKey() }
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v = strings.TrimSpace(v); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Format is a statement's format.
+type Format string
+
+// Statement formats.
+const (
+	FormatAuto Format = "auto" // 1C when the file starts with 1CClientBankExchange, else CSV
+	FormatCSV  Format = "csv"
+	Format1C   Format = "1c"
+)
+
+// Options say how to read a statement.
+type Options struct {
+	Format      Format
+	Columns     Columns  // CSV: the headers of the fields
+	Delimiter   rune     // CSV: 0 takes the one of ',', ';' or tab the header row uses most
+	Encoding    Encoding // CSV: the text encoding; 1C files say their own
+	Currency    string   // the currency of transfers that name none (ISO code)
+	OurAccounts []string // 1C: the provider's bank accounts, besides those the statement names
+}
+
+// Statement is a statement file. It is read as a stream, as often as needed: a first
+// pass checks the whole file and indexes its documents (Index) before anything is
+// written, a second credits its lines (Importer.Run).
+type Statement struct {
+	Path string
+	Options
+
+	checked fs.FileInfo // the file as the first pass found it
+}
+
+// FileError is a file (a statement, a mapping, a journal) that cannot be used as it is:
+// it is refused as a whole, before anything is written. errors.Is(err, Err) holds for the
+// sentinel in Err, when there is one.
+type FileError struct {
+	Path   string
+	Line   int // 0 for the file as a whole
+	Reason string
+	Err    error // ErrEncoding, ErrJournalOwner, ...; nil for the others
+}
+
+func (e *FileError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s line %d: %s", e.Path, e.Line, e.Reason)
+	}
+	return e.Path + ": " + e.Reason
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ErrEncoding is wrapped by the *FileError of text that does not decode in the encoding of
+// the file: given the wrong encoding, the text would be read otherwise than it was written.
+var ErrEncoding = errors.New("the text does not decode")
+
+// lineReader yields the lines of a statement, one at a time; io.EOF after the last.
+type lineReader interface {
+	next() (*Line, error)
+}
+
+// maxLine bounds a line of a 1C file, and a record of a CSV file: a longer one is not a
+// statement's (a quote that never closes, a binary file), and is refused before it fills
+// the memory.
+const maxLine = 1 << 20
+
+// each calls fn for every line of the statement, in order, reading the file as a stream.
+func (s *Statement) each(fn func(*Line) error) error {
+	f, err := os.Open(s.Path)
+	if err != nil {
+		return &FileError{Path: s.Path, Reason: unprefixed(err, s.Path)}
+	}
+	defer f.Close()
+	if err := s.same(f); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	format := s.Format
+	if format == FormatAuto || format == "" {
+		format = FormatCSV
+		head, _ := br.Peek(len(utf8BOM) + len(exchangeHeader))
+		if bytes.HasPrefix(bytes.TrimPrefix(head, []byte(utf8BOM)), []byte(exchangeHeader)) {
+			format = Format1C
+		}
+	}
+	var r lineReader
+	if format == Format1C {
+		r, err = newOneCReader(s.Path, br, s.Options)
+	} else {
+		r, err = newCSVReader(s.Path, br, s.Options)
+	}
+	if err != nil {
+		return err
+	}
+	for {
+		l, err := r.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+}
+
+// same fails when f is not the file an earlier pass read, as it was then: the first pass
+// vouches for the file the run reads.
+func (s *Statement) same(f *os.File) error {
+	info, err := f.Stat()
+	if err != nil {
+		return &FileError{Path: s.Path, Reason: err.Error()}
+	}
+	if s.checked == nil {
+		s.checked = info
+		return nil
+	}
+	if !os.SameFile(info, s.checked) || info.Size() != s.checked.Size() || !info.ModTime().Equal(s.checked.ModTime()) {
+		return &FileError{Path: s.Path, Reason: "changed while the import read it; run it again on the finished file"}
+	}
+	return nil
+}
+
+// unprefixed is the message of a file system error without the path it names.
+func unprefixed(err error, path string) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+const utf8BOM = "\ufeff"
+
+// parseDate reads 06.05.2024 (as in 1C files and Russian bank exports) or 2024-05-06.
+func parseDate(s string) (time.Time, error) {
+	for _, layout := range []string{"02.01.2006", time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date such as 06.05.2024 or 2024-05-06", s)
+}
