@@ -194,7 +194,7 @@ func (s *PaymentsService) find(ctx context.Context, accountID int64, doc Payment
 			if err != nil {
 				return err
 			}
-			if doc.on(p) {
+			if p.Carries(doc) {
 				found = append(found, *p)
 			}
 		}
@@ -413,7 +413,7 @@ func (r *Receipt) decide(accountID int64, found []PaymentDetails) (*decision, er
 		case p.Status == PaymentCredited:
 			credited = append(credited, *p)
 		case p.Status == PaymentBeingDeleted:
-		case creditable(p.Status):
+		case PaymentCreditable(p.Status):
 			open = append(open, *p)
 		default:
 			return nil, statusConflict(r, accountID, p)
@@ -507,7 +507,7 @@ func (s *PaymentsService) CreditInvoices(ctx context.Context, accountID int64, i
 	for i := range invoices {
 		inv := &invoices[i]
 		amounts[i] = inv.SubaccountAmount
-		if !r.Document.on(inv) || (r.Document.withPayer(inv.Info) != inv.Info && inv.Status != PaymentCredited) {
+		if !inv.Carries(r.Document) || (r.Document.withPayer(inv.Info) != inv.Info && inv.Status != PaymentCredited) {
 			if inv, err = s.recordDocument(ctx, accountID, invoiceIDs, inv, r); err != nil {
 				return nil, err
 			}
@@ -593,7 +593,7 @@ func (s *PaymentsService) recordDocument(ctx context.Context, accountID int64, i
 	switch {
 	case lerr != nil:
 		return nil, lookupFailed(err, lerr)
-	case r.Document.on(now) && (fields.Info == nil || recordedPayer(now.Info) != ""):
+	case now.Carries(r.Document) && (fields.Info == nil || recordedPayer(now.Info) != ""):
 		return now, nil
 	}
 	return now, s.Update(ctx, accountID, inv.ID, fields)
@@ -631,7 +631,7 @@ func (s *PaymentsService) setPaid(ctx context.Context, accountID int64, r *Recei
 		return false, nil, err
 	case now.Status == PaymentCredited:
 		return false, now, nil // credited meanwhile, by another call
-	case !creditable(now.Status):
+	case !PaymentCreditable(now.Status):
 		return false, nil, statusConflict(r, accountID, now)
 	}
 	return false, nil, err
@@ -658,15 +658,6 @@ func (s *PaymentsService) afterCredit(ctx context.Context, accountID int64, r *R
 		return nil
 	}
 	return r.conflict(accountID, ConflictCreditedTwice, credited, creditedTwice(len(credited)))
-}
-
-// creditable reports whether payment.setpaid credits a payment in this status.
-func creditable(status string) bool {
-	switch status {
-	case PaymentNew, PaymentInPay, PaymentPromised, PaymentInitiated:
-		return true
-	}
-	return false
 }
 
 func statusConflict(r *Receipt, accountID int64, p *PaymentDetails) error {
@@ -757,7 +748,7 @@ func (r *Receipt) compareCurrency(accountID int64, p *PaymentDetails) error {
 // is written to it. alone says whether it is the only invoice r pays, whose amount must
 // then be r's.
 func (r *Receipt) checkInvoice(accountID int64, inv *PaymentDetails, alone bool) error {
-	ours := r.Document.on(inv)
+	ours := inv.Carries(r.Document)
 	switch {
 	case !ours && strings.TrimSpace(inv.DocumentNumber) != "":
 		return r.conflict(accountID, ConflictDocument, []PaymentDetails{*inv},
@@ -765,7 +756,7 @@ func (r *Receipt) checkInvoice(accountID int64, inv *PaymentDetails, alone bool)
 				Date: inv.DocumentDate, Payer: recordedPayer(inv.Info)}))
 	case !ours && inv.Status == PaymentCredited:
 		return r.conflict(accountID, ConflictCredited, []PaymentDetails{*inv}, "the invoice is credited already, without this document")
-	case inv.Status != PaymentCredited && !creditable(inv.Status):
+	case inv.Status != PaymentCredited && !PaymentCreditable(inv.Status):
 		return statusConflict(r, accountID, inv)
 	case alone:
 		return r.compare(accountID, inv)

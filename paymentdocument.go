@@ -40,9 +40,9 @@ func (d PaymentDocument) String() string {
 // payerLine starts the line of a payment's info that records the document's payer.
 const payerLine = "Payer: "
 
-// on reports whether payment p carries the document: its number and day, and a payer that
-// is the same or not recorded on one side.
-func (d PaymentDocument) on(p *PaymentDetails) bool {
+// Carries reports whether the payment carries document d, as FindByDocument finds it: the
+// same number and calendar day, and the same payer unless one of them names none.
+func (p *PaymentDetails) Carries(d PaymentDocument) bool {
 	if strings.TrimSpace(p.DocumentNumber) != strings.TrimSpace(d.Number) || p.DocumentDate.IsZero() || !sameDay(p.DocumentDate, d.Date) {
 		return false
 	}

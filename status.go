@@ -36,6 +36,16 @@ const (
 	PaymentBeingDeleted   = "100"
 )
 
+// PaymentCreditable reports whether payment.setpaid credits a payment in status (a code:
+// PaymentNew, PaymentInPay, PaymentPromised and PaymentInitiated can be credited).
+func PaymentCreditable(status string) bool {
+	switch status {
+	case PaymentNew, PaymentInPay, PaymentPromised, PaymentInitiated:
+		return true
+	}
+	return false
+}
+
 // Client (account) status codes (Account.AccountStatus.Code).
 const (
 	AccountActive    = "1"

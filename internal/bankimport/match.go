@@ -230,13 +230,7 @@ type invoice struct {
 }
 
 // open reports whether payment.setpaid can credit the invoice.
-func (inv *invoice) open() bool {
-	switch inv.status {
-	case billmgr.PaymentNew, billmgr.PaymentInPay, billmgr.PaymentPromised, billmgr.PaymentInitiated:
-		return true
-	}
-	return false
-}
+func (inv *invoice) open() bool { return billmgr.PaymentCreditable(inv.status) }
 
 // plan is what a line will credit: invoices, or a new payment of a client.
 type plan struct {
@@ -417,26 +411,11 @@ func (m *Matcher) carrying(ctx context.Context, l *Line, cands []invoice) (*invo
 		if err != nil {
 			return nil, err
 		}
-		if carries(p, doc) {
+		if p.Carries(doc) {
 			return &cands[i], nil
 		}
 	}
 	return nil, nil
-}
-
-// carries reports whether payment p carries document d as billmgr.FindByDocument finds
-// it: the number and the day, and the payer unless one side records none.
-func carries(p *billmgr.PaymentDetails, d billmgr.PaymentDocument) bool {
-	if strings.TrimSpace(p.DocumentNumber) != strings.TrimSpace(d.Number) || p.DocumentDate.IsZero() ||
-		p.DocumentDate.Format("2006-01-02") != d.Date.Format("2006-01-02") {
-		return false
-	}
-	for _, line := range strings.Split(p.Info, "\n") {
-		if payer, ok := strings.CutPrefix(strings.TrimSpace(line), "Payer: "); ok {
-			return d.Payer == "" || strings.EqualFold(strings.TrimSpace(payer), strings.TrimSpace(d.Payer))
-		}
-	}
-	return true
 }
 
 // describe lists invoices as "pfx/36 (client 12, 1500.00)".
