@@ -28,11 +28,28 @@ const FreeTextMin = 8
 // element's text), "…" and '…' (an attribute), each character literal, percent-encoded or
 // a character reference. Anywhere else (inside a word or a sentence) it is replaced only
 // when it has at least FreeTextMin characters and is not all white space.
+//
+// A secret with white space around it is redacted without it too, as a reply that trims
+// what it echoes shows it.
 func Redact(s string, secrets ...string) string {
-	for _, v := range secrets {
+	for _, v := range withTrimmed(secrets) {
 		s = redactValue(s, v)
 	}
 	return s
+}
+
+// withTrimmed is secrets, followed by each one that has white space around it without it.
+func withTrimmed(secrets []string) []string {
+	out := secrets
+	for _, v := range secrets {
+		if t := strings.TrimSpace(v); t != v && t != "" {
+			if len(out) == len(secrets) {
+				out = slices.Clip(out)
+			}
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // RedactStart redacts s, the start of a text that may go on (a reply cut at a limit),
@@ -41,6 +58,7 @@ func Redact(s string, secrets ...string) string {
 // a long one anywhere), and an incomplete UTF-8 character. It returns what is left and how
 // many bytes were cut off.
 func RedactStart(s string, secrets ...string) (string, int) {
+	secrets = withTrimmed(secrets)
 	s = Redact(s, secrets...)
 	end := len(s)
 	for cut := true; cut; { // a cut may leave the start of another secret at the new end

@@ -235,3 +235,15 @@ func TestRedactLeavesMessagesReadable(t *testing.T) {
 func lowerHex(q string) string {
 	return regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(q, strings.ToLower)
 }
+
+// TestRedactFindsTheSecretTrimmed: a reply that trims what it echoes shows a secret with
+// white space around it without it; that is redacted as the secret is.
+func TestRedactFindsTheSecretTrimmed(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, `<param name="value">`+Redacted+`</param>`, Redact(`<param name="value">Pw</param>`, "Pw "))
+	assert.Equal(t, "rejected "+Redacted+" as weak", Redact("rejected long-secret as weak", " long-secret\t"))
+	assert.Equal(t, "x= y", Redact("x= y", "  "), "a blank secret trims to nothing")
+	got, cut := RedactStart("passwd=P", " Pw")
+	assert.Equal(t, "passwd=", got)
+	assert.Equal(t, 1, cut)
+}
