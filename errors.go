@@ -214,8 +214,9 @@ func unprefixed(err error) string { return strings.TrimPrefix(err.Error(), "bill
 
 // ErrInvalidArgument is wrapped by every error for bad input from the caller: an id that is
 // not positive, no ids, nil params, a string that is not UTF-8, an amount with more decimals
-// than the server keeps, a date before 1970. Nothing was sent, so the call can be corrected
-// and made again safely.
+// than the server keeps, a date before 1970, a required field left empty. Nothing was sent,
+// so the call can be corrected and made again safely. A fault in a field of a params struct
+// is a *FieldError naming the field, and wraps ErrInvalid too.
 var ErrInvalidArgument = errors.New("invalid argument")
 
 // argError reports bad input to fn: "billmgr: payment.refund: invalid argument: …".
