@@ -64,7 +64,7 @@ func (s *AccountsService) List(ctx context.Context, opts *AccountListOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	return listPage[Account](ctx, s.client, fnAccount, params)
+	return listPage[Account](ctx, s.client, fnAccount, params, opts)
 }
 
 // All returns every client, page by page, each once. Like List, it sees only what the
@@ -76,7 +76,7 @@ func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) ite
 	if err != nil {
 		return func(yield func(Account, error) bool) { yield(Account{}, err) }
 	}
-	return listAll(ctx, s.client, fnAccount, inIDOrder(params), func(a *Account) int64 { return a.ID })
+	return listAll(ctx, s.client, fnAccount, inIDOrder(params), opts, func(a *Account) int64 { return a.ID })
 }
 
 // RegisterParams are the fields of a self-registration (register). Email and Password are
@@ -106,6 +106,16 @@ func (p RegisterParams) GoString() string { return "billmgr.RegisterParams{" + p
 
 // LogValue logs String.
 func (p RegisterParams) LogValue() slog.Value { return slog.StringValue(p.String()) }
+
+// checkFields refuses a registration without an e-mail or a password before it is sent.
+func (p RegisterParams) checkFields(f *fieldFaults) {
+	if p.Email == "" {
+		f.add("Email", "Email is required")
+	}
+	if p.Password == "" {
+		f.add("Password", "Password is required")
+	}
+}
 
 // Offers are the offer agreements (договор-оферта) of a registration: offer id → accepted.
 // Each entry goes out as offer_<id>=on or off.
@@ -137,14 +147,11 @@ type Registration struct {
 // API: register
 func (s *AccountsService) Register(ctx context.Context, p *RegisterParams) (*Registration, error) {
 	const fn = "register"
-	if p != nil && (p.Email == "" || p.Password == "") {
-		return nil, argError(fn, "Email and Password are required")
-	}
 	params, err := encodeParams(fn, p)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.client.submit(ctx, fn, params)
+	doc, err := s.client.submit(ctx, fn, params, p)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +211,7 @@ func (c *Client) submitWithElid(ctx context.Context, fn, what string, id int64, 
 	if err != nil {
 		return nil, err
 	}
-	return c.submit(ctx, fn, withIDs(params, 0, idText(id)))
+	return c.submit(ctx, fn, withIDs(params, 0, idText(id)), p)
 }
 
 // AccountDetails is the client form (account.edit). The password is never shown.
@@ -314,7 +321,7 @@ func (s *AccountsService) Create(ctx context.Context, p *AccountParams) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	return s.client.create(ctx, fnAccountEdit, params)
+	return s.client.create(ctx, fnAccountEdit, params, p)
 }
 
 // Update changes the fields of p that are set on the client id.
@@ -432,7 +439,7 @@ func (s *AccountsService) SaveFilter(ctx context.Context, f *AccountFilter) erro
 			params.Set(k, "")
 		}
 	}
-	_, err = s.client.submit(ctx, fnAccountFilter, params)
+	_, err = s.client.submit(ctx, fnAccountFilter, params, f)
 	return err
 }
 

@@ -55,7 +55,7 @@ func TestStalledReplyFailsAfterTheIdleTimeout(t *testing.T) {
 	assert.Less(t, time.Since(start), 5*time.Second)
 
 	start = time.Now()
-	_, err = listPage[pagedRow](context.Background(), c, "account", nil)
+	_, err = listPage[pagedRow](context.Background(), c, "account", nil, nil)
 	assert.ErrorIs(t, err, errStalled)
 	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
 	assert.EqualValues(t, 3, requests.Load(), "the write once, the read twice")
@@ -90,7 +90,7 @@ func TestIdleTimeoutDoesNotCountTheLoopBody(t *testing.T) {
 	c, _ := newStub(t, []stubReply{xmlReply([]byte(page.String()))}) // the SDK's own transport
 	c.idle = 100 * time.Millisecond
 	n := 0
-	for _, err := range listAll(context.Background(), c, "account", url.Values{"p_cnt": {"2000"}}, pagedRowKey) {
+	for _, err := range listAll(context.Background(), c, "account", url.Values{"p_cnt": {"2000"}}, nil, pagedRowKey) {
 		require.NoError(t, err)
 		if n++; n == 1 {
 			time.Sleep(3 * c.idle) // the rest of the page is read after this

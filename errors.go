@@ -214,14 +214,77 @@ func unprefixed(err error) string { return strings.TrimPrefix(err.Error(), "bill
 
 // ErrInvalidArgument is wrapped by every error for bad input from the caller: an id that is
 // not positive, no ids, nil params, a string that is not UTF-8, an amount with more decimals
-// than the server keeps, a date before 1970. Nothing was sent, so the call can be corrected
-// and made again safely.
+// than the server keeps, a date before 1970, a required field left empty. Nothing was sent,
+// so the call can be corrected and made again safely. A fault in a field of a params struct
+// is a *FieldError naming the field, and wraps ErrInvalid too.
 var ErrInvalidArgument = errors.New("invalid argument")
 
 // argError reports bad input to fn: "billmgr: payment.refund: invalid argument: …".
 func argError(fn, format string, args ...any) error {
 	return fmt.Errorf("billmgr: %s: %w: %s", fn, ErrInvalidArgument, fmt.Sprintf(format, args...))
 }
+
+// FieldError says which field of a params struct an error is about, so that a form can
+// show it next to the field. Every call that takes a params struct (RegisterParams,
+// PaymentParams, the filters and list options, …) returns one:
+//
+//   - when the server refuses a parameter of the struct: Err is the call's error, which
+//     wraps the *Error whose Object is Param ("passwd" of value(passwd), "email" of
+//     exists(email)). An Object that is no field of the struct (elid, plid, a parameter
+//     the SDK adds) comes back without a FieldError.
+//   - when the SDK refuses a field before sending (a required field left empty, an amount
+//     with more decimals than the server keeps, a string that is not UTF-8, a date before
+//     1970): Err wraps both ErrInvalidArgument (nothing was sent) and ErrInvalid (the
+//     sentinel of the server's value error for the same fault). Faults in several fields
+//     come back at once, as one error that wraps a FieldError for each field:
+//     FieldErrors lists them.
+//
+// Field is the Go name of the field ("Email", "Password"); a field of an embedded struct
+// goes by its own name, as Go promotes it ("Page" of ListOptions), and an entry of a map
+// by the field and the key ("Offers[3]"). Param is the parameter the API names it by
+// ("email", "passwd", "offer_3").
+//
+// Error is Err's message, unchanged, and Unwrap returns Err, so errors.Is(err,
+// ErrInvalid) and errors.As(err, &apiErr) see through a FieldError.
+type FieldError struct {
+	Field string
+	Param string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// FieldErrors returns every *FieldError in the tree of err (errors.Unwrap, errors.Join
+// and the like), in order; nil when there is none.
+//
+//	for _, fe := range billmgr.FieldErrors(err) {
+//		form.SetError(fe.Field, fe.Err)
+//	}
+func FieldErrors(err error) []*FieldError {
+	var found []*FieldError
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *FieldError:
+			found = append(found, e)
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		}
+	}
+	walk(err)
+	return found
+}
+
+// errFieldValue is what the error of a field refused before sending wraps: ErrInvalidArgument
+// (nothing was sent) and ErrInvalid (the server refuses the same value with a value error).
+// It reads "invalid argument", like ErrInvalidArgument.
+var errFieldValue = &chainError{msg: ErrInvalidArgument.Error(), errs: []error{ErrInvalidArgument, ErrInvalid}}
 
 // ShortListError is yielded last by an All walk that ended short of the whole list: the
 // server reported Total rows (p_elems) and its pages stopped before them, or the walk

@@ -2,6 +2,7 @@ package billmgr
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -77,4 +78,24 @@ func TestSentinelsCarryNoPrefix(t *testing.T) {
 	chained := &chainError{msg: "billmgr: credit: " + unprefixed(unknown), errs: []error{unknown}}
 	assert.Equal(t, "billmgr: credit: payment.setpaid: EOF (outcome unknown: the server may have applied the call; look it up before sending it again)", chained.Error())
 	assert.ErrorIs(t, chained, ErrOutcomeUnknown)
+}
+
+// TestFieldErrorIsTheErrorItWraps: a FieldError reads as its error and unwraps to it, and
+// FieldErrors finds every FieldError of a tree, in order.
+func TestFieldErrorIsTheErrorItWraps(t *testing.T) {
+	t.Parallel()
+	apiErr := &Error{Func: "register", Type: "exists", Object: "email", Msg: "The e-mail is taken"}
+	fe := &FieldError{Field: "Email", Param: "email", Err: apiErr}
+	assert.Equal(t, apiErr.Error(), fe.Error())
+	assert.ErrorIs(t, fe, ErrExists)
+	var got *Error
+	require.ErrorAs(t, fe, &got)
+	assert.Same(t, apiErr, got)
+
+	other := &FieldError{Field: "Password", Param: "passwd", Err: argError("register", "Password is required")}
+	tree := errors.Join(fmt.Errorf("billmgr: register: %w", fe), errors.New("unrelated"), &chainError{msg: "x", errs: []error{other}})
+	assert.Equal(t, []*FieldError{fe, other}, FieldErrors(tree))
+	assert.Equal(t, []*FieldError{fe}, FieldErrors(fe))
+	assert.Nil(t, FieldErrors(apiErr))
+	assert.Nil(t, FieldErrors(nil))
 }

@@ -256,3 +256,30 @@ func ExampleError() {
 	// type=exists object=email func=register
 	// billmgr: register: exists(email): Object 'E-mail' with value 'ada@example.com' already exists
 }
+
+func ExampleFieldErrors() {
+	srv := billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{{Email: "ada@example.com"}}}))
+	defer srv.Close()
+	c, err := billmgr.NewClient(srv.URL, billmgr.WithSession(srv.AdminUser, srv.AdminPassword))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	// Each error goes next to its field of the form.
+	show := func(err error) {
+		for _, fe := range billmgr.FieldErrors(err) {
+			fmt.Printf("%s: %v\n", fe.Field, fe.Err)
+		}
+	}
+
+	// What the SDK refuses before sending, every field at once,
+	_, err = c.Accounts.Register(ctx, &billmgr.RegisterParams{RealName: "Ada Lovelace"})
+	show(err)
+	// and what the server refuses.
+	_, err = c.Accounts.Register(ctx, &billmgr.RegisterParams{Email: "ada@example.com", Password: "another"})
+	show(err)
+	// Output:
+	// Email: billmgr: register: invalid argument: Email is required
+	// Password: billmgr: register: invalid argument: Password is required
+	// Email: billmgr: register: exists(email): Object 'E-mail' with value 'ada@example.com' already exists
+}

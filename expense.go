@@ -149,7 +149,7 @@ func (s *ExpensesService) SaveFilter(ctx context.Context, accountID int64, f *Ex
 	for k, v := range set {
 		params[k] = v
 	}
-	return expenseFilter.save(ctx, s.client, accountID, params)
+	return expenseFilter.save(ctx, s.client, accountID, params, f)
 }
 
 // ResetFilter clears the saved expense filter: it saves every field empty and the period
@@ -157,7 +157,7 @@ func (s *ExpensesService) SaveFilter(ctx context.Context, accountID int64, f *Ex
 //
 // API: subaccount.expense.filter
 func (s *ExpensesService) ResetFilter(ctx context.Context, accountID int64) error {
-	return expenseFilter.save(ctx, s.client, accountID, emptyExpenseFilter())
+	return expenseFilter.save(ctx, s.client, accountID, emptyExpenseFilter(), nil)
 }
 
 // emptyExpenseFilter is the saved filter that restricts nothing.

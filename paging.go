@@ -43,11 +43,12 @@ var serverRowLimits = map[string]int{"account.payment": 5001}
 // newRow returns the schema of T and a place for one row of it.
 func newRow[T any]() (*rowSchema, *T) { return schemaOf(reflect.TypeFor[T]()), new(T) }
 
-// listPage fetches one page of fn and decodes its rows.
-func listPage[T any](ctx context.Context, c *Client, fn string, params url.Values) (*Page[T], error) {
+// listPage fetches one page of fn and decodes its rows. opts are the list options params
+// were encoded from, or nil: an <error> about one of their fields is a *FieldError.
+func listPage[T any](ctx context.Context, c *Client, fn string, params url.Values, opts any) (*Page[T], error) {
 	schema, row := newRow[T]()
 	var page *Page[T]
-	r := &request{fn: fn, params: params, readOnly: true}
+	r := &request{fn: fn, params: params, readOnly: true, fields: fieldsOf(opts)}
 	r.decode = func(resp *http.Response) error {
 		defer resp.Body.Close()
 		page, *row = &Page[T]{}, *new(T) // a retried page starts over
@@ -83,8 +84,9 @@ const keyCost = 80
 // so memory stays at one page however long the list (the keys count against the reply's
 // bound, see WithMaxResponseBytes); a row pushed onto the next page by a concurrent insert
 // is still yielded once. A failed page is retried like any read, and the rows of it
-// already yielded are not yielded again.
-func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, params url.Values, key func(*T) K) iter.Seq2[T, error] {
+// already yielded are not yielded again. opts are as for listPage.
+func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, params url.Values, opts any, key func(*T) K) iter.Seq2[T, error] {
+	fields := fieldsOf(opts)
 	return func(yield func(T, error) bool) {
 		size, _ := strconv.Atoi(params.Get("p_cnt"))
 		if size <= 0 {
@@ -112,7 +114,7 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 			var info listInfo
 			rows, fresh := 0, 0
 			stopped := false
-			r := &request{fn: fn, params: q, readOnly: true}
+			r := &request{fn: fn, params: q, readOnly: true, fields: fields}
 			r.decode = func(resp *http.Response) error {
 				defer resp.Body.Close()
 				rows, *row = 0, *new(T) // a retried page starts over; rows already yielded stay in current

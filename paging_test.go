@@ -119,7 +119,7 @@ func collectAll(t *testing.T, p *pagedServer, perPage int) []pagedRow {
 	params, err := listParams("account.payment", &ListOptions{PerPage: perPage})
 	require.NoError(t, err)
 	var rows []pagedRow
-	for row, err := range listAll(context.Background(), c, "account.payment", params, pagedRowKey) {
+	for row, err := range listAll(context.Background(), c, "account.payment", params, nil, pagedRowKey) {
 		require.NoError(t, err)
 		rows = append(rows, row)
 	}
@@ -180,7 +180,7 @@ func walk(t *testing.T, p *pagedServer, fn string, perPage int) ([]pagedRow, err
 	require.NoError(t, err)
 	var rows []pagedRow
 	var last error
-	for row, err := range listAll(context.Background(), c, fn, params, pagedRowKey) {
+	for row, err := range listAll(context.Background(), c, fn, params, nil, pagedRowKey) {
 		if err != nil {
 			require.NoError(t, last, "one error, the last")
 			last = err
@@ -272,7 +272,7 @@ func TestAllStopsWhenTheCallerStops(t *testing.T) {
 	c, err := NewClient(srv.URL, WithAuthInfo(testUser, testPassword))
 	require.NoError(t, err)
 	n := 0
-	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, nil, pagedRowKey) {
 		require.NoError(t, err)
 		n++
 		if n == 10 {
@@ -287,7 +287,7 @@ func TestAllYieldsTheErrorAndStops(t *testing.T) {
 	t.Parallel()
 	c, s := newStub(t, []stubReply{xmlReply([]byte(`<doc><error type="access"><msg>Access denied</msg></error></doc>`))})
 	var errs []error
-	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, nil, pagedRowKey) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
@@ -305,21 +305,21 @@ func TestAllBoundsEveryPageNotTheWholeList(t *testing.T) {
 	params, err := listParams("account.payment", &ListOptions{PerPage: 50})
 	require.NoError(t, err)
 	n := 0
-	for _, err := range listAll(context.Background(), c, "account.payment", params, pagedRowKey) {
+	for _, err := range listAll(context.Background(), c, "account.payment", params, nil, pagedRowKey) {
 		require.NoError(t, err)
 		n++
 	}
 	assert.Equal(t, 3000, n, "a list far larger than the limit, in pages within it, walks through")
 
 	var errs []error
-	for _, err := range listAll(context.Background(), c, "account.payment", nil, pagedRowKey) {
+	for _, err := range listAll(context.Background(), c, "account.payment", nil, nil, pagedRowKey) {
 		errs = append(errs, err)
 	}
 	require.NotEmpty(t, errs)
 	assert.ErrorIs(t, errs[len(errs)-1], ErrUnexpectedResponse, "a page of 1,000 rows is over the limit")
 	assert.ErrorContains(t, errs[len(errs)-1], "size limit")
 
-	_, err = listPage[pagedRow](context.Background(), c, "account.payment", nil)
+	_, err = listPage[pagedRow](context.Background(), c, "account.payment", nil, nil)
 	assert.ErrorContains(t, err, "size limit", "a List page is bounded")
 }
 
@@ -328,7 +328,7 @@ func TestListPage(t *testing.T) {
 	c, s := newStub(t, []stubReply{xmlReply([]byte(`<doc><elem><id>7</id><subaccountamount_iso>1 234,50 RUB</subaccountamount_iso></elem><p_cnt>20</p_cnt><p_num>2</p_num><p_elems>21</p_elems></doc>`))})
 	params, err := listParams("account.payment", &ListOptions{Page: 2, PerPage: 20, Sort: "id", Order: "desc"})
 	require.NoError(t, err)
-	page, err := listPage[pagedRow](context.Background(), c, "account.payment", params)
+	page, err := listPage[pagedRow](context.Background(), c, "account.payment", params, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, page.Number)
 	assert.Equal(t, 20, page.Size)
@@ -343,7 +343,7 @@ func TestListPage(t *testing.T) {
 func TestListPageRefusesABadColumn(t *testing.T) {
 	t.Parallel()
 	c, _ := newStub(t, []stubReply{xmlReply([]byte(`<doc><elem><id>x7</id></elem></doc>`))})
-	_, err := listPage[pagedRow](context.Background(), c, "account.payment", nil)
+	_, err := listPage[pagedRow](context.Background(), c, "account.payment", nil, nil)
 	require.ErrorIs(t, err, ErrUnexpectedResponse)
 	assert.ErrorContains(t, err, "column id")
 }

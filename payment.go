@@ -213,20 +213,28 @@ func (f *PaymentFilter) Active() bool {
 	return *f != PaymentFilter{} && *f != PaymentFilter{CreateDate: "nodate"}
 }
 
-// values encodes every field of the filter, the empty ones too: saving replaces the whole
-// previous filter.
-func (f *PaymentFilter) values() (url.Values, error) {
+// values encodes every field of the filter for fn, the empty ones too: saving replaces the
+// whole previous filter. A field it cannot send is a FieldError.
+func (f *PaymentFilter) values(fn string) (url.Values, error) {
+	faults := findFaults(fn, f)
 	v := url.Values{"number": {f.Number}, "status": {f.Status}, "paymethod": {""}}
 	if f.Paymethod != 0 {
 		v.Set("paymethod", idText(f.Paymethod))
 	}
-	for key, t := range map[string]time.Time{"createdatestart": f.CreatedFrom, "createdateend": f.CreatedTo} {
+	for _, d := range []struct {
+		field string
+		t     time.Time
+	}{{"CreatedFrom", f.CreatedFrom}, {"CreatedTo", f.CreatedTo}} {
+		key := faults.fields.param(d.field)
 		v.Set(key, "")
-		if !t.IsZero() {
-			if err := DateOf(t).EncodeValues(key, &v); err != nil {
-				return nil, err
+		if !d.t.IsZero() {
+			if err := DateOf(d.t).EncodeValues(key, &v); err != nil {
+				faults.add(d.field, "%v", err)
 			}
 		}
+	}
+	if err := faults.err(); err != nil {
+		return nil, err
 	}
 	v.Set("createdate", "nodate")
 	setCreatePeriod(v, f.CreateDate)
@@ -254,11 +262,11 @@ func (s *PaymentsService) SaveFilter(ctx context.Context, accountID int64, f *Pa
 	if f == nil {
 		return argError(fn, "nil filter; ResetFilter removes the filter")
 	}
-	params, err := f.values()
+	params, err := f.values(fn)
 	if err != nil {
-		return fmt.Errorf("billmgr: %s: %w", fn, err)
+		return err
 	}
-	_, err = s.client.submit(ctx, fn, withIDs(params, 0, idText(accountID)))
+	_, err = s.client.submit(ctx, fn, withIDs(params, 0, idText(accountID)), f)
 	return err
 }
 
@@ -278,6 +286,9 @@ type RefundParams struct {
 	Description string   `url:"description,omitempty"` // the reason, passed to the payment system
 }
 
+// checkFields refuses a refund without a positive amount before it is sent.
+func (p RefundParams) checkFields(f *fieldFaults) { f.requirePositive("Amount", p.Amount) }
+
 // Refund returns p.Amount of payment paymentID of client accountID through its payment
 // method and lowers the client's balance by it; a payment refunded in full gets the status
 // PaymentRefunded. It returns the id of the refund payment when the reply names one, and 0
@@ -291,9 +302,6 @@ type RefundParams struct {
 // API: payment.refund
 func (s *PaymentsService) Refund(ctx context.Context, accountID, paymentID int64, p *RefundParams) (int64, error) {
 	const fn = "payment.refund"
-	if p != nil && (p.Amount == nil || !p.Amount.IsPositive()) {
-		return 0, argError(fn, "the refund amount must be set and positive")
-	}
 	doc, err := refundForm.submit(ctx, s.client, accountID, paymentID, p)
 	if err != nil {
 		return 0, err
@@ -321,7 +329,7 @@ func paymentRows[T any](ctx context.Context, c *Client, fn string, paymentID int
 		return nil, err
 	}
 	var rows []T
-	for row, err := range listAll(ctx, c, fn, withIDs(nil, 0, idText(paymentID)), key) {
+	for row, err := range listAll(ctx, c, fn, withIDs(nil, 0, idText(paymentID)), nil, key) {
 		if err != nil {
 			return nil, err
 		}
@@ -485,7 +493,7 @@ func (s *PaymentsService) AddExpense(ctx context.Context, paymentID, expenseID i
 	if err != nil {
 		return err
 	}
-	_, err = s.client.submit(ctx, fn, withIDs(params, paymentID, ""))
+	_, err = s.client.submit(ctx, fn, withIDs(params, paymentID, ""), nil)
 	return err
 }
 
@@ -521,6 +529,15 @@ type PaymentAddParams struct {
 	Currency  *int64   `url:"payment_currency,omitempty"` // the currency id; the method's when nil
 }
 
+// checkFields refuses a payment without a positive amount or a payment method before it
+// is sent.
+func (p PaymentAddParams) checkFields(f *fieldFaults) {
+	f.requirePositive("Amount", p.Amount)
+	if p.Paymethod <= 0 {
+		f.add("Paymethod", "Paymethod is required: a payment method id")
+	}
+}
+
 // AddedPayment is what Add returns: the new payment, and the page where the client pays it.
 type AddedPayment struct {
 	ID int64
@@ -547,14 +564,11 @@ type AddedPayment struct {
 // API: payment.add
 func (s *PaymentsService) Add(ctx context.Context, p *PaymentAddParams) (*AddedPayment, error) {
 	const fn = "payment.add"
-	if p != nil && (p.Amount == nil || !p.Amount.IsPositive() || p.Paymethod <= 0) {
-		return nil, argError(fn, "a positive amount and a payment method are required")
-	}
 	params, err := encodeParams(fn, p)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.client.submit(ctx, fn, params)
+	doc, err := s.client.submit(ctx, fn, params, p)
 	if err != nil {
 		return nil, err
 	}
@@ -591,6 +605,8 @@ type PaymentMethod struct {
 	Amount Money  // what the client pays with this method, its commission included; zero if the panel shows none
 }
 
+func (p PaymentMethodsParams) checkFields(f *fieldFaults) { f.requirePositive("Amount", p.Amount) }
+
 // Methods returns the payment methods the calling client can pay p.Amount with, in the
 // panel's order: the list its payment wizard shows once the amount is entered (the form
 // payment.add.method, not submitted), each method with what the client pays with it, its
@@ -604,14 +620,11 @@ type PaymentMethod struct {
 // API: payment.add.method
 func (s *PaymentsService) Methods(ctx context.Context, p *PaymentMethodsParams) ([]PaymentMethod, error) {
 	const fn = "payment.add.method"
-	if p != nil && (p.Amount == nil || !p.Amount.IsPositive()) {
-		return nil, argError(fn, "a positive amount is required")
-	}
 	params, err := encodeParams(fn, p)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.client.document(ctx, &request{fn: fn, params: params, readOnly: true})
+	doc, err := s.client.document(ctx, &request{fn: fn, params: params, readOnly: true, fields: fieldsOf(p)})
 	if err != nil {
 		return nil, err
 	}
@@ -674,7 +687,7 @@ func (s *PaymentsService) ListOwn(ctx context.Context, opts *PaymentListOptions)
 	if err != nil {
 		return nil, err
 	}
-	return listPage[Payment](ctx, s.client, fnOwnPayments, params)
+	return listPage[Payment](ctx, s.client, fnOwnPayments, params, opts)
 }
 
 // AllOwn yields every payment of ListOwn's list, page after page, each payment once, like
@@ -686,7 +699,7 @@ func (s *PaymentsService) AllOwn(ctx context.Context, opts *PaymentListOptions) 
 	if err != nil {
 		return func(yield func(Payment, error) bool) { yield(Payment{}, err) }
 	}
-	return listAll(ctx, s.client, fnOwnPayments, inIDOrder(params), func(p *Payment) int64 { return p.ID })
+	return listAll(ctx, s.client, fnOwnPayments, inIDOrder(params), opts, func(p *Payment) int64 { return p.ID })
 }
 
 // OrderLine is a line of the contents of an invoice (payment.orderinfo).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr/internal/secret"
 )
 
 // TestHTTPErrorBodyIsRedactedBeforeItIsCut: a proxy page echoing the password across the
@@ -121,4 +124,100 @@ func TestDryRunRedactsEveryPassword(t *testing.T) {
 		"func": {"usrparam"}, "new_password": {redacted}, "old_pwd": {redacted}, "client_secret": {redacted},
 		"PassWord2": {redacted}, "name": {"kept"},
 	}, got)
+}
+
+// emailRefused is the recorded shape of a refused e-mail, echoing password in <tparams>.
+func emailRefused(password string) []byte {
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<doc lang="en" func="register"><error type="value" object="email" lang="en"><param name="object" type="msg" msg="E-mail">email</param><param name="value">a@example</param><msg>Field 'E-mail' has an invalid value</msg></error><tparams><email>a@example</email><passwd>` + html.EscapeString(password) + `</passwd><func>register</func></tparams></doc>`)
+}
+
+// TestShortPasswordsLeaveMessagesReadable: a password of one character (the caller's for a
+// new client, or the client's own) leaves the server's message as it came, in Error() and
+// in Msg, and is still redacted where it stands as a value (the echo in <tparams>).
+func TestShortPasswordsLeaveMessagesReadable(t *testing.T) {
+	t.Parallel()
+	const msg = "Field 'E-mail' has an invalid value"
+	for _, pw := range []string{"e", "E", "a", " ", "'", ":", "-"} {
+		for _, own := range []bool{false, true} {
+			var ts traces
+			opts := []Option{ts.option()}
+			if own {
+				opts = append(opts, WithAuthInfo(testUser, pw))
+			}
+			c, _ := newStub(t, []stubReply{xmlReply(emailRefused(pw))}, opts...)
+			_, err := c.Accounts.Register(context.Background(), &RegisterParams{Email: "a@example", Password: pw})
+			require.ErrorIs(t, err, ErrInvalid)
+			assert.Equal(t, "billmgr: register: value(email): "+msg, err.Error(), "%q", pw)
+			var apiErr *Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, msg, apiErr.Msg, "%q", pw)
+			assert.Equal(t, "a@example", apiErr.Value, "%q", pw)
+			fields := FieldErrors(err)
+			require.Len(t, fields, 1)
+			assert.Equal(t, "Email", fields[0].Field)
+			got := ts.all()
+			require.Len(t, got, 1)
+			assert.Contains(t, got[0].Body, "<passwd>"+redacted+"</passwd>", "%q", pw)
+			assert.Contains(t, got[0].Body, "<msg>"+msg+"</msg>", "%q", pw)
+			assert.Equal(t, redacted, got[0].Params.Get("passwd"))
+		}
+	}
+}
+
+// passwordEchoed is a refused password, echoed as the value of the error, in its param,
+// in <tparams>, and in the text of its detail.
+func passwordEchoed(password string) []byte {
+	esc := html.EscapeString(password)
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<doc lang="en" func="register"><error type="value" object="passwd" value="` + esc + `" lang="en"><param name="object" type="msg" msg="Password">passwd</param><param name="value">` + esc + `</param><msg>Field 'Password' has an invalid value</msg><detail>rejected ` + esc + ` as weak</detail></error><tparams><passwd>` + esc + `</passwd></tparams></doc>`)
+}
+
+// TestEchoedPasswordsOfEveryLength: passwords of 1 to 64 characters of every class, which
+// the server echoes as values and in a sentence. As a value they never show; in the
+// sentence they show only when shorter than secret.FreeTextMin, and then the sentence is
+// as the server wrote it; the message and the field stay readable.
+func TestEchoedPasswordsOfEveryLength(t *testing.T) {
+	t.Parallel()
+	classes := map[string]string{
+		"letters": "QwErTyUiOpAsDfGh", "digits": "0123456789", "punctuation": `!"#$%&'()*+,-./:;<=>?@[\]^_{|}~`,
+		"cyrillic": "пароль", "with spaces": "Pw d ", "spaces only": " ",
+	}
+	for class, alphabet := range classes {
+		runes := []rune(alphabet)
+		for n := 1; n <= 64; n++ {
+			pw := make([]rune, n)
+			for i := range pw {
+				pw[i] = runes[i%len(runes)]
+			}
+			password := string(pw)
+			var ts traces
+			c, _ := newStub(t, []stubReply{xmlReply(passwordEchoed(password))}, ts.option())
+			_, err := c.Accounts.Register(context.Background(), &RegisterParams{Email: "a@example.com", Password: password})
+			what := fmt.Sprintf("%s %d", class, n)
+			require.ErrorIs(t, err, ErrInvalid, what)
+			assert.Equal(t, "billmgr: register: value(passwd): Field 'Password' has an invalid value", err.Error(), what)
+			var apiErr *Error
+			require.ErrorAs(t, err, &apiErr, what)
+			assert.Equal(t, redacted, apiErr.Value, what)
+			if strings.TrimSpace(password) == "" {
+				assert.Empty(t, apiErr.Params["value"], "%s: a param's text is trimmed", what)
+			} else {
+				assert.Equal(t, redacted, apiErr.Params["value"], what)
+			}
+			assert.Equal(t, "passwd", apiErr.Object, what)
+			detail := "rejected " + password + " as weak"
+			if n >= secret.FreeTextMin && strings.TrimSpace(password) != "" {
+				detail = "rejected " + redacted + " as weak"
+			}
+			assert.Equal(t, detail, apiErr.Detail, what)
+			fields := FieldErrors(err)
+			require.Len(t, fields, 1, what)
+			assert.Equal(t, "Password", fields[0].Field, what)
+			body := ts.all()[0].Body
+			assert.Contains(t, body, `value="`+redacted+`"`, what)
+			assert.Contains(t, body, `<param name="value">`+redacted+`</param>`, what)
+			assert.Contains(t, body, `<passwd>`+redacted+`</passwd>`, what)
+		}
+	}
 }

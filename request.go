@@ -125,6 +125,9 @@ type request struct {
 	// secrets are the values of the secret parameters the call sends (secret.Values),
 	// redacted with the client's own from everything the call returns and logs.
 	secrets []string
+	// fields are those of the params struct the call sends, if any: the server's <error>
+	// about one of them comes back as a *FieldError.
+	fields *paramFields
 }
 
 // mayBeApplied marks err, a failure after r went out, with ErrOutcomeUnknown when r may
@@ -322,6 +325,7 @@ func (c *Client) attempt(ctx context.Context, r *request, n int) (int, error) {
 	var apiErr *Error
 	if errors.As(err, &apiErr) {
 		c.creds.redactAPIError(apiErr, r.secrets...)
+		err = r.fields.wrap(err) // the call's own <error>, never its login's
 	}
 	if err != nil && !refused(err) {
 		err = r.mayBeApplied(err)

@@ -187,7 +187,7 @@ func TestReadIsRetriedAfter503(t *testing.T) {
 	c, s := newStub(t, []stubReply{{status: 503, body: []byte("busy")}, xmlReply([]byte(`<doc><elem><id>1</id></elem></doc>`))})
 	page, err := listPage[struct {
 		ID int64 `xml:"id"`
-	}](context.Background(), c, "account", nil)
+	}](context.Background(), c, "account", nil, nil)
 	require.NoError(t, err)
 	assert.Len(t, page.Items, 1)
 	assert.Len(t, s.requests(), 2)
@@ -196,7 +196,7 @@ func TestReadIsRetriedAfter503(t *testing.T) {
 func TestReadGivesUpAfterMaxAttempts(t *testing.T) {
 	t.Parallel()
 	c, s := newStub(t, []stubReply{{status: 504}})
-	_, err := listPage[struct{}](context.Background(), c, "account", nil)
+	_, err := listPage[struct{}](context.Background(), c, "account", nil, nil)
 	var he *HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, 504, he.StatusCode)
@@ -233,7 +233,7 @@ func TestWriteIsNotRetriedAfterAConnectionFailure(t *testing.T) {
 	require.Error(t, err)
 	assert.EqualValues(t, 1, hits.Load())
 
-	_, err = listPage[struct{}](context.Background(), c, "account", nil)
+	_, err = listPage[struct{}](context.Background(), c, "account", nil, nil)
 	require.Error(t, err)
 	assert.EqualValues(t, 6, hits.Load(), "a read is tried MaxAttempts times")
 }
@@ -249,7 +249,7 @@ func TestCancelledContextStopsTheBackoffAtOnce(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	_, err := listPage[struct{}](ctx, c, "account", nil)
+	_, err := listPage[struct{}](ctx, c, "account", nil, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, time.Since(start), 5*time.Second)
 	assert.Len(t, s.requests(), 1)
@@ -287,13 +287,13 @@ func TestDryRunSendsNoWrite(t *testing.T) {
 
 	err := c.As("client@example.com").act(ctx, "payment.setpaid", 0, []int64{1, 2})
 	require.ErrorIs(t, err, ErrDryRun)
-	_, err = c.submit(ctx, "account.edit", url.Values{"elid": {"5"}, "passwd": {testPassword}, "confirm": {testPassword}})
+	_, err = c.submit(ctx, "account.edit", url.Values{"elid": {"5"}, "passwd": {testPassword}, "confirm": {testPassword}}, nil)
 	require.ErrorIs(t, err, ErrDryRun)
 	_, err = c.Call(ctx, "payment.send", url.Values{"elid": {"3"}})
 	require.ErrorIs(t, err, ErrDryRun)
 	assert.Empty(t, s.requests(), "no write reached the server")
 
-	_, err = listPage[pagedRow](ctx, c, "account", nil)
+	_, err = listPage[pagedRow](ctx, c, "account", nil, nil)
 	require.NoError(t, err, "reads are sent")
 	assert.Len(t, s.requests(), 1)
 
@@ -342,7 +342,7 @@ func TestRetryPolicyBoundsTheLoginsOfACall(t *testing.T) {
 	srv, logins, calls := countingServer(t, replyWith(http.StatusServiceUnavailable, proxy503), replyWith(http.StatusOK, okDoc))
 	c := sessionClient(t, srv.URL, 4)
 
-	_, err := listPage[pagedRow](context.Background(), c, "account", nil)
+	_, err := listPage[pagedRow](context.Background(), c, "account", nil, nil)
 	var he *HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, http.StatusServiceUnavailable, he.StatusCode)
@@ -364,7 +364,7 @@ func TestRetryPolicyCountsAGoodLoginOnce(t *testing.T) {
 	t.Parallel()
 	srv, logins, calls := countingServer(t, replyWith(http.StatusOK, sessionReply), replyWith(http.StatusServiceUnavailable, proxy503))
 	c := sessionClient(t, srv.URL, 4)
-	_, err := listPage[pagedRow](context.Background(), c, "account", nil)
+	_, err := listPage[pagedRow](context.Background(), c, "account", nil, nil)
 	require.Error(t, err)
 	assert.EqualValues(t, 1, logins.Load())
 	assert.EqualValues(t, 4, calls.Load())
@@ -387,7 +387,7 @@ func TestRetryPolicyBoundsSharedLogins(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := listPage[pagedRow](context.Background(), c, "account", nil)
+			_, err := listPage[pagedRow](context.Background(), c, "account", nil, nil)
 			var he *HTTPError
 			assert.ErrorAs(t, err, &he)
 		}()

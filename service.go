@@ -40,11 +40,16 @@ func joinIDs(fn string, ids []int64) (string, error) {
 }
 
 // encodeParams encodes a params struct with go-querystring. A nil struct is an error: a
-// create or an update without fields is a mistake, not an empty request. (Every request is
-// checked for valid UTF-8 in Client.send.)
+// create or an update without fields is a mistake, not an empty request. The fields of a
+// params struct are checked first (findFaults): what is refused comes back as FieldErrors,
+// every field at once. (Every request is checked for valid UTF-8 in
+// Client.send, the parameters that come from no field included.)
 func encodeParams(fn string, p any) (url.Values, error) {
 	if p == nil || (reflect.ValueOf(p).Kind() == reflect.Pointer && reflect.ValueOf(p).IsNil()) {
 		return nil, argError(fn, "nil params")
+	}
+	if err := findFaults(fn, p).err(); err != nil {
+		return nil, err
 	}
 	v, err := query.Values(p)
 	if err != nil {
@@ -98,9 +103,10 @@ func (c *Client) view(ctx context.Context, fn string, params url.Values, v any) 
 }
 
 // submit sends a form with sok=ok. It changes state and is sent once; the reply must say
-// it was applied (<ok/>).
-func (c *Client) submit(ctx context.Context, fn string, params url.Values) (*Doc, error) {
-	doc, err := c.sendForm(ctx, fn, params)
+// it was applied (<ok/>). p is the params struct params were encoded from, or nil: an
+// <error> about one of its fields comes back as a *FieldError.
+func (c *Client) submit(ctx context.Context, fn string, params url.Values, p any) (*Doc, error) {
+	doc, err := c.sendForm(ctx, fn, params, p)
 	if err != nil {
 		return nil, err
 	}
@@ -110,17 +116,18 @@ func (c *Client) submit(ctx context.Context, fn string, params url.Values) (*Doc
 	return doc, nil
 }
 
-// sendForm sends a form with sok=ok and returns the reply, whatever it says.
-func (c *Client) sendForm(ctx context.Context, fn string, params url.Values) (*Doc, error) {
+// sendForm sends a form with sok=ok and returns the reply, whatever it says; p is the
+// params struct of the form, or nil (see submit).
+func (c *Client) sendForm(ctx context.Context, fn string, params url.Values, p any) (*Doc, error) {
 	params = withIDs(params, 0, "")
 	params.Set("sok", "ok")
-	return c.document(ctx, &request{fn: fn, params: params})
+	return c.document(ctx, &request{fn: fn, params: params, fields: fieldsOf(p)})
 }
 
 // create submits a form and returns the id of the new object. The reply must carry <ok/>
-// or the new id.
-func (c *Client) create(ctx context.Context, fn string, params url.Values) (int64, error) {
-	doc, err := c.sendForm(ctx, fn, params)
+// or the new id. p is the params struct of the form, or nil (see submit).
+func (c *Client) create(ctx context.Context, fn string, params url.Values, p any) (int64, error) {
+	doc, err := c.sendForm(ctx, fn, params, p)
 	if err != nil {
 		return 0, err
 	}

@@ -192,7 +192,7 @@ func TestBadInputIsRefusedBeforeAnythingIsSent(t *testing.T) {
 	assert.Error(t, c.act(ctx, "payment.delete", 0, []int64{-1}))
 	_, err := encodeParams("payment.edit", (*ListOptions)(nil))
 	assert.ErrorContains(t, err, "nil params")
-	_, err = c.submit(ctx, "payment.edit", url.Values{"name": {"bad \xff"}})
+	_, err = c.submit(ctx, "payment.edit", url.Values{"name": {"bad \xff"}}, nil)
 	assert.ErrorIs(t, err, ErrInvalidArgument)
 	assert.ErrorContains(t, err, "UTF-8")
 	assert.Empty(t, s.requests())
@@ -243,7 +243,7 @@ func TestCreatedID(t *testing.T) {
 func TestSubmitSendsSokOnce(t *testing.T) {
 	t.Parallel()
 	c, s := newStub(t, []stubReply{{status: 502}})
-	_, err := c.create(context.Background(), "payment.edit", url.Values{"plid": {"3"}})
+	_, err := c.create(context.Background(), "payment.edit", url.Values{"plid": {"3"}}, nil)
 	require.Error(t, err)
 	require.Len(t, s.requests(), 1)
 	assert.Equal(t, url.Values{"func": {"payment.edit"}, "plid": {"3"}, "sok": {"ok"}}, functionParams(s.last(t)))

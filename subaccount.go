@@ -66,6 +66,9 @@ type SubaccountRefundParams struct {
 	Description string `url:"description,omitempty"`
 }
 
+// checkFields refuses a withdrawal without a positive amount before it is sent.
+func (p SubaccountRefundParams) checkFields(f *fieldFaults) { f.requirePositive("Amount", p.Amount) }
+
 var (
 	subaccountList   = subList[Subaccount]{fn: "subaccount", id: func(s *Subaccount) int64 { return s.ID }}
 	subaccountForm   = subForm{fn: "subaccount.edit", object: "subaccount"}
@@ -128,8 +131,5 @@ func (s *SubaccountsService) Resume(ctx context.Context, ids ...int64) error {
 //
 // API: subaccount.refund
 func (s *SubaccountsService) Refund(ctx context.Context, accountID, subaccountID int64, p *SubaccountRefundParams) error {
-	if p != nil && (p.Amount == nil || !p.Amount.IsPositive()) {
-		return argError(subaccountRefund.fn, "the amount to withdraw must be set and positive")
-	}
 	return subaccountRefund.update(ctx, s.client, accountID, subaccountID, p)
 }

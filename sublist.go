@@ -41,7 +41,7 @@ func (l subList[T]) page(ctx context.Context, c *Client, accountID int64, opts a
 	if err != nil {
 		return nil, err
 	}
-	return listPage[T](ctx, c, l.fn, params)
+	return listPage[T](ctx, c, l.fn, params, opts)
 }
 
 func (l subList[T]) all(ctx context.Context, c *Client, accountID int64, opts any) iter.Seq2[T, error] {
@@ -52,7 +52,7 @@ func (l subList[T]) all(ctx context.Context, c *Client, accountID int64, opts an
 			yield(zero, err)
 		}
 	}
-	return listAll(ctx, c, l.fn, inIDOrder(params), l.id)
+	return listAll(ctx, c, l.fn, inIDOrder(params), opts, l.id)
 }
 
 // subForm is a form inside a client's card: func=fn&plid=<client id>, plus
@@ -93,7 +93,7 @@ func (f subForm) create(ctx context.Context, c *Client, accountID int64, p any) 
 	if err != nil {
 		return 0, err
 	}
-	return c.create(ctx, f.fn, withIDs(params, accountID, ""))
+	return c.create(ctx, f.fn, withIDs(params, accountID, ""), p)
 }
 
 // update submits p for object id.
@@ -115,7 +115,7 @@ func (f subForm) submit(ctx context.Context, c *Client, accountID, id int64, p a
 	for k, v := range ids {
 		params[k] = v
 	}
-	return c.submit(ctx, f.fn, params)
+	return c.submit(ctx, f.fn, params, p)
 }
 
 // subAct runs the group action fn on rows ids of client accountID (plid).
@@ -138,12 +138,13 @@ func filterGet[T any](ctx context.Context, c *Client, f subFilter, accountID int
 	return viewForm[T](ctx, c, f.fn, withIDs(nil, 0, idText(accountID)))
 }
 
-// save stores the filter fields in params.
-func (f subFilter) save(ctx context.Context, c *Client, accountID int64, params url.Values) error {
+// save stores the filter fields in params, encoded from the filter struct p (nil when
+// none).
+func (f subFilter) save(ctx context.Context, c *Client, accountID int64, params url.Values, p any) error {
 	if err := checkID(f.fn, "account", accountID); err != nil {
 		return err
 	}
-	_, err := c.submit(ctx, f.fn, withIDs(params, 0, idText(accountID)))
+	_, err := c.submit(ctx, f.fn, withIDs(params, 0, idText(accountID)), p)
 	return err
 }
 

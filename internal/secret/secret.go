@@ -2,6 +2,29 @@
 // sight: which request parameters carry one (secret.go), and how a secret value is found
 // and redacted in a text, in every encoding a request or a reply may hold it (redact.go).
 // The SDK, its trace and the billmgr command all ask it; none keeps a list of its own.
+//
+// # Where a secret is redacted
+//
+// A secret is redacted wherever it stands as a value, whatever its length: a secret
+// parameter's value in a form or a query (passwd=…&), the user information of a URL
+// (user:…@host), an authinfo pair (authinfo=user:…), a cookie (ses=…;), an element's text
+// (<passwd>…</passwd>, as <tparams> echoes a request), an attribute (value="…"), a field
+// of an error that is the value (value, param), a whole text. Redact finds these by the
+// characters around the secret (=…&, :…@, >…<, "…", or the text's start and end; see
+// Redact), so a value is redacted inside a page, a log line or an error's message too.
+//
+// Anywhere else, inside a word or a sentence, a secret is redacted only when it has at
+// least FreeTextMin (8) characters and is not all white space. A match of 8 characters is
+// the secret echoed, not a coincidence; a shorter secret matches inside ordinary words: a
+// password "e" would garble "value(email): Field 'E-mail' has an invalid value" into
+// "valu[REDACTED](…", a password of one space would take every space, and the places of
+// the redactions would spell the secret out to whoever knows the text. Such a secret is
+// left as it is in free text: it is not looked for as a whole word either, since a short
+// word ("a", "on", "test") stands as a word in ordinary text just as often, with the same
+// garbling and the same disclosure. Eight is the shortest password the common password
+// policies accept (NIST SP 800-63B's minimum); the session ids and login keys the SDK
+// redacts are far longer. A password under 8 characters is weak wherever it is shown, and
+// still never shown where it stands as a value.
 package secret
 
 import (
