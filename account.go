@@ -79,6 +79,53 @@ func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) ite
 	return listAll(ctx, s.client, fnAccount, inIDOrder(params), opts, func(a *Account) int64 { return a.ID })
 }
 
+// FindByEmail returns the client whose e-mail (its login) is email, compared whole,
+// ignoring case and the spaces around it: the list's e-mail filter narrows the search, and
+// a client whose e-mail merely contains email (joann@ for ann@) is never taken for it. No
+// such client is an error that wraps ErrNotFound; two or more (e-mails differing in case,
+// on a panel that lets them be) an error that lists their ids, since only a person can
+// tell which one is meant. When none matches while a filter saved for the client list
+// could be hiding the client (see SaveFilter), the error says so and does not wrap
+// ErrNotFound.
+//
+// API: account
+func (s *AccountsService) FindByEmail(ctx context.Context, email string) (*Account, error) {
+	want := strings.TrimSpace(email)
+	if want == "" {
+		return nil, argError(fnAccount, "empty e-mail")
+	}
+	var found []Account
+	for a, err := range s.All(ctx, &AccountListOptions{Email: want}) {
+		if err != nil {
+			return nil, err
+		}
+		if strings.EqualFold(strings.TrimSpace(a.Email), want) {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return &found[0], nil
+	case 0:
+		saved, err := s.GetFilter(ctx)
+		if err != nil {
+			return nil, &chainError{msg: fmt.Sprintf("billmgr: %s: no client with the e-mail %s among those the list shows; "+
+				"reading the filter saved for the list, which may hide one, failed: %s", fnAccount, want, unprefixed(err)), errs: []error{err}}
+		}
+		if *saved != (AccountFilter{}) {
+			return nil, fmt.Errorf("billmgr: %s: no client with the e-mail %s among those the list shows, "+
+				"but the filter saved on the server for the client list may hide it: clear that filter and look again", fnAccount, want)
+		}
+		return nil, fmt.Errorf("billmgr: %s: no client with the e-mail %s: %w", fnAccount, want, ErrNotFound)
+	}
+	ids := make([]string, len(found))
+	for i, a := range found {
+		ids[i] = idText(a.ID)
+	}
+	return nil, fmt.Errorf("billmgr: %s: %d clients have the e-mail %s (ids %s): name the one meant by its id",
+		fnAccount, len(found), want, strings.Join(ids, ", "))
+}
+
 // RegisterParams are the fields of a self-registration (register). Email and Password are
 // required. String, GoString and LogValue redact the password.
 type RegisterParams struct {

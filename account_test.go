@@ -15,6 +15,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr/billmgrtest"
 )
 
 func accountTestMoney(t *testing.T, amount, currency string) Money {
@@ -140,6 +142,66 @@ func TestAccountsAllError(t *testing.T) {
 		assert.ErrorIs(t, err, ErrAccess)
 	}
 	assert.Equal(t, 1, n)
+}
+
+// TestAccountsFindByEmail: the e-mail filter of the list is a substring match (ann@
+// finds joann@ too); FindByEmail narrows with it and takes only the client whose whole
+// e-mail it is, ignoring case and spaces around.
+func TestAccountsFindByEmail(t *testing.T) {
+	t.Parallel()
+	srv := billmgrtest.NewServer(billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{
+		{Email: "joann@example.com", Name: "Joann"}, {Email: "ann@example.com", Name: "Ann"}, {Email: "ann@example.com.au", Name: "Ann AU"},
+	}}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(srv.URL, WithAuthInfo(srv.AdminUser, srv.AdminPassword))
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	page, err := c.Accounts.List(ctx, &AccountListOptions{Email: "ann@example.com"})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 3, "the list's filter matches a part of the e-mail")
+
+	for _, email := range []string{"ann@example.com", "  ANN@Example.com\n"} {
+		a, err := c.Accounts.FindByEmail(ctx, email)
+		require.NoError(t, err, email)
+		assert.Equal(t, srv.AccountID("ann@example.com"), a.ID, email)
+		assert.Equal(t, "ann@example.com", a.Email)
+		assert.Equal(t, "Ann", a.Name)
+	}
+	joann, err := c.Accounts.FindByEmail(ctx, "joann@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, srv.AccountID("joann@example.com"), joann.ID)
+
+	_, err = c.Accounts.FindByEmail(ctx, "nn@example.com")
+	assert.ErrorIs(t, err, ErrNotFound, "a part of two e-mails is neither")
+	assert.EqualError(t, err, "billmgr: account: no client with the e-mail nn@example.com: not found")
+
+	_, err = c.Accounts.FindByEmail(ctx, " ")
+	assert.ErrorIs(t, err, ErrInvalidArgument)
+
+	require.NoError(t, c.Accounts.SaveFilter(ctx, &AccountFilter{Name: "Joann"}))
+	_, err = c.Accounts.FindByEmail(ctx, "ann@example.com")
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrNotFound, "a saved filter may hide the client: no proof of absence")
+	assert.ErrorContains(t, err, "the filter saved on the server for the client list may hide it")
+}
+
+// TestAccountsFindByEmailSeveral: two clients whose e-mails differ in case alone are both
+// the e-mail; FindByEmail names them and picks neither.
+func TestAccountsFindByEmailSeveral(t *testing.T) {
+	t.Parallel()
+	row := func(id, email string) string {
+		return "<elem><id>" + id + "</id><name>x</name><email>" + email + "</email></elem>"
+	}
+	list := []byte(`<?xml version="1.0" encoding="UTF-8"?><doc func="account">` +
+		row("3", "Ann@example.com") + row("5", "joann@example.com") + row("7", "ann@example.com") +
+		`<p_cnt>1000</p_cnt><p_num>1</p_num><p_elems>3</p_elems></doc>`)
+	c, s := newStub(t, []stubReply{xmlReply(list)})
+	_, err := c.Accounts.FindByEmail(context.Background(), "ann@example.com")
+	assert.EqualError(t, err, "billmgr: account: 2 clients have the e-mail ann@example.com (ids 3, 7): name the one meant by its id")
+	assert.NotErrorIs(t, err, ErrNotFound)
+	assert.Equal(t, "ann@example.com", s.last(t).Get("email"), "the list's filter narrows the search")
+	assert.Equal(t, "on", s.last(t).Get("filter"))
 }
 
 func fullRegisterParams() *RegisterParams {

@@ -296,6 +296,12 @@ func testRegister(t *testing.T, e *env) {
 	assert.Equal(t, "0.00 RUB", row.Balance.String())
 	assert.True(t, fixedNow.Equal(row.RegistrationDate))
 
+	found, err := e.c.Accounts.FindByEmail(e.ctx, "ANN@example.com")
+	require.NoError(t, err)
+	assert.Equal(t, reg.AccountID, found.ID, "the client of the e-mail, whatever its case")
+	_, err = e.c.Accounts.FindByEmail(e.ctx, "nn@example.com")
+	assert.ErrorIs(t, err, billmgr.ErrNotFound, "a part of an e-mail is not the e-mail")
+
 	// The e-mail is taken, whatever its case; a malformed one is refused.
 	_, err = e.c.Accounts.Register(e.ctx, &billmgr.RegisterParams{Email: "ANN@example.com", Password: "ann-secret"})
 	assertAPIError(t, err, billmgr.ErrExists, "email")

@@ -240,7 +240,7 @@ func certificateError(err error) bool {
 		authority x509.UnknownAuthorityError
 		hostname  x509.HostnameError
 		invalid   x509.CertificateInvalidError
-		mismatch  *pinMismatchError
+		mismatch  *PinMismatchError
 	)
 	return errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) ||
 		errors.As(err, &invalid) || errors.As(err, &mismatch)

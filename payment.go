@@ -58,6 +58,10 @@ type PaymentListOptions struct {
 	// left open. Setting one also sends the period createdate=other that they belong to.
 	CreatedFrom *Date `url:"createdatestart,omitempty"`
 	CreatedTo   *Date `url:"createdateend,omitempty"`
+	// PaidFrom and PaidTo bound the pay date, both days included; either may be left open.
+	// A payment not paid yet has no pay date and passes neither.
+	PaidFrom *Date `url:"payfromdate,omitempty"`
+	PaidTo   *Date `url:"paytodate,omitempty"`
 }
 
 var (
@@ -206,6 +210,10 @@ type PaymentFilter struct {
 	CreateDate  string    `xml:"createdate"`
 	CreatedFrom time.Time `xml:"createdatestart"` // zero for open
 	CreatedTo   time.Time `xml:"createdateend"`   // zero for open
+	// PaidFrom and PaidTo bound the pay date, both days included (zero for open); a
+	// payment not paid yet passes neither.
+	PaidFrom time.Time `xml:"payfromdate"`
+	PaidTo   time.Time `xml:"paytodate"`
 }
 
 // Active reports whether the filter restricts the list.
@@ -224,7 +232,7 @@ func (f *PaymentFilter) values(fn string) (url.Values, error) {
 	for _, d := range []struct {
 		field string
 		t     time.Time
-	}{{"CreatedFrom", f.CreatedFrom}, {"CreatedTo", f.CreatedTo}} {
+	}{{"CreatedFrom", f.CreatedFrom}, {"CreatedTo", f.CreatedTo}, {"PaidFrom", f.PaidFrom}, {"PaidTo", f.PaidTo}} {
 		key := faults.fields.param(d.field)
 		v.Set(key, "")
 		if !d.t.IsZero() {

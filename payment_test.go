@@ -124,11 +124,14 @@ func TestPaymentsListOptions(t *testing.T) {
 				Paymethod:   2,
 				CreatedFrom: DateOf(utcTime(2024, 4, 1, 0, 0, 0)),
 				CreatedTo:   DateOf(utcTime(2024, 5, 7, 23, 59, 0)),
+				PaidFrom:    DateOf(utcTime(2024, 4, 2, 0, 0, 0)),
+				PaidTo:      DateOf(utcTime(2024, 5, 8, 0, 0, 0)),
 			},
 			want: url.Values{
 				"func": {"account.payment"}, "elid": {"12"}, "p_cnt": {"100"}, "filter": {"on"},
 				"number": {"pfx/3"}, "status": {"4"}, "paymethod": {"2"},
 				"createdate": {"other"}, "createdatestart": {"2024-04-01"}, "createdateend": {"2024-05-07"},
+				"payfromdate": {"2024-04-02"}, "paytodate": {"2024-05-08"},
 			},
 		},
 		{
@@ -138,6 +141,11 @@ func TestPaymentsListOptions(t *testing.T) {
 				"func": {"account.payment"}, "elid": {"12"}, "filter": {"on"},
 				"createdate": {"other"}, "createdatestart": {"2024-04-24"},
 			},
+		},
+		{
+			name: "paid since a day, created any time",
+			opts: &PaymentListOptions{PaidFrom: DateOf(utcTime(2024, 5, 1, 0, 0, 0))},
+			want: url.Values{"func": {"account.payment"}, "elid": {"12"}, "filter": {"on"}, "payfromdate": {"2024-05-01"}},
 		},
 		{
 			name: "status only",
@@ -431,7 +439,7 @@ func TestPaymentsFilter(t *testing.T) {
 	emptyFilter := url.Values{
 		"func": {"account.payment.filter"}, "elid": {"12"}, "sok": {"ok"},
 		"number": {""}, "status": {""}, "paymethod": {""},
-		"createdate": {"nodate"}, "createdatestart": {""}, "createdateend": {""},
+		"createdate": {"nodate"}, "createdatestart": {""}, "createdateend": {""}, "payfromdate": {""}, "paytodate": {""},
 	}
 	tests := []struct {
 		name string
@@ -446,12 +454,14 @@ func TestPaymentsFilter(t *testing.T) {
 					Paymethod:   2,
 					CreatedFrom: utcTime(2024, 4, 1, 0, 0, 0),
 					CreatedTo:   utcTime(2024, 4, 30, 0, 0, 0),
+					PaidFrom:    utcTime(2024, 4, 2, 0, 0, 0),
 				})
 			},
 			want: url.Values{
 				"func": {"account.payment.filter"}, "elid": {"12"}, "sok": {"ok"},
 				"number": {""}, "status": {"1"}, "paymethod": {"2"},
 				"createdate": {"other"}, "createdatestart": {"2024-04-01"}, "createdateend": {"2024-04-30"},
+				"payfromdate": {"2024-04-02"}, "paytodate": {""},
 			},
 		},
 		{
@@ -462,7 +472,7 @@ func TestPaymentsFilter(t *testing.T) {
 			want: url.Values{
 				"func": {"account.payment.filter"}, "elid": {"12"}, "sok": {"ok"},
 				"number": {"pfx/3"}, "status": {""}, "paymethod": {""},
-				"createdate": {"currentmonth"}, "createdatestart": {""}, "createdateend": {""},
+				"createdate": {"currentmonth"}, "createdatestart": {""}, "createdateend": {""}, "payfromdate": {""}, "paytodate": {""},
 			},
 		},
 		{

@@ -48,14 +48,21 @@ func (p pin) verify(cs tls.ConnectionState) error {
 		return errors.New("the server sent no certificate")
 	}
 	if got := pinOf(cs.PeerCertificates[0]); got != p {
-		return &pinMismatchError{got: got}
+		return &PinMismatchError{Pinned: hex.EncodeToString(p[:]), Presented: hex.EncodeToString(got[:])}
 	}
 	return nil
 }
 
-// pinMismatchError is a server whose certificate key is not the pinned one.
-type pinMismatchError struct{ got pin }
+// PinMismatchError is a server whose certificate key is not the pinned one: the error of a
+// call under WithPinnedCertificate wraps it (find it with errors.As) beside
+// ErrUntrustedCertificate. Both pins are in PublicKeyPin's form. A key that changed may be
+// a renewal with a new key, or someone between the client and the panel: confirm the new
+// pin with the panel's administrator before trusting it.
+type PinMismatchError struct {
+	Pinned    string // the pin the client trusts
+	Presented string // the pin of the certificate the server presented
+}
 
-func (e *pinMismatchError) Error() string {
-	return fmt.Sprintf("the server's certificate key does not match the pinned SHA-256 (got %x)", e.got[:])
+func (e *PinMismatchError) Error() string {
+	return fmt.Sprintf("the server's certificate key does not match the pinned SHA-256 (pinned %s, presented %s)", e.Pinned, e.Presented)
 }

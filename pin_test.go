@@ -40,7 +40,12 @@ func TestPublicKeyPin(t *testing.T) {
 	}
 	assert.NoError(t, call(" "+strings.Join(pairs, ":")+"\n"), "upper case, colons between the bytes, white space around")
 	other := sha256.Sum256([]byte("another key"))
-	err := call(hex.EncodeToString(other[:]))
+	err := call(strings.ToUpper(hex.EncodeToString(other[:])))
 	assert.ErrorContains(t, err, "does not match the pinned SHA-256")
+	assert.ErrorIs(t, err, billmgr.ErrUntrustedCertificate)
+	var mismatch *billmgr.PinMismatchError
+	require.ErrorAs(t, err, &mismatch)
+	assert.Equal(t, hex.EncodeToString(other[:]), mismatch.Pinned, "the pin trusted, in PublicKeyPin's form")
+	assert.Equal(t, pin, mismatch.Presented, "the pin of the certificate the server presented")
 	billmgr.AssertOnePrefix(t, err)
 }

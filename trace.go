@@ -29,6 +29,11 @@ type Trace struct {
 	Func    string // the function called; "auth" for the login of WithSession
 	Attempt int    // the try of the call: 1, then 2 for its first retry, …
 
+	// Method and URL are where the request went: POST to the client's base URL. The URL
+	// never carries a secret: NewClient refuses one with user information or a query,
+	// and every parameter travels in the body (Params).
+	Method, URL string
+
 	// Params is the form as sent, func, out, lang and su included. The credentials
 	// (authinfo, auth) and every parameter whose name says password are [REDACTED], as
 	// WithDryRun shows them.
@@ -58,8 +63,10 @@ type Trace struct {
 	Err error
 }
 
-// String shows the exchange for people, the way the billmgr command's --trace prints it:
+// String shows the exchange for people: the request's method and URL, its parameters,
+// then the reply's status and the start of its body as received:
 //
+//	> POST https://billing.example.com:1500/billmgr
 //	> func=payment.setpaid
 //	> authinfo=[REDACTED]
 //	> elid=7
@@ -70,6 +77,7 @@ type Trace struct {
 //	<doc …><ok/>…</doc>
 func (t Trace) String() string {
 	var b strings.Builder
+	b.WriteString("> " + t.Method + " " + t.URL + "\n")
 	b.WriteString("> func=" + t.Func)
 	if t.Attempt > 1 {
 		fmt.Fprintf(&b, "  (attempt %d)", t.Attempt)
@@ -136,7 +144,7 @@ func showDuration(d time.Duration) string {
 
 // LogTrace returns a function for WithTrace that logs each exchange to l at debug level,
 // as the message "billmgr: exchange" with its fields: func, attempt, status, duration,
-// content_type, size, params (a group), body, omitted, binary and error.
+// content_type, size, params (a group), body, omitted, binary, method, url and error.
 func LogTrace(l *slog.Logger) func(context.Context, Trace) {
 	return func(ctx context.Context, t Trace) {
 		if !l.Enabled(ctx, slog.LevelDebug) {
@@ -151,6 +159,7 @@ func LogTrace(l *slog.Logger) func(context.Context, Trace) {
 			slog.Duration("duration", t.Duration), slog.String("content_type", t.ContentType),
 			slog.Int64("size", t.Size), slog.Attr{Key: "params", Value: slog.GroupValue(params...)},
 			slog.String("body", t.Body), slog.Int64("omitted", t.Omitted), slog.Bool("binary", t.Binary),
+			slog.String("method", t.Method), slog.String("url", t.URL),
 		}
 		if t.Err != nil {
 			attrs = append(attrs, slog.String("error", t.Err.Error()))
@@ -185,7 +194,7 @@ func (c *Client) startExchange(ctx context.Context, r *request, n int, form url.
 	}
 	return &exchange{
 		c: c, ctx: ctx, secrets: r.secrets, start: time.Now(),
-		t: Trace{Func: r.fn, Attempt: n, Params: c.creds.redactParams(form, r.secrets...)},
+		t: Trace{Func: r.fn, Attempt: n, Method: http.MethodPost, URL: c.baseURL, Params: c.creds.redactParams(form, r.secrets...)},
 	}
 }
 

@@ -99,13 +99,15 @@ func TestTraceShowsTheRequestAndTheReply(t *testing.T) {
 	t.Parallel()
 	ok := fixture(t, "payment.setpaid/ok.xml")
 	var ts traces
-	c, _ := newStub(t, []stubReply{xmlReply(ok)}, ts.option())
+	c, stub := newStub(t, []stubReply{xmlReply(ok)}, ts.option())
 	require.NoError(t, c.Payments.SetPaid(context.Background(), 345, 346))
 
 	got := ts.all()
 	require.Len(t, got, 1)
 	tr := got[0]
 	assert.Equal(t, "payment.setpaid", tr.Func)
+	assert.Equal(t, http.MethodPost, tr.Method)
+	assert.Equal(t, stub.srv.URL+"/billmgr", tr.URL, "the base URL, with no query: every parameter, credentials included, went in the body")
 	assert.Equal(t, 1, tr.Attempt)
 	assert.Equal(t, url.Values{
 		"func": {"payment.setpaid"}, "elid": {"345, 346"}, "out": {"xml"}, "lang": {"en"}, "authinfo": {redacted},
@@ -120,7 +122,7 @@ func TestTraceShowsTheRequestAndTheReply(t *testing.T) {
 	assert.Positive(t, tr.Duration)
 
 	shown := tr.String()
-	assert.True(t, strings.HasPrefix(shown, "> func=payment.setpaid\n> authinfo=[REDACTED]\n> elid=345, 346\n> lang=en\n> out=xml\n< HTTP 200 text/xml; charset=UTF-8 (361 B, "), shown)
+	assert.True(t, strings.HasPrefix(shown, "> POST "+tr.URL+"\n> func=payment.setpaid\n> authinfo=[REDACTED]\n> elid=345, 346\n> lang=en\n> out=xml\n< HTTP 200 text/xml; charset=UTF-8 (361 B, "), shown)
 	assert.True(t, strings.HasSuffix(shown, " ms)\n"+string(ok)), shown)
 	assertNoSecret(t, ts.text())
 }

@@ -111,6 +111,8 @@ var fieldLabels = map[string]text{
 	"createdatestart":     {"from", "с даты"},
 	"createdateend":       {"to", "по дату"},
 	"paydate":             {"Credit date", "Дата зачисления"},
+	"payfromdate":         {"Credited from", "Зачислен с даты"},
+	"paytodate":           {"Credited to", "Зачислен по дату"},
 	"documentnumber":      {"Payment document number", "№ платежного документа"},
 	"documentdate":        {"Payment document date", "Дата платежного документа"},
 	"description":         {"Purpose", "Назначение платежа"},

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -94,11 +95,14 @@ var adminPaymentList = listSpec{key: "id", keyname: "number", desc: true,
 
 var paymentStatusOptions = statusOptions(paymentStatuses, paymentStatusCodes)
 
-var paymentFilterFields = append([]field{
+// paymentFilterFields are a subset of the recorded form's, in its order: the pay-date
+// bounds payfromdate and paytodate follow the creation period.
+var paymentFilterFields = append(append([]field{
 	{name: "number"},
 	{name: "status", kind: kindMulti, options: paymentStatusOptions},
 	{name: "paymethod", kind: kindMulti, options: paymethodOptions},
-}, periodFields("createdate")...)
+}, periodFields("createdate")...),
+	field{name: "payfromdate", kind: kindDate}, field{name: "paytodate", kind: kindDate})
 
 var (
 	paymentFilter = filterSpec{list: "account.payment", byClient: true, period: "createdate", fields: paymentFilterFields}
@@ -140,13 +144,28 @@ func (c *call) payments(spec listSpec, filter filterSpec, admin bool, shown func
 		if !shown(p) || !matchAll(filters, func(f map[string]string) bool {
 			return oneOf(idString(p.accountID), f[clientFilter]) && contains(p.number, f["number"]) &&
 				oneOf(strconv.Itoa(p.status), f["status"]) && oneOf(idString(p.paymethod), f["paymethod"]) &&
-				c.inPeriod(f, "createdate", p.created)
+				c.inPeriod(f, "createdate", p.created) && c.paidWithin(f, p.paid)
 		}) {
 			continue
 		}
 		rows = append(rows, c.paymentRow(p, admin))
 	}
 	return c.list(spec, rows)
+}
+
+// paidWithin matches the pay-date bounds payfromdate and paytodate, both days included,
+// as the recorded form's DATE(p.paydate) >= and <= do: a payment not paid yet has no pay
+// date and passes no bound.
+func (c *call) paidWithin(vals map[string]string, paid time.Time) bool {
+	from, to := vals["payfromdate"], vals["paytodate"]
+	if from == "" && to == "" {
+		return true
+	}
+	if paid.IsZero() {
+		return false
+	}
+	day := c.st.formatTime(paid, dateLayout)
+	return (from == "" || day >= from) && (to == "" || day <= to)
 }
 
 // paymentRow is a row of a payment list, its fields in the recorded order; the

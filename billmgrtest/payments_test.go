@@ -227,6 +227,10 @@ func TestPaymentFilters(t *testing.T) {
 	assert.Equal(t, []string{"A-2", "B-3"}, numbers("filter", "on", "createdate", "other", "createdatestart", "2024-05-05"))
 	assert.Equal(t, []string{"A-1", "A-2"}, numbers("filter", "on", "createdate", "other", "createdateend", "2024-05-05"))
 	assert.Equal(t, []string{"A-1", "A-2", "B-3"}, numbers("filter", "on", "createdate", "nodate", "createdateend", "2024-05-05"))
+	assert.Equal(t, []string{"A-2"}, numbers("filter", "on", "payfromdate", "2024-05-05"), "only a paid payment has a pay date")
+	assert.Equal(t, []string{"A-2"}, numbers("filter", "on", "paytodate", "2024-05-05"))
+	assert.Empty(t, numbers("filter", "on", "payfromdate", "2024-05-06", "paytodate", "2024-05-09"))
+	mustFail(t, srv, "value", "payfromdate", "func", "account.payment", "elid", ann, "filter", "on", "payfromdate", "5 May")
 	mustFail(t, srv, "value", "createdatestart", "func", "account.payment", "elid", ann, "filter", "on", "createdate", "other", "createdatestart", "5 May")
 	mustFail(t, srv, "value", "createdateend", "func", "account.payment", "elid", ann, "filter", "on", "createdate", "other",
 		"createdatestart", "2024-05-05", "createdateend", "2024-05-01")
