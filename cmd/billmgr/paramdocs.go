@@ -226,6 +226,8 @@ var paramDocs = map[string]paramDoc{
 	"account.payment createdate":      {usage: "only payments created in this period", values: periods("createdatestart", "createdateend"), typ: "period"},
 	"account.payment createdatestart": {usage: "only payments created on this day or later", typ: "2024-05-07"},
 	"account.payment createdateend":   {usage: "only payments created on this day or earlier", typ: "2024-05-07"},
+	"account.payment payfromdate":     {usage: "only payments paid (credited) on this day or later; an unpaid payment has no pay date", typ: "2024-05-07"},
+	"account.payment paytodate":       {usage: "only payments paid (credited) on this day or earlier; an unpaid payment has no pay date", typ: "2024-05-07"},
 
 	"payment.refund amount":        {usage: "the amount to give back to the client, in the payment method's currency; at most what is left of the payment"},
 	"payment.refund description":   {usage: "why the payment is refunded, passed to the payment system"},

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-billmgr/billmgr"
@@ -19,13 +20,14 @@ import (
 )
 
 // Exit codes. Where several apply, the command exits with the one a script must act on
-// first: 4, then 3, then 1 (see exitCode and the import's summary).
+// first: 4, then 5, then 3, then 1 (see exitCode and the import's summary).
 const (
 	exitOK      = 0
 	exitAPI     = 1 // the server answered with an <error> (*billmgr.Error), or work is left for a person
 	exitUsage   = 2 // bad flags, arguments or configuration
 	exitFailure = 3 // network or protocol failure, nothing written: no answer, HTTP errors, not a BILLmanager reply
 	exitUnknown = 4 // a write may have been applied (billmgr.ErrOutcomeUnknown): look before running it again
+	exitAuth    = 5 // the server refused the credentials (billmgr.ErrAuth): nothing was done
 )
 
 // run runs the command line args with the process environment and returns the exit code.
@@ -87,6 +89,8 @@ type app struct {
 
 	cancel context.CancelFunc // ends the --timeout context
 
+	traceMu sync.Mutex // one exchange at a time on stderr (--trace)
+
 	stdinTaken string          // what consumed stdin already, for a clear conflict error
 	warned     bool            // the --password warning was printed
 	cached     *billmgr.Client // built on first use
@@ -100,6 +104,7 @@ type globals struct {
 	as, lang, tz        string
 	caFile, pin         string
 	insecure            bool
+	allowInsecureHTTP   bool
 	output              string
 	debug, trace        bool
 	timeout             time.Duration
@@ -125,10 +130,14 @@ statement that long. On a terminal, a request that gets no
 reply for a few seconds says on stderr what it waits for: the function, the server, for
 how long, and when --timeout ends the command.
 
+Flags are named like the API's parameters, in kebab case: --account-status for
+account_status (the API's spelling works too).
+
 Exit codes: 0 success; 1 the server refused the call (an API error); 2 usage (bad flags,
 arguments or configuration); 3 network or protocol failure, nothing written: safe to run
 again; 4 a write may have been applied (it went out and no verdict came back): look the
-object up before running it again.`,
+object up before running it again; 5 the server refused the credentials (a wrong user or
+password): nothing was done. Where several apply: 4, then 5, then 3, then 1.`,
 		Version:           billmgr.Version,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
@@ -147,9 +156,12 @@ object up before running it again.`,
 	f.StringVar(&a.g.caFile, "ca-file", "", "trust the PEM certificates in this `file` instead of the system roots")
 	f.StringVar(&a.g.pin, "pin-sha256", "", "trust only the server whose certificate key has this SHA-256 (`hex`), as billmgr tls pin shows it (env BILLMGR_PIN_SHA256)")
 	f.BoolVar(&a.g.insecure, "insecure", false, "accept any certificate (anyone on the path can read the password)")
+	f.BoolVar(&a.g.allowInsecureHTTP, "allow-insecure-http", false, "send the password over plain http:// to another machine, "+
+		"in clear for anyone on the path (env "+allowInsecureHTTPEnv+"=1); http:// to this machine needs no permission")
 	f.StringVarP(&a.g.output, "output", "o", "", "output format: table, json, jsonl, csv or ids (default table on a terminal, json otherwise)")
 	f.BoolVar(&a.g.debug, "debug", false, "log every call on stderr (secrets redacted)")
-	f.BoolVar(&a.g.trace, "trace", false, "print every request and reply on stderr, the first 64 KiB of each reply (secrets redacted)")
+	f.BoolVar(&a.g.trace, "trace", false, "print every request and reply on stderr: method, URL, parameters, HTTP status, "+
+		"duration and the start of the reply, indented (secrets redacted)")
 	f.BoolVar(&a.dryRun, "dry-run", false, "for a write: print the request (function and parameters, secrets redacted) and send nothing")
 	f.DurationVar(&a.g.timeout, "timeout", defaultTimeout, "give up the command after this `duration`, every request and retry included (e.g. 30s, 10m; 0 for no limit)")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formatNames(), cobra.ShellCompDirectiveNoFileComp))
@@ -236,6 +248,13 @@ func (a *app) client() (*billmgr.Client, error) {
 	if a.dryRun && !a.dryRunReads {
 		// No credentials either: the command reads nothing.
 		base = cmp.Or(base, "https://billing.example.com/billmgr")
+		u, err := a.checkedURL(base)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.checkPlainHTTP(u, false); err != nil {
+			return nil, err
+		}
 	} else {
 		auth, err := a.credentials(base)
 		if err != nil {
@@ -254,10 +273,16 @@ func (a *app) client() (*billmgr.Client, error) {
 	return c, nil
 }
 
-// credentials is the authentication option of the flags and the environment.
+// credentials is the authentication option of the flags and the environment, for the API
+// URL base (of --url or BILLMGR_URL), which they are refused for when it is plain http://
+// to another machine (see checkPlainHTTP).
 func (a *app) credentials(base string) (billmgr.Option, error) {
-	if base == "" {
-		return nil, usageErr("no API URL: set --url or BILLMGR_URL")
+	u, err := a.checkedURL(base)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.checkPlainHTTP(u, true); err != nil {
+		return nil, err
 	}
 	user := a.setting(a.g.user, "BILLMGR_USER")
 	if user == "" {
@@ -305,8 +330,12 @@ func (a *app) clientOptions() ([]billmgr.Option, error) {
 	if roots != nil {
 		opts = append(opts, billmgr.WithRootCAs(roots))
 	}
-	if pin := a.setting(a.g.pin, "BILLMGR_PIN_SHA256"); pin != "" {
-		opts = append(opts, billmgr.WithPinnedCertificate(pin))
+	pin, err := a.pinOption()
+	if err != nil {
+		return nil, err
+	}
+	if pin != nil {
+		opts = append(opts, pin)
 	}
 	if a.g.insecure {
 		opts = append(opts, billmgr.WithInsecureSkipVerify())
@@ -316,7 +345,7 @@ func (a *app) clientOptions() ([]billmgr.Option, error) {
 		opts = append(opts, billmgr.WithLogger(slog.New(h)))
 	}
 	if a.g.trace {
-		opts = append(opts, billmgr.WithTrace(func(_ context.Context, t billmgr.Trace) { fmt.Fprintln(a.stderr, t) }))
+		opts = append(opts, billmgr.WithTrace(func(_ context.Context, t billmgr.Trace) { a.printTrace(t) }))
 	}
 	return opts, nil
 }
@@ -477,6 +506,14 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 	case code == exitAPI && errors.As(err, &apiErr):
 		fmt.Fprintln(a.stderr, "error: "+describeAPIError(apiErr))
 		return exitAPI
+	case code == exitAuth && errors.As(err, &apiErr):
+		fmt.Fprintln(a.stderr, "error: "+describeAPIError(apiErr))
+	case errors.Is(err, billmgr.ErrUntrustedCertificate):
+		msg, advice := a.untrusted(err)
+		fmt.Fprintln(a.stderr, "error: "+msg)
+		for _, line := range advice {
+			fmt.Fprintln(a.stderr, line)
+		}
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(a.stderr, "error: interrupted")
 	default:
@@ -490,8 +527,8 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 
 // exitCode is the exit code of err, the failure of a command's run: the code the command
 // gave it (*exitError); else 4 when a write may have been applied, which wins over the
-// rest, since running it again blindly may apply it twice; 1 when the server refused the
-// call; 3 for any other failure, which wrote nothing.
+// rest, since running it again blindly may apply it twice; 5 when the server refused the
+// credentials; 1 when it refused the call; 3 for any other failure, which wrote nothing.
 func exitCode(err error) int {
 	var (
 		coded  *exitError
@@ -502,18 +539,21 @@ func exitCode(err error) int {
 		return coded.code
 	case errors.Is(err, billmgr.ErrOutcomeUnknown):
 		return exitUnknown
+	case errors.Is(err, billmgr.ErrAuth):
+		return exitAuth
 	case errors.As(err, &apiErr):
 		return exitAPI
 	}
 	return exitFailure
 }
 
-// hints say what to do after a network or protocol failure.
+// hints say what to do after a failure: credentials refused, a network or protocol
+// failure.
 func (a *app) hints(err error) []string {
 	var hints []string
-	if errors.Is(err, billmgr.ErrUntrustedCertificate) {
-		hints = append(hints, "the server's certificate is not trusted: see it and its pin with 'billmgr tls pin URL', "+
-			"then pass the pin with --pin-sha256 PIN (or BILLMGR_PIN_SHA256), or its CA with --ca-file FILE")
+	if errors.Is(err, billmgr.ErrAuth) {
+		hints = append(hints, "the server refused the credentials: check the user (--user, BILLMGR_USER) and the password "+
+			"(BILLMGR_PASSWORD_FILE, --password-stdin or BILLMGR_PASSWORD)")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		hints = append(hints, fmt.Sprintf("--timeout %v ran out; raise it, or --timeout 0 for no limit", a.g.timeout))

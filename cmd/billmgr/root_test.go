@@ -236,7 +236,8 @@ func TestPasswordSources(t *testing.T) {
 		{"flags beat the environment", with("BILLMGR_URL", "http://127.0.0.1:1/x", "BILLMGR_USER", "nobody",
 			"BILLMGR_PASSWORD", testPassword), "", []string{"--url", f.URL, "--user", "admin"}, exitOK, false},
 		{"session", with("BILLMGR_PASSWORD_FILE", file), "", []string{"--session"}, exitOK, false},
-		{"wrong password", with("BILLMGR_PASSWORD_FILE", wrongFile), "", nil, exitAPI, false},
+		{"wrong password", with("BILLMGR_PASSWORD_FILE", wrongFile), "", nil, exitAuth, false},
+		{"wrong password, a session", with("BILLMGR_PASSWORD_FILE", wrongFile), "", []string{"--session"}, exitAuth, false},
 		{"no password", base, "", nil, exitUsage, false},
 		{"empty stdin", base, "", []string{"--password-stdin"}, exitUsage, false},
 		{"missing file", with("BILLMGR_PASSWORD_FILE", file+".none"), "", nil, exitUsage, false},
@@ -336,7 +337,7 @@ subaccountamount=100.50
 
 	reset := f.run(t, "payments", "filter", "reset", "--account", ann, "--dry-run", "-o", "json")
 	assert.JSONEq(t, `{"func":"account.payment.filter","params":{"elid":"`+ann+`","number":"","status":"","paymethod":"",
-		"createdate":"nodate","createdatestart":"","createdateend":"","sok":"ok"}}`, reset.stdout)
+		"createdate":"nodate","createdatestart":"","createdateend":"","payfromdate":"","paytodate":"","sok":"ok"}}`, reset.stdout)
 
 	for _, out := range []string{r.stdout, group.stdout, secret.stdout, reset.stdout} {
 		assert.NotContains(t, out, "authinfo", "a dry run builds the request before any credentials")
@@ -420,7 +421,8 @@ func TestUntrustedCertificateSaysWhichFlagsTrustIt(t *testing.T) {
 	r := runWith(t, env, "", "accounts", "list")
 	assert.Equal(t, exitFailure, r.code)
 	assert.Contains(t, r.stderr, "certificate signed by unknown authority")
-	assert.Contains(t, r.stderr, "hint: the server's certificate is not trusted: see it and its pin with 'billmgr tls pin URL', "+
+	assert.Contains(t, r.stderr, "error: the server's certificate is not trusted: x509: certificate signed by unknown authority\n")
+	assert.Contains(t, r.stderr, "hint: see the certificate and its pin with 'billmgr tls pin "+srv.URL+"', "+
 		"then pass the pin with --pin-sha256 PIN (or BILLMGR_PIN_SHA256), or its CA with --ca-file FILE")
 }
 
@@ -479,8 +481,9 @@ func TestTracePrintsEachRequestAndReply(t *testing.T) {
 			shows(list, "> func=auth\n> lang="+lang+"\n> out=xml\n> password=[REDACTED]\n> username=admin\n< HTTP 200 text/xml", "the login")
 			shows(list, `<auth id="[REDACTED]"`, "the session the login issued")
 			shows(list, "> func=account\n> auth=[REDACTED]\n", "the list's request")
-			shows(list, "<tparams><auth>[REDACTED]</auth>", "the session echoed in <tparams>")
-			shows(list, `<elem><id>`+ann+`</id><name>Ann Lee</name>`, "the list's rows")
+			shows(list, "\n  <tparams>…</tparams> (", "the echo of the request, the session in it, folded")
+			shows(list, "\n  <elem><id>"+ann+"</id><name>Ann Lee</name>", "the list's rows, one a line")
+			assert.Regexp(t, `> POST http://127\.0\.0\.1:\d+/billmgr\n> func=account\n`, list, "the method and the URL")
 			assert.Regexp(t, `\n< HTTP 200 text/xml; charset=UTF-8 \(\d+\.\d KiB, \d+(\.\d)? ms\)\n<\?xml version="1.0" encoding="UTF-8"\?>\n<doc lang="`+lang+`" func="account" `, list)
 
 			update := trace("accounts", "update", ann, "--passwd", testPassword, "--confirm", testPassword)

@@ -25,7 +25,7 @@ func TestTLSPinShowsTheCertificateToTrust(t *testing.T) {
 
 	refused := f.run(t, "accounts", "list")
 	assert.Equal(t, exitFailure, refused.code)
-	assert.Contains(t, refused.stderr, "'billmgr tls pin URL'")
+	assert.Contains(t, refused.stderr, "'billmgr tls pin "+f.URL+"'")
 
 	r := f.run(t, "tls", "pin", "-o", "json")
 	require.Equal(t, exitOK, r.code, r.stderr)
