@@ -398,15 +398,25 @@ func (a *app) printRequest(fn string, params url.Values) error {
 }
 
 // group returns a command that groups the subcommands. Alone it prints its help; with an
-// unknown subcommand it is a usage error.
+// unknown subcommand it is a usage error that suggests the subcommands it resembles.
 func group(use, short string, subs ...*cobra.Command) *cobra.Command {
-	cmd := &cobra.Command{Use: use, Short: short, Args: cobra.ArbitraryArgs}
+	cmd := &cobra.Command{Use: use, Short: short, Args: cobra.ArbitraryArgs, SuggestionsMinimumDistance: 2}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
-			return usageErr("unknown command %q for %q", args[0], cmd.CommandPath())
+			return unknownCommand(cmd, args[0])
 		}
 		return cmd.Help()
 	}
 	cmd.AddCommand(subs...)
 	return cmd
+}
+
+// unknownCommand is the usage error of name, not a subcommand of the group cmd: as cobra
+// words it for the root command, with the subcommands it resembles (payments lst: list).
+func unknownCommand(cmd *cobra.Command, name string) error {
+	msg := fmt.Sprintf("unknown command %q for %q", name, cmd.CommandPath())
+	if suggestions := cmd.SuggestionsFor(name); len(suggestions) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(suggestions, "\n\t")
+	}
+	return usageErr("%s", msg)
 }

@@ -43,7 +43,7 @@ func TestEveryFunctionHasACommand(t *testing.T) {
 		{"account", "accounts list", "", ""},
 		{"account.edit", "accounts get ANN", "", ""},
 		{"account.edit", "accounts create --email carl@example.com --realname Carl --passwd -", "C", "carl-secret"},
-		{"account.edit", "accounts update C --note vip --verify_email on", "", ""},
+		{"account.edit", "accounts update C --note vip --verify-email on", "", ""},
 		{"register", "accounts register --email dora@example.com --passwd - --realname Dora --offer 1=on", "", "dora-secret"},
 		{"account.su", "accounts login-url ANN", "", ""},
 		{"account.filter", "accounts filter save --email example.com", "", ""},
@@ -88,7 +88,7 @@ func TestEveryFunctionHasACommand(t *testing.T) {
 
 		{"subaccount", "subaccounts list --account ANN", "S", ""},
 		{"subaccount.edit", "subaccounts get S --account ANN", "", ""},
-		{"subaccount.edit", "subaccounts create --account ANN --subaccount_currency 153", "", ""},
+		{"subaccount.edit", "subaccounts create --account ANN --subaccount-currency 153", "", ""},
 		{"subaccount.edit", "subaccounts update S --account ANN --creditlimit 50 --allowpostpaid on", "", ""},
 		{"subaccount.suspend", "subaccounts suspend S", "", ""},
 		{"subaccount.resume", "subaccounts resume S", "", ""},
@@ -114,7 +114,7 @@ func TestEveryFunctionHasACommand(t *testing.T) {
 		{"account.taxrule.edit", "taxrules update T --account ANN --taxrate 18", "", ""},
 		{"account.taxrule.delete", "taxrules delete T --account ANN", "", ""},
 
-		{"account.currencyrate.edit", "currencyrates create --account ANN --currency_base 126 --currency_relate 153 --rate 90.5 --amount 1 --ratedate 2024-05-07", "R", ""},
+		{"account.currencyrate.edit", "currencyrates create --account ANN --currency-base 126 --currency-relate 153 --rate 90.5 --amount 1 --ratedate 2024-05-07", "R", ""},
 		{"account.currencyrate", "currencyrates list --account ANN", "", ""},
 		{"account.currencyrate.edit", "currencyrates get R --account ANN", "", ""},
 		{"account.currencyrate.edit", "currencyrates update R --account ANN --rate 91", "", ""},

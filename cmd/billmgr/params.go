@@ -12,12 +12,13 @@ import (
 	"github.com/go-billmgr/billmgr/internal/secret"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Parameters come from flags bound, by reflection, to the fields of the SDK's params,
 // filter and list-options structs: each flag is named like the API parameter (the url
-// tag, else the xml tag), and a flag writes its field only when the user sets it, so an
-// update sends only what was given. A field without omitempty is a required flag, and so
+// tag, else the xml tag) in kebab case (flagName), and a flag writes its field only when
+// the user sets it, so an update sends only what was given. A field without omitempty is a required flag, and so
 // is a parameter a create cannot go without (paramDoc.create) on a create. The help, the
 // values a flag takes and those the shell completes come from paramDocs.
 
@@ -73,23 +74,24 @@ func (a *app) bindStruct(cmd *cobra.Command, b binding, bound *boundParams, v re
 				panic(fmt.Sprintf("paramDocs has no words for parameter %s of %s", name, b.fn))
 			}
 			a.bindValue(cmd, &fieldValue{app: a, field: v.Field(i), name: name, doc: doc}, required || b.create && doc.create)
-			bound.names = append(bound.names, name)
+			bound.names = append(bound.names, flagName(name))
 		}
 	}
 }
 
 // bindValue registers the flag of v: its help, its completions, and whether it is required.
 func (a *app) bindValue(cmd *cobra.Command, v *fieldValue, required bool) {
-	cmd.Flags().Var(v, v.name, v.doc.help())
+	name := flagName(v.name)
+	cmd.Flags().Var(v, name, v.doc.help())
 	if required {
-		requireFlag(cmd, v.name)
+		requireFlag(cmd, name)
 	}
 	completions := v.doc.completions()
 	if v.Type() == onOff {
 		completions = []string{"on", "off"}
 	}
 	if completions != nil {
-		_ = cmd.RegisterFlagCompletionFunc(v.name, cobra.FixedCompletions(completions, cobra.ShellCompDirectiveNoFileComp))
+		_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(completions, cobra.ShellCompDirectiveNoFileComp))
 	}
 }
 
@@ -148,8 +150,22 @@ func (v *countValue) Set(s string) error {
 	return nil
 }
 
+// flagName is the flag of an API parameter or any other name: kebab case, the API's
+// underscores turned into hyphens and a leading one dropped (account_status →
+// account-status, _ga → ga). As the normalization of every flag set (normalizeFlag) it
+// makes the API's own spelling, --account_status, work as well, without showing it in the
+// help.
+func flagName(name string) string {
+	return strings.ReplaceAll(strings.TrimLeft(name, "_"), "_", "-")
+}
+
+// normalizeFlag is flagName for pflag: every command line's flag names go through it.
+func normalizeFlag(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	return pflag.NormalizedName(flagName(name))
+}
+
 // paramName is the API name of a field: its url tag, else its xml tag, else its Go name
-// in kebab case. A url-tagged field without omitempty is required.
+// in snake case. A url-tagged field without omitempty is required.
 func paramName(f reflect.StructField) (name string, required bool) {
 	tag, opts, _ := strings.Cut(f.Tag.Get("url"), ",")
 	if tag != "" && tag != "-" {
@@ -158,14 +174,14 @@ func paramName(f reflect.StructField) (name string, required bool) {
 	if tag, _, _ = strings.Cut(f.Tag.Get("xml"), ","); tag != "" && tag != "-" {
 		return tag, false
 	}
-	return strings.ReplaceAll(snakeCase(f.Name), "_", "-"), false
+	return snakeCase(f.Name), false
 }
 
 // fieldValue is a flag that parses its text into a field of a params struct.
 type fieldValue struct {
 	app   *app
 	field reflect.Value
-	name  string
+	name  string // the API parameter; the flag is flagName(name)
 	doc   paramDoc
 }
 
@@ -231,10 +247,11 @@ func (v *fieldValue) Set(s string) error {
 // secretValue returns the password of flag name: "-" reads it from stdin; a value in the
 // command line works but draws a warning.
 func (a *app) secretValue(name, s string) (string, error) {
+	flag := "--" + flagName(name)
 	if s == "-" {
-		return a.stdinLine("--" + name + " -")
+		return a.stdinLine(flag + " -")
 	}
-	fmt.Fprintf(a.stderr, "warning: --%s in the command line is visible to other users; use --%s - to read it from stdin\n", name, name)
+	fmt.Fprintf(a.stderr, "warning: %s in the command line is visible to other users; use %s - to read it from stdin\n", flag, flag)
 	return s, nil
 }
 

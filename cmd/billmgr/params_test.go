@@ -39,7 +39,7 @@ func TestEveryFlagSaysWhatItMeans(t *testing.T) {
 	t.Parallel()
 	fixed := map[string][]string{
 		"status":         recordedChoices(t, "status"),
-		"account_status": {billmgr.AccountActive, billmgr.AccountSuspended, billmgr.AccountDeleted},
+		"account-status": {billmgr.AccountActive, billmgr.AccountSuspended, billmgr.AccountDeleted},
 		"order":          {"asc", "desc"},
 	}
 	periods := recordedChoices(t, "createdate")
@@ -51,6 +51,7 @@ func TestEveryFlagSaysWhatItMeans(t *testing.T) {
 			}
 			flags++
 			where := cmd.CommandPath() + " --" + f.Name
+			assert.Equal(t, flagName(f.Name), f.Name, "%s: kebab case", where)
 			usage := strings.TrimSuffix(f.Usage, " (required)")
 			assert.GreaterOrEqual(t, len(strings.Fields(usage)), 3, "%s: %q says too little", where, f.Usage)
 			assert.NotEqual(t, letters(f.Name), letters(usage), "%s: the help is the flag's name again", where)
@@ -110,13 +111,17 @@ func TestEveryParamDocIsUsed(t *testing.T) {
 	walk(newTestApp().rootCommand(), func(cmd *cobra.Command) {
 		fn := cmd.Annotations[funcAnnotation]
 		cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
-			if doc, ok := docOf(fn, f.Name); ok && strings.HasPrefix(f.Usage, doc.usage) {
-				key := f.Name
+			param, ok := f.Value.(*fieldValue)
+			if !ok {
+				return
+			}
+			if doc, ok := docOf(fn, param.name); ok && strings.HasPrefix(f.Usage, doc.usage) {
+				key := param.name
 				if alias, ok := docAliases[fn]; ok {
 					fn = alias
 				}
-				if _, own := paramDocs[fn+" "+f.Name]; own {
-					key = fn + " " + f.Name
+				if _, own := paramDocs[fn+" "+param.name]; own {
+					key = fn + " " + param.name
 				}
 				used[key] = true
 			}
@@ -144,7 +149,8 @@ func TestBadValuesAreRefusedLocally(t *testing.T) {
 		{append(list, "--page", "-1"), `want a whole number from 1`},
 		{append(list, "--sort", "bogus"), `"bogus": want id, number, create_date,`},
 		{append(list, "--status", "42"), `"42": want 1=new, 2=payment in progress,`},
-		{[]string{"accounts", "list", "--account_status", "active"}, `"active": want 1=active, 2=suspended or 3=deleted`},
+		{[]string{"accounts", "list", "--account-status", "active"}, `"active": want 1=active, 2=suspended or 3=deleted`},
+		{[]string{"accounts", "list", "--account_status", "active"}, `invalid argument "active" for "--account-status" flag`},
 		{[]string{"payments", "filter", "save", "--account", ann, "--createdate", "lastdecade"}, `want nodate=any date, today,`},
 		{[]string{"expenses", "list", "--account", ann, "--realdate", "yesterday"}, `want nodate=any date, today,`},
 		{[]string{"payments", "update", "1", "--account", ann, "--status", "credited"}, `"credited": want 1=new`},
@@ -160,4 +166,29 @@ func TestBadValuesAreRefusedLocally(t *testing.T) {
 	}
 	ok := f.run(t, append(list, "--order", "asc", "--sort", "number", "--per-page", "2", "--page", "1", "--status", "1")...)
 	assert.Equal(t, exitOK, ok.code, ok.stderr)
+}
+
+// TestFlagsAreKebabCaseAndTakeTheAPISpelling: a parameter's flag is its API name in kebab
+// case; the API's spelling works too, unseen in the help.
+func TestFlagsAreKebabCaseAndTakeTheAPISpelling(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ann := idText(f.AccountID("ann@example.com"))
+	for _, spelling := range []string{"--verify-email", "--verify_email"} {
+		r := f.run(t, "accounts", "update", ann, spelling, "on", "--dry-run", "-o", "json")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"func":"account.edit","params":{"elid":"`+ann+`","verify_email":"on","sok":"ok"}}`, r.stdout, spelling)
+	}
+	for _, spelling := range []string{"--per-page", "--per_page"} {
+		r := f.run(t, "accounts", "list", spelling, "1", "-o", "ids")
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Len(t, lines(r.stdout), 1, spelling)
+	}
+	help := f.run(t, "accounts", "update", "--help")
+	assert.Contains(t, help.stdout, "--verify-email on|off")
+	assert.Contains(t, help.stdout, "--valid-phone string")
+	assert.NotRegexp(t, `--[a-z]+_`, help.stdout, "the help shows the kebab form only")
+	ga := f.run(t, "accounts", "register", "--email", "x@example.com", "--passwd", "pw", "--ga", "GA1.2", "--dry-run", "-o", "json")
+	require.Equal(t, exitOK, ga.code, ga.stderr)
+	assert.Contains(t, ga.stdout, `"_ga":"GA1.2"`, "--ga is _ga, a leading underscore dropped")
 }

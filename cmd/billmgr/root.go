@@ -116,8 +116,9 @@ const defaultTimeout = 5 * time.Minute
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "billmgr",
-		Short: "Call the BILLmanager account API from scripts and the shell",
+		Use:                        "billmgr",
+		Short:                      "Call the BILLmanager account API from scripts and the shell",
+		SuggestionsMinimumDistance: 2,
 		Long: `billmgr calls the BILLmanager account API: clients (accounts), payments, personal
 accounts (subaccounts), discounts, expenses, tax rules and currency rates.
 
@@ -143,7 +144,13 @@ password): nothing was done. Where several apply: 4, then 5, then 3, then 1.`,
 		SilenceUsage:      true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return a.prepare(cmd, args) },
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		// payments lst --account 12: the flags belong to the command meant, not to the group.
+		if args := cmd.Flags().Args(); cmd.HasSubCommands() && len(args) > 0 {
+			return unknownCommand(cmd, args[0])
+		}
+		return usageErr("%v", err)
+	})
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.url, "url", "", "API URL, https://host:1500/billmgr (env BILLMGR_URL)")
 	f.StringVar(&a.g.user, "user", "", "user name (env BILLMGR_USER)")
@@ -179,6 +186,7 @@ password): nothing was done. Where several apply: 4, then 5, then 3, then 1.`,
 		a.tlsCommand(),
 	)
 	root.AddCommand(a.fakeCommand())
+	root.SetGlobalNormalizationFunc(normalizeFlag)
 	a.markRunErrors(root)
 	return root
 }
@@ -496,7 +504,7 @@ func (a *app) report(cmd *cobra.Command, err error) int {
 		apiErr *billmgr.Error
 	)
 	if errors.As(err, &usage) || !errors.As(err, &ran) {
-		fmt.Fprintf(a.stderr, "error: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
+		fmt.Fprintf(a.stderr, "error: %s\nRun '%s --help' for usage.\n", strings.TrimRight(err.Error(), "\n"), cmd.CommandPath())
 		return exitUsage
 	}
 	code := exitCode(err)

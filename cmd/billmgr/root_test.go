@@ -40,8 +40,14 @@ func TestExitCodes(t *testing.T) {
 		{"api error: refund more than paid", []string{"payments", "refund", credited, "--account", ann, "--amount", "500"},
 			exitAPI, "error: value(amount): "},
 		{"api error: delete a credited payment", []string{"payments", "delete", credited}, exitAPI, "error: value(status): "},
-		{"unknown command", []string{"paymnets", "list"}, exitUsage, `unknown command "paymnets"`},
-		{"unknown subcommand", []string{"payments", "lst"}, exitUsage, `unknown command "lst" for "billmgr payments"`},
+		{"credentials refused", []string{"--password", "wrong", "payments", "setpaid", credited}, exitAuth,
+			"error: auth(badpassword): Invalid username or password\nhint: the server refused the credentials: check the user (--user, BILLMGR_USER)"},
+		{"unknown command", []string{"paymnets", "list"}, exitUsage, "unknown command \"paymnets\" for \"billmgr\"\n\nDid you mean this?\n\tpayments\nRun"},
+		{"unknown subcommand", []string{"payments", "lst"}, exitUsage, "unknown command \"lst\" for \"billmgr payments\"\n\nDid you mean this?\n\tget\n\tlist\nRun"},
+		{"unknown subcommand with the flags of the one meant", []string{"payments", "lst", "--account", ann, "--all"}, exitUsage,
+			"unknown command \"lst\" for \"billmgr payments\"\n\nDid you mean this?\n\tget\n\tlist\n"},
+		{"unknown subcommand two levels down", []string{"accounts", "grups", "list"}, exitUsage, "Did you mean this?\n\tgroups\n"},
+		{"unknown subcommand, nothing like it", []string{"payments", "zzzzzz"}, exitUsage, "unknown command \"zzzzzz\" for \"billmgr payments\"\nRun"},
 		{"unknown flag", []string{"accounts", "list", "--colour"}, exitUsage, "unknown flag: --colour"},
 		{"missing parent", []string{"payments", "list"}, exitUsage, `required flag(s) "account" not set`},
 		{"bad id", []string{"payments", "setpaid", "12x"}, exitUsage, `"12x" is not an id`},
@@ -196,7 +202,7 @@ func TestHelpListsTheExitCodes(t *testing.T) {
 	f := newFake(t)
 	root := f.run(t, "--help")
 	for _, want := range []string{"1 the server refused the call", "2 usage", "3 network or protocol failure, nothing written",
-		"4 a write may have been applied"} {
+		"4 a write may have been applied", "5 the server refused the credentials", "Where several apply: 4, then 5, then 3, then 1."} {
 		assert.Contains(t, strings.Join(strings.Fields(root.stdout), " "), want)
 	}
 	imp := f.run(t, "payments", "import", "--help")
