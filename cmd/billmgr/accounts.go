@@ -29,7 +29,7 @@ func (a *app) accountsCommand() *cobra.Command {
 			},
 		}),
 		formCommand(a, formSpec[billmgr.AccountParams]{
-			use: "create", short: "Create a client and print its id", fn: "account.edit",
+			use: "create", short: "Create a client and print its id", fn: "account.edit", printsID: true,
 			submit: func(ctx context.Context, c *billmgr.Client, _, _ int64, p *billmgr.AccountParams) (any, error) {
 				return newID(c.Accounts.Create(ctx, p))
 			},
@@ -48,8 +48,8 @@ func (a *app) accountsCommand() *cobra.Command {
 			},
 		}),
 		formCommand(a, formSpec[billmgr.RegisterParams]{
-			use: "register", short: "Sign a client up as the registration form does (--passwd - reads the password from stdin)",
-			fn: "register",
+			use: "register", short: "Sign a client up as the registration form does and print the client's id (--passwd - reads the password from stdin)",
+			fn: "register", printsID: true,
 			submit: func(ctx context.Context, c *billmgr.Client, _, _ int64, p *billmgr.RegisterParams) (any, error) {
 				return c.Accounts.Register(ctx, p)
 			},
@@ -79,7 +79,8 @@ func (a *app) accountsCommand() *cobra.Command {
 			},
 		}),
 		formCommand(a, formSpec[billmgr.TicketParams]{
-			use: "ticket ID", short: "Write a support ticket to a client", fn: "ticket.write.account", object: true,
+			use: "ticket ID", short: "Write a support ticket to a client and print the ticket's id", fn: "ticket.write.account", object: true,
+			printsID: true,
 			submit: func(ctx context.Context, c *billmgr.Client, _, id int64, p *billmgr.TicketParams) (any, error) {
 				return newID(c.Accounts.WriteTicket(ctx, id, p))
 			},

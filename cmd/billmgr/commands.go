@@ -231,8 +231,14 @@ type formSpec[P any] struct {
 	object         bool
 	// needChange refuses to send a form without any parameter flag (an update).
 	needChange bool
-	submit     func(ctx context.Context, c *billmgr.Client, parent, id int64, p *P) (any, error)
+	// printsID marks a form that creates an object: without -o it prints the new id alone.
+	printsID bool
+	submit   func(ctx context.Context, c *billmgr.Client, parent, id int64, p *P) (any, error)
 }
+
+// printsIDHelp is what a create says it prints.
+const printsIDHelp = `It prints the new id alone on a line, on a terminal or not, for id=$(billmgr ...) to
+take; -o json (or another format) prints the record instead, e.g. {"id":"25"}.`
 
 func formCommand[P any](a *app, s formSpec[P]) *cobra.Command {
 	cmd := &cobra.Command{Use: s.use, Short: s.short, Args: idArgs(0, 0)}
@@ -241,6 +247,9 @@ func formCommand[P any](a *app, s formSpec[P]) *cobra.Command {
 		cmd.Args = idArgs(1, 1)
 	}
 	parentID := s.parent.flag(cmd)
+	if s.printsID {
+		cmd.Long = s.short + ".\n\n" + printsIDHelp
+	}
 	p := new(P)
 	bound := a.bindParams(cmd, binding{fn: s.fn, create: !s.object}, p)
 	allowDryRun(cmd)
@@ -255,8 +264,11 @@ func formCommand[P any](a *app, s formSpec[P]) *cobra.Command {
 			return err
 		}
 		result, err := s.submit(cmd.Context(), c, *parentID, id, p)
-		if err != nil || result == nil {
+		switch {
+		case err != nil || result == nil:
 			return err
+		case s.printsID && a.g.output == "":
+			return printRecord(a, formatIDs, result)
 		}
 		return printOne(a, result)
 	}

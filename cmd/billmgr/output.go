@@ -435,12 +435,15 @@ func printRows[T any](a *app, seq iter.Seq2[T, error], progress bool) error {
 	return w.end()
 }
 
-// printOne prints one record (a struct or a pointer to one): a table shows it as
-// name/value lines, JSON as an object.
-func printOne(a *app, v any) error {
+// printOne prints one record (a struct or a pointer to one) in the format of -o: a table
+// shows it as name/value lines, JSON as an object.
+func printOne(a *app, v any) error { return printRecord(a, a.format(), v) }
+
+// printRecord prints one record in the format f.
+func printRecord(a *app, f format, v any) error {
 	rv := reflect.Indirect(reflect.ValueOf(v))
 	cols := columnsOf(rv.Type())
-	switch f := a.format(); f {
+	switch f {
 	case formatJSON, formatJSONL:
 		_, err := fmt.Fprintf(a.out, "%s\n", jsonObject(cols, rv))
 		return err

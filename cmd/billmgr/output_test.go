@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,50 @@ func TestIDsOutput(t *testing.T) {
 	history := f.run(t, "payments", "history", id, "-o", "ids")
 	assert.Equal(t, exitUsage, history.code, "the history has no ids")
 	assert.Contains(t, history.stderr, "-o ids: these records have no id")
+}
+
+// TestCreatesPrintTheBareID: a command that creates something prints the new id alone,
+// in a pipe and on a terminal, so that id=$(billmgr ...) takes it; -o asks for a record.
+func TestCreatesPrintTheBareID(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, seedAnn())
+	ann := idText(f.AccountID("ann@example.com"))
+	credited := lines(f.run(t, "payments", "list", "--account", ann, "--status", "4", "-o", "ids").stdout)[0]
+	bareID := regexp.MustCompile(`^[1-9][0-9]*\n$`)
+
+	for _, args := range [][]string{
+		{"payments", "create", "--account", ann, "--subaccountamount", "12.30"},
+		{"payments", "refund", credited, "--account", ann, "--amount", "1.00"},
+		{"payments", "ticket", credited, "--subject", "Hi", "--message", "Hello"},
+		{"accounts", "create", "--email", "carl@example.com", "--passwd", "carl-secret"},
+		{"accounts", "ticket", ann, "--subject", "Hi", "--message", "Hello"},
+		{"accounts", "register", "--email", "dora@example.com", "--passwd", "dora-secret"},
+		{"expenses", "create", "--account", ann, "--amount", "7", "--operation", "prolong"},
+		{"discounts", "create", "--account", ann, "--name", "vip", "--percentage", "5"},
+	} {
+		r := f.run(t, args...)
+		require.Equal(t, exitOK, r.code, "%q: %s", args, r.stderr)
+		assert.Regexp(t, bareID, r.stdout, "%q", args)
+	}
+	register := f.run(t, "accounts", "register", "--email", "eve@example.com", "--passwd", "eve-secret")
+	assert.Equal(t, idText(f.AccountID("eve@example.com"))+"\n", register.stdout, "register prints the new client's id")
+
+	onTerminal := f.runOnTerminal(t, "payments", "create", "--account", ann, "--subaccountamount", "1")
+	require.Equal(t, exitOK, onTerminal.code, onTerminal.stderr)
+	assert.Regexp(t, bareID, onTerminal.stdout, "on a terminal too")
+
+	asked := f.run(t, "payments", "create", "--account", ann, "--subaccountamount", "1", "-o", "json")
+	require.Equal(t, exitOK, asked.code, asked.stderr)
+	assert.Regexp(t, `^\{"id":"[1-9][0-9]*"\}\n$`, asked.stdout, "-o json asks for the record")
+	record := f.run(t, "accounts", "register", "--email", "fay@example.com", "--passwd", "fay-secret", "-o", "json")
+	var reg map[string]string
+	require.NoError(t, json.Unmarshal([]byte(record.stdout), &reg), record.stdout)
+	assert.Equal(t, idText(f.AccountID("fay@example.com")), reg["id"])
+	assert.Equal(t, "fay@example.com", reg["email"])
+	assert.NotEmpty(t, reg["user.id"], "the record has the user's id too")
+
+	help := f.run(t, "payments", "create", "--help")
+	assert.Contains(t, strings.Join(strings.Fields(help.stdout), " "), "It prints the new id alone on a line, on a terminal or not, for id=$(billmgr ...) to take")
 }
 
 func TestProgressDrawsOnATerminalOnly(t *testing.T) {

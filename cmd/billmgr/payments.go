@@ -30,8 +30,8 @@ func (a *app) paymentsCommand() *cobra.Command {
 		paymentAction(a, "send ID...", "E-mail the invoices of payments to their clients", "payment.send", (*billmgr.PaymentsService).Send),
 		paymentAction(a, "delete ID...", "Delete unpaid payments", "payment.delete", (*billmgr.PaymentsService).Delete),
 		formCommand(a, formSpec[billmgr.RefundParams]{
-			use: "refund ID", short: "Refund --amount of a payment through its payment method", fn: "payment.refund",
-			parent: accountParent, parentAs: "plid", object: true,
+			use: "refund ID", short: "Refund --amount of a payment through its payment method and print the refund's id", fn: "payment.refund",
+			parent: accountParent, parentAs: "plid", object: true, printsID: true,
 			submit: func(ctx context.Context, c *billmgr.Client, account, id int64, p *billmgr.RefundParams) (any, error) {
 				return newID(c.Payments.Refund(ctx, account, id, p))
 			},
@@ -48,8 +48,8 @@ func (a *app) paymentsCommand() *cobra.Command {
 		a.orderInfoCommand(),
 		a.importCommand(),
 		formCommand(a, formSpec[billmgr.TicketParams]{
-			use: "ticket ID", short: "Write a support ticket to the client about a payment", fn: "ticket.write.payment",
-			object: true,
+			use: "ticket ID", short: "Write a support ticket to the client about a payment and print the ticket's id", fn: "ticket.write.payment",
+			object: true, printsID: true,
 			submit: func(ctx context.Context, c *billmgr.Client, _, id int64, p *billmgr.TicketParams) (any, error) {
 				return newID(c.Payments.WriteTicket(ctx, id, p))
 			},

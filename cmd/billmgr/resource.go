@@ -47,7 +47,7 @@ func (r clientResource[S, Row, Opts, Details, Params]) command(a *app, extra ...
 		}),
 		formCommand(a, formSpec[Params]{
 			use: "create", short: "Create one of the " + r.use + " of a client and print its id", fn: r.fnCreate,
-			parent: accountParent, parentAs: "plid",
+			parent: accountParent, parentAs: "plid", printsID: true,
 			submit: func(ctx context.Context, c *billmgr.Client, account, _ int64, p *Params) (any, error) {
 				return newID(r.create(r.service(c), ctx, account, p))
 			},
