@@ -81,12 +81,11 @@ func (s *AccountsService) All(ctx context.Context, opts *AccountListOptions) ite
 
 // FindByEmail returns the client whose e-mail (its login) is email, compared whole,
 // ignoring case and the spaces around it: the list's e-mail filter narrows the search, and
-// a client whose e-mail merely contains email (joann@ for ann@) is never taken for it. No
-// such client is an error that wraps ErrNotFound; two or more (e-mails differing in case,
-// on a panel that lets them be) an error that lists their ids, since only a person can
-// tell which one is meant. When none matches while a filter saved for the client list
-// could be hiding the client (see SaveFilter), the error says so and does not wrap
-// ErrNotFound.
+// a client whose e-mail merely contains email (joann@ for ann@) is never taken for it.
+// When it finds no single client it says so with an *EmailLookupError: none (it wraps
+// ErrNotFound), several (e-mails differing in case, on a panel that lets them be; only a
+// person can tell which one is meant), or none while a filter saved for the client list
+// could be hiding the client (see SaveFilter; no proof of absence, so not ErrNotFound).
 //
 // API: account
 func (s *AccountsService) FindByEmail(ctx context.Context, email string) (*Account, error) {
@@ -112,18 +111,46 @@ func (s *AccountsService) FindByEmail(ctx context.Context, email string) (*Accou
 			return nil, &chainError{msg: fmt.Sprintf("billmgr: %s: no client with the e-mail %s among those the list shows; "+
 				"reading the filter saved for the list, which may hide one, failed: %s", fnAccount, want, unprefixed(err)), errs: []error{err}}
 		}
-		if *saved != (AccountFilter{}) {
-			return nil, fmt.Errorf("billmgr: %s: no client with the e-mail %s among those the list shows, "+
-				"but the filter saved on the server for the client list may hide it: clear that filter and look again", fnAccount, want)
-		}
-		return nil, fmt.Errorf("billmgr: %s: no client with the e-mail %s: %w", fnAccount, want, ErrNotFound)
+		return nil, &EmailLookupError{Email: want, Filtered: *saved != (AccountFilter{})}
 	}
-	ids := make([]string, len(found))
+	ids := make([]int64, len(found))
 	for i, a := range found {
-		ids[i] = idText(a.ID)
+		ids[i] = a.ID
 	}
-	return nil, fmt.Errorf("billmgr: %s: %d clients have the e-mail %s (ids %s): name the one meant by its id",
-		fnAccount, len(found), want, strings.Join(ids, ", "))
+	return nil, &EmailLookupError{Email: want, IDs: ids}
+}
+
+// EmailLookupError is FindByEmail finding no single client with the e-mail: several
+// (IDs), none among the clients a filter saved for the client list lets through
+// (Filtered), or none at all, when it wraps ErrNotFound.
+type EmailLookupError struct {
+	Email    string
+	IDs      []int64 // the clients with the e-mail, when there are several
+	Filtered bool    // none found, and a saved filter may hide the client
+}
+
+func (e *EmailLookupError) Error() string {
+	switch {
+	case len(e.IDs) > 0:
+		ids := make([]string, len(e.IDs))
+		for i, id := range e.IDs {
+			ids[i] = idText(id)
+		}
+		return fmt.Sprintf("billmgr: %s: %d clients have the e-mail %s (ids %s): name the one meant by its id",
+			fnAccount, len(e.IDs), e.Email, strings.Join(ids, ", "))
+	case e.Filtered:
+		return fmt.Sprintf("billmgr: %s: no client with the e-mail %s among those the list shows, "+
+			"but the filter saved on the server for the client list may hide it: clear that filter and look again", fnAccount, e.Email)
+	}
+	return fmt.Sprintf("billmgr: %s: no client with the e-mail %s: %v", fnAccount, e.Email, ErrNotFound)
+}
+
+// Unwrap is ErrNotFound when no client has the e-mail, whatever a filter lets through.
+func (e *EmailLookupError) Unwrap() error {
+	if len(e.IDs) == 0 && !e.Filtered {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // RegisterParams are the fields of a self-registration (register). Email and Password are

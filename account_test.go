@@ -175,6 +175,9 @@ func TestAccountsFindByEmail(t *testing.T) {
 	_, err = c.Accounts.FindByEmail(ctx, "nn@example.com")
 	assert.ErrorIs(t, err, ErrNotFound, "a part of two e-mails is neither")
 	assert.EqualError(t, err, "billmgr: account: no client with the e-mail nn@example.com: not found")
+	var lookup *EmailLookupError
+	require.ErrorAs(t, err, &lookup)
+	assert.Equal(t, EmailLookupError{Email: "nn@example.com"}, *lookup)
 
 	_, err = c.Accounts.FindByEmail(ctx, " ")
 	assert.ErrorIs(t, err, ErrInvalidArgument)
@@ -184,6 +187,8 @@ func TestAccountsFindByEmail(t *testing.T) {
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, ErrNotFound, "a saved filter may hide the client: no proof of absence")
 	assert.ErrorContains(t, err, "the filter saved on the server for the client list may hide it")
+	require.ErrorAs(t, err, &lookup)
+	assert.True(t, lookup.Filtered)
 }
 
 // TestAccountsFindByEmailSeveral: two clients whose e-mails differ in case alone are both
@@ -200,6 +205,9 @@ func TestAccountsFindByEmailSeveral(t *testing.T) {
 	_, err := c.Accounts.FindByEmail(context.Background(), "ann@example.com")
 	assert.EqualError(t, err, "billmgr: account: 2 clients have the e-mail ann@example.com (ids 3, 7): name the one meant by its id")
 	assert.NotErrorIs(t, err, ErrNotFound)
+	var lookup *EmailLookupError
+	require.ErrorAs(t, err, &lookup)
+	assert.Equal(t, []int64{3, 7}, lookup.IDs)
 	assert.Equal(t, "ann@example.com", s.last(t).Get("email"), "the list's filter narrows the search")
 	assert.Equal(t, "on", s.last(t).Get("filter"))
 }

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
+	"strconv"
+	"strings"
 
 	"github.com/go-billmgr/billmgr"
 	"github.com/spf13/cobra"
@@ -22,12 +25,7 @@ func (a *app) accountsCommand() *cobra.Command {
 				return c.Accounts.All(ctx, o)
 			},
 		}),
-		viewCommand(a, viewSpec[billmgr.AccountDetails]{
-			use: "get ID", short: "Show a client", fn: "account.edit", object: true,
-			get: func(ctx context.Context, c *billmgr.Client, _, id int64) (*billmgr.AccountDetails, error) {
-				return c.Accounts.Get(ctx, id)
-			},
-		}),
+		a.accountGetCommand(),
 		formCommand(a, formSpec[billmgr.AccountParams]{
 			use: "create", short: "Create a client and print its id", fn: "account.edit", printsID: true,
 			submit: func(ctx context.Context, c *billmgr.Client, _, _ int64, p *billmgr.AccountParams) (any, error) {
@@ -117,6 +115,77 @@ func toggleCommand[Row any](a *app, use, what, fn string,
 		turn("suspend", "off", suspend),
 		turn("resume", "on", resume),
 	)
+}
+
+// accountGetCommand shows a client's form, the client given by its id or its e-mail.
+func (a *app) accountGetCommand() *cobra.Command {
+	var email string
+	cmd := &cobra.Command{
+		Use:   "get ID | get --email EMAIL",
+		Short: "Show a client, given by its id or its exact e-mail",
+		Long: `Show a client's form, the client given by its id or by --email: the whole e-mail, ignoring
+case, never a part of another client's (ann@example.com is not joann@example.com),
+unlike the --email filter of accounts list, which matches a part. With -o ids it prints
+the client's id alone, for scripts:
+
+  ann=$(billmgr accounts get --email ann@example.com -o ids)
+
+No client with the e-mail, or several (e-mails differing in case), exits 1.`,
+		Args: idArgs(0, 1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ids, _ := parseIDs(args)
+			switch {
+			case len(ids) > 0 && email != "":
+				return usageErr("%s: give the client's id or --email, not both", cmd.CommandPath())
+			case len(ids) == 0 && email == "":
+				return usageErr("%s: want %s", cmd.CommandPath(), cmd.Use)
+			}
+			c, err := a.client()
+			if err != nil {
+				return err
+			}
+			id := firstID(ids)
+			if email != "" {
+				found, err := c.Accounts.FindByEmail(cmd.Context(), email)
+				if err != nil {
+					return emailLookupError(err)
+				}
+				id = found.ID
+			}
+			d, err := c.Accounts.Get(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			return printOne(a, d)
+		},
+	}
+	cmd.Flags().StringVar(&email, "email", "", "the client's whole e-mail address (its login), ignoring case; never a part of another's")
+	calls(cmd, "account", "account.edit")
+	return cmd
+}
+
+// emailLookupError says, in the command's words, why no single client has the e-mail:
+// an answer of the server's data, exit code 1. Any other error passes as it is.
+func emailLookupError(err error) error {
+	var lookup *billmgr.EmailLookupError
+	if !errors.As(err, &lookup) {
+		return err
+	}
+	switch {
+	case len(lookup.IDs) > 0:
+		ids := make([]string, len(lookup.IDs))
+		for i, id := range lookup.IDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		err = fmt.Errorf("%d clients have the e-mail %s (ids %s): give the one meant by its id, billmgr accounts get ID",
+			len(ids), lookup.Email, strings.Join(ids, ", "))
+	case lookup.Filtered:
+		err = fmt.Errorf("no client with the e-mail %s among those the client list shows, but the filter saved on the server "+
+			"for the list may hide it: see it with 'billmgr accounts filter get', clear it with 'billmgr accounts filter reset'", lookup.Email)
+	default:
+		err = fmt.Errorf("no client with the e-mail %s", lookup.Email)
+	}
+	return withExitCode(exitAPI, err)
 }
 
 // loginURLCommand prints a one-time URL that opens the panel as the client.

@@ -191,7 +191,7 @@ var paramDocs = map[string]paramDoc{
 	"tzoffset":          {usage: "the client's time zone offset from GMT, as the browser reports it"},
 
 	"account name":           {usage: "only clients whose name contains this text"},
-	"account email":          {usage: "only clients whose e-mail address contains this text"},
+	"account email":          {usage: "only clients whose e-mail address contains this text (joann@ too for ann@; accounts get --email finds one client by the whole address)"},
 	"account project":        {usage: "only clients of this provider (provider id)"},
 	"account account_status": {usage: "only clients in this status", values: accountStatuses},
 
