@@ -126,12 +126,14 @@ var docAliases = map[string]string{
 }
 
 var (
-	paymentStatuses = []choice{
-		{billmgr.PaymentNew, "new"}, {billmgr.PaymentInPay, "payment in progress"}, {billmgr.PaymentPromised, "promised"},
-		{billmgr.PaymentCredited, "credited"}, {billmgr.PaymentAwaitingRefund, "awaiting refund"}, {billmgr.PaymentRefunded, "refunded"},
-		{billmgr.PaymentFraudulent, "fraudulent"}, {billmgr.PaymentInitiated, "initiated"}, {billmgr.PaymentCancelled, "cancelled"},
-		{billmgr.PaymentBeingDeleted, "being deleted"},
-	}
+	// paymentStatuses are the codes of paymentStatusLabels, each meaning its English label.
+	paymentStatuses = func() []choice {
+		out := make([]choice, len(paymentStatusLabels))
+		for i, s := range paymentStatusLabels {
+			out[i] = choice{s.code, strings.ToLower(s.en)}
+		}
+		return out
+	}()
 	accountStatuses = []choice{
 		{billmgr.AccountActive, "active"}, {billmgr.AccountSuspended, "suspended"}, {billmgr.AccountDeleted, "deleted"},
 	}

@@ -18,19 +18,23 @@ type clientResource[S, Row, Opts, Details, Params any] struct {
 	// The API functions: the list, the form (view and update), create and delete.
 	fnList, fnEdit, fnCreate, fnDelete string
 
-	list   func(S, context.Context, int64, *Opts) (*billmgr.Page[Row], error)
-	all    func(S, context.Context, int64, *Opts) iter.Seq2[Row, error]
-	get    func(S, context.Context, int64, int64) (*Details, error)
-	create func(S, context.Context, int64, *Params) (int64, error)
-	update func(S, context.Context, int64, int64, *Params) error
-	delete func(S, context.Context, int64, ...int64) error // nil: not deleted per client
+	list func(S, context.Context, int64, *Opts) (*billmgr.Page[Row], error)
+	all  func(S, context.Context, int64, *Opts) iter.Seq2[Row, error]
+	get  func(S, context.Context, int64, int64) (*Details, error)
+	// listCommand and getCommand, when set, replace the list and the view made of list,
+	// all and get: a resource whose rows print more than the SDK's.
+	listCommand, getCommand *cobra.Command
+	create                  func(S, context.Context, int64, *Params) (int64, error)
+	update                  func(S, context.Context, int64, int64, *Params) error
+	delete                  func(S, context.Context, int64, ...int64) error // nil: not deleted per client
 }
 
 // command returns the resource's command with list, get, create, update and delete, and
 // the extra subcommands.
 func (r clientResource[S, Row, Opts, Details, Params]) command(a *app, extra ...*cobra.Command) *cobra.Command {
-	subs := []*cobra.Command{
-		listCommand(a, listSpec[Row, Opts]{
+	list, get := r.listCommand, r.getCommand
+	if list == nil {
+		list = listCommand(a, listSpec[Row, Opts]{
 			use: "list", short: "List the " + r.use + " of a client", fn: r.fnList, parent: accountParent,
 			page: func(ctx context.Context, c *billmgr.Client, account int64, o *Opts) (*billmgr.Page[Row], error) {
 				return r.list(r.service(c), ctx, account, o)
@@ -38,13 +42,19 @@ func (r clientResource[S, Row, Opts, Details, Params]) command(a *app, extra ...
 			all: func(ctx context.Context, c *billmgr.Client, account int64, o *Opts) iter.Seq2[Row, error] {
 				return r.all(r.service(c), ctx, account, o)
 			},
-		}),
-		viewCommand(a, viewSpec[Details]{
+		})
+	}
+	if get == nil {
+		get = viewCommand(a, viewSpec[Details]{
 			use: "get ID", short: "Show one of the " + r.use + " of a client", fn: r.fnEdit, parent: accountParent, object: true,
 			get: func(ctx context.Context, c *billmgr.Client, account, id int64) (*Details, error) {
 				return r.get(r.service(c), ctx, account, id)
 			},
-		}),
+		})
+	}
+	subs := []*cobra.Command{
+		list,
+		get,
 		formCommand(a, formSpec[Params]{
 			use: "create", short: "Create one of the " + r.use + " of a client and print its id", fn: r.fnCreate,
 			parent: accountParent, parentAs: "plid", printsID: true,
