@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,8 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/go-billmgr/billmgr/billmgrtest"
 )
 
 // TestCreditNewPaymentsScript builds the command, runs the README's example script with
@@ -139,4 +142,79 @@ func TestTheREADMEWalkthrough(t *testing.T) {
 	out = shell(panel)
 	assert.Contains(t, out, `"pin_sha256":"`+printed("pin-sha256")+`"`, "tls pin shows the pin the fake printed")
 	assert.Contains(t, out, "ann@example.com", "the list, over the pinned certificate")
+}
+
+// readmeBlock is the first sh block of the README's section headed heading.
+func readmeBlock(t *testing.T, heading string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(readme), "\n"+heading+"\n")
+	require.True(t, ok, "the README has %q", heading)
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
+	require.NotNil(t, block, "%q has an sh block", heading)
+	return block[1]
+}
+
+// TestTheREADMEShellIdioms runs the README's "Shell idioms" with bash and the built command
+// against a fake whose clients are ann@ and joann@: the lookup takes Ann, the payment is
+// made and credited once, the second credit is told apart by its exit code, and the export
+// holds May's credited payments of both clients. With a wrong password the lines stop at
+// the first, with exit code 5, as the README says.
+func TestTheREADMEShellIdioms(t *testing.T) {
+	bash := needBash(t)
+	t.Parallel()
+	bin := buildCommand(t)
+	idioms := readmeBlock(t, "### Shell idioms")
+	d := decimal.RequireFromString
+	day := func(month time.Month, day int) time.Time { return time.Date(2024, month, day, 10, 0, 0, 0, time.UTC) }
+	f := newFake(t, billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{
+		{Email: "joann@example.com", Payments: []billmgrtest.SeedPayment{{Amount: d("70.00"), Status: 4, Created: day(5, 3)}}},
+		{Email: "ann@example.com", Payments: []billmgrtest.SeedPayment{{Amount: d("30.00"), Status: 4, Created: day(4, 20)}}},
+	}}))
+	ann, joann := f.AccountID("ann@example.com"), f.AccountID("joann@example.com")
+	dir := t.TempDir()
+	shell := func(env map[string]string, script string) (string, int) {
+		t.Helper()
+		cmd := exec.Command(bash, "-euo", "pipefail", "-c", script)
+		cmd.Dir = dir
+		cmd.Env = []string{"PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"), "HOME=" + dir}
+		for k, v := range env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return string(out), exit.ExitCode()
+		}
+		require.NoError(t, err)
+		return string(out), 0
+	}
+
+	out, code := shell(f.env, idioms)
+	require.Equal(t, 0, code, out)
+	assert.Equal(t, "refused by the server: credited already?\n", lines(out)[len(lines(out))-1]+"\n", "the second credit exits 1:\n%s", out)
+	assert.NotContains(t, out, testPassword)
+	assert.True(t, d("1500.00").Equal(f.Balance(ann)), "Ann's payment, credited once: balance %s", f.Balance(ann))
+	assert.True(t, f.Balance(joann).IsZero(), "never Joann's")
+
+	export, err := os.ReadFile(filepath.Join(dir, "credited-may.csv"))
+	require.NoError(t, err)
+	var got []string
+	for _, row := range csvRecords(t, string(export)) {
+		got = append(got, row["account_email"]+" "+row["amount"]+" "+row["currency"]+" "+row["status_label"]+" "+row["pay_date"][:10])
+	}
+	assert.ElementsMatch(t, []string{"joann@example.com 70.00 RUB Credited 2024-05-03", "ann@example.com 1500.00 RUB Credited 2024-05-07"}, got,
+		"May's credited payments of every client; Ann's April one left out")
+
+	wrong := filepath.Join(t.TempDir(), "wrong")
+	require.NoError(t, os.WriteFile(wrong, []byte("wrong\n"), 0o600))
+	out, code = shell(with(f.env, "BILLMGR_PASSWORD_FILE", wrong), idioms)
+	assert.Equal(t, exitAuth, code, out)
+	assert.Contains(t, out, "error: auth(badpassword): ")
+	assert.Equal(t, 1, f.Hits("payment.edit"), "nothing after the refused lookup")
+
+	out, code = shell(f.env, "set +e\nbillmgr --password wrong accounts list; echo $?") // as typed in a terminal
+	assert.Equal(t, 0, code, out)
+	assert.Equal(t, "5", lines(out)[len(lines(out))-1], "the README's line prints 5")
 }

@@ -5,8 +5,8 @@
 # Needs bash and billmgr only (no jq), configured by the environment:
 #   BILLMGR_URL, BILLMGR_USER, BILLMGR_PASSWORD_FILE
 # Exits 0 when every new payment was credited; otherwise with the exit code of the
-# billmgr call that failed (1 the server refused, 2 usage, 3 network), having credited
-# the payments before it.
+# billmgr call that failed (1 the server refused, 2 usage, 3 network, 4 a credit that may
+# have been applied, 5 credentials refused), having credited the payments before it.
 set -euo pipefail
 
 account=${1:?usage: credit-new-payments.sh ACCOUNT_ID}
