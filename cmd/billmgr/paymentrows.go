@@ -134,18 +134,22 @@ would leave rows out.`,
 		if allAccounts {
 			return printRows(a, rows.everyClient(ctx, opts), true)
 		}
-		client, err := c.Accounts.Get(ctx, account)
-		if err != nil {
-			return err
+		var email string
+		if a.format() != formatIDs { // ids print no e-mail: no need to look it up
+			client, err := c.Accounts.Get(ctx, account)
+			if err != nil {
+				return err
+			}
+			email = client.Email
 		}
 		if every {
-			return printRows(a, rows.of(ctx, account, client.Email, c.Payments.All(ctx, account, opts)), true)
+			return printRows(a, rows.of(ctx, account, email, c.Payments.All(ctx, account, opts)), true)
 		}
 		page, err := c.Payments.List(ctx, account, opts)
 		if err != nil {
 			return err
 		}
-		if err := printRows(a, rows.of(ctx, account, client.Email, rowsOf(page.Items)), false); err != nil {
+		if err := printRows(a, rows.of(ctx, account, email, rowsOf(page.Items)), false); err != nil {
 			return err
 		}
 		notePartial(a, page, true)
