@@ -159,8 +159,9 @@ func (e *CreditConflictError) Is(target error) bool { return target == ErrCredit
 //
 // API: account.payment, payment.edit, account.payment.filter
 func (s *PaymentsService) FindByDocument(ctx context.Context, accountID int64, doc PaymentDocument, amount decimal.Decimal) ([]PaymentDetails, error) {
-	if err := doc.check(); err != nil {
-		return nil, argError("account.payment", "%v", err)
+	f := &fieldFaults{fn: "account.payment", fields: receiptFields}
+	if doc.check(f); f.err() != nil {
+		return nil, f.err()
 	}
 	var amounts []decimal.Decimal
 	if !amount.IsZero() {
@@ -340,7 +341,7 @@ func (c *receiptCredit) create(ctx context.Context) error {
 	case errors.Is(err, ErrOutcomeUnknown):
 		c.unknown = err
 	default:
-		return err
+		return fieldOf(err)
 	}
 	return nil
 }
@@ -584,7 +585,7 @@ func (s *PaymentsService) recordDocument(ctx context.Context, accountID int64, i
 		return inv, nil
 	}
 	if !errors.Is(err, ErrOutcomeUnknown) {
-		return nil, err
+		return nil, fieldOf(err)
 	}
 	now, lerr := s.Get(ctx, accountID, inv.ID)
 	if lerr == nil {
@@ -685,24 +686,52 @@ func (r *Receipt) notVisible(accountID int64, what string, unknown error) error 
 	}
 }
 
-// check refuses a receipt that cannot be credited before anything is sent.
+// receiptFields are the fields of a Receipt by the parameter of the payment each goes to,
+// so that an error about one names the Receipt's field (a *FieldError).
+var receiptFields = func() *paramFields {
+	fs := &paramFields{byParam: map[string]int{}, byName: map[string]int{}}
+	for _, f := range [][2]string{
+		{"Document.Number", "documentnumber"}, {"Document.Date", "documentdate"}, {"Document.Payer", "info"},
+		{"Amount", "subaccountamount"}, {"Currency", "currency"}, {"Description", "description"}, {"Paymethod", "paymethod"},
+	} {
+		fs.byParam[f[1]], fs.byName[f[0]] = len(fs.list), len(fs.list)
+		fs.list = append(fs.list, paramField{name: f[0], param: f[1]})
+	}
+	return fs
+}()
+
+// check refuses a receipt that cannot be credited before anything is sent: each field at
+// fault is a *FieldError that wraps ErrInvalidArgument and ErrInvalid.
 func (r *Receipt) check(fn string) error {
 	if r == nil {
 		return argError(fn, "nil receipt")
 	}
-	if err := r.Document.check(); err != nil {
-		return argError(fn, "the receipt's %v", err)
-	}
+	f := &fieldFaults{fn: fn, fields: receiptFields}
+	r.Document.check(f)
 	switch {
 	case !r.Amount.IsPositive():
-		return argError(fn, "the receipt's amount %s is not positive", r.Amount)
+		f.add("Amount", "the receipt's amount %s is not positive", r.Amount)
 	case !r.Amount.Equal(r.Amount.Round(2)):
-		return argError(fn, "the receipt's amount %s has more than two decimals", r.Amount)
+		f.add("Amount", "the receipt's amount %s has more than two decimals", r.Amount)
 	}
 	if why := storable(r.Description, true); why != "" {
-		return argError(fn, "the receipt's description %q %s", r.Description, why)
+		f.add("Description", "the receipt's description %q %s", r.Description, why)
 	}
-	return nil
+	return f.err()
+}
+
+// fieldOf is err with a *FieldError about a payment's parameter (from Create or Update)
+// naming the Receipt's field instead; a parameter that is no field of the Receipt leaves
+// the error it wraps.
+func fieldOf(err error) error {
+	fe, ok := err.(*FieldError)
+	if !ok {
+		return err
+	}
+	if name, ok := receiptFields.field(fe.Param); ok {
+		return &FieldError{Field: name, Param: fe.Param, Err: fe.Err}
+	}
+	return fe.Err
 }
 
 // params are the fields of the payment created for r.

@@ -658,6 +658,33 @@ func TestCreditRefusesBadReceipts(t *testing.T) {
 	_, err := e.c.Payments.CreditInvoice(e.ctx, e.account, 0, receipt("1", "1.00"))
 	assert.ErrorIs(t, err, billmgr.ErrInvalidArgument)
 	assert.Zero(t, e.srv.Hits("account.payment")+e.srv.Hits("payment.edit"), "nothing sent")
+
+	// Each fault names the receipt's field, and wraps the server's sentinel for it too.
+	_, err = e.c.Payments.CreditReceipt(e.ctx, e.account, &billmgr.Receipt{
+		Document: billmgr.PaymentDocument{Number: "12\n3", Payer: "77\x0001"}, Amount: decimal.RequireFromString("1.005")})
+	var fields []string
+	for _, fe := range billmgr.FieldErrors(err) {
+		fields = append(fields, fe.Field)
+	}
+	assert.Equal(t, []string{"Document.Number", "Document.Date", "Document.Payer", "Amount"}, fields)
+	assert.ErrorIs(t, err, billmgr.ErrInvalid)
+	billmgr.AssertOnePrefix(t, err)
+}
+
+// TestCreditNamesTheReceiptFieldTheServerRefuses: a refusal of the payment created for a
+// receipt names the Receipt's field, not the payment form's.
+func TestCreditNamesTheReceiptFieldTheServerRefuses(t *testing.T) {
+	t.Parallel()
+	e := newCreditEnv(t, "ru")
+	e.srv.RefuseNext("payment.edit", 1, billmgrtest.Refusal{Type: "value", Object: "documentnumber", Value: "A-1",
+		When: func(p url.Values) bool { return p.Get("sok") != "" }})
+	_, err := e.c.Payments.CreditReceipt(e.ctx, e.account, receipt("A-1", "10.00"))
+	var fe *billmgr.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "Document.Number", fe.Field)
+	assert.Equal(t, "documentnumber", fe.Param)
+	assert.ErrorIs(t, err, billmgr.ErrInvalid)
+	assert.True(t, e.srv.Balance(e.account).IsZero())
 }
 
 // invoice creates an unpaid invoice of amount for the client.

@@ -80,19 +80,20 @@ func sameDay(a, b time.Time) bool {
 	return ay == by && am == bm && ad == bd
 }
 
-// check refuses a document that cannot be the key of a payment: its number and payer must
-// read back from the server exactly as they were sent.
-func (d PaymentDocument) check() error {
-	if strings.TrimSpace(d.Number) == "" || d.Date.IsZero() {
-		return fmt.Errorf("the document needs a number and a date")
+// check refuses, in f, a document that cannot be the key of a payment: its number and
+// payer must read back from the server exactly as they were sent.
+func (d PaymentDocument) check(f *fieldFaults) {
+	if strings.TrimSpace(d.Number) == "" {
+		f.add("Document.Number", "the document needs a number")
+	} else if why := storable(d.Number, false); why != "" {
+		f.add("Document.Number", "the document number %q %s", d.Number, why)
 	}
-	if why := storable(d.Number, false); why != "" {
-		return fmt.Errorf("the document number %q %s", d.Number, why)
+	if d.Date.IsZero() {
+		f.add("Document.Date", "the document needs a date")
 	}
 	if why := storable(d.Payer, false); why != "" {
-		return fmt.Errorf("the payer %q %s", d.Payer, why)
+		f.add("Document.Payer", "the payer %q %s", d.Payer, why)
 	}
-	return nil
 }
 
 // storable says why the server cannot keep s as given, or "" when it can. Its replies are

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,10 +37,13 @@ const registerTimeout = 30 * time.Second
 //	422 {"error": "…", "field": "email"}                       a field is missing or refused (ErrInvalid)
 //	502 {"error": "…"}                                         BILLmanager failed or is unreachable
 //
-// The field of a 409 or 422 is the request's field name (email, password, name); other
-// parameters the server may name come as it names them. Error texts are the handler's own:
-// the server's localized messages can quote the refused value, so they are never passed on.
-// The password is never written to a reply or a log record.
+// The field of a 409 or 422 is the request's field name (email, password, name), from the
+// SDK's *billmgr.FieldError, which names the field of RegisterParams that an error concerns,
+// whether the SDK refused it before sending (a required field left empty) or the server did;
+// a parameter the form does not have comes as the API names it. Error texts are the
+// handler's own: the server's localized messages can quote the refused value, so they are
+// never passed on. The password is never written to a reply or a log record: the SDK
+// redacts it from its errors.
 type SignupHandler struct {
 	client *billmgr.Client
 	log    *slog.Logger
@@ -58,8 +62,8 @@ type signup struct {
 	Name     string `json:"name"`
 }
 
-// apiFields maps the parameters of the register function to the request's field names.
-var apiFields = map[string]string{"email": "email", "passwd": "password", "realname": "name"}
+// formFields are the request's names of the fields of billmgr.RegisterParams.
+var formFields = map[string]string{"Email": "email", "Password": "password", "RealName": "name"}
 
 // ServeHTTP handles one signup.
 func (h *SignupHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -75,17 +79,12 @@ func (h *SignupHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, errorReply{Error: err.Error()})
 		return
 	}
-	if field := missingField(s); field != "" {
-		h.reply(w, s, http.StatusUnprocessableEntity, errorReply{Error: field + " is required", Field: field})
-		return
-	}
-
 	ctx, cancel := context.WithTimeout(r.Context(), registerTimeout)
 	defer cancel()
 	reg, err := h.client.Accounts.Register(ctx, &billmgr.RegisterParams{Email: s.Email, Password: s.Password, RealName: s.Name})
 	if err != nil {
 		status, body := failure(err)
-		h.log.Warn("register failed", "email", s.Email, "error", redact(err.Error(), s.Password))
+		h.log.Warn("register failed", "email", s.Email, "error", err.Error())
 		h.reply(w, s, status, body)
 		return
 	}
@@ -147,42 +146,25 @@ func bodyError(err error, what string) error {
 	return errors.New(what)
 }
 
-// missingField names the first required field left empty.
-func missingField(s *signup) string {
-	switch {
-	case s.Email == "":
-		return "email"
-	case s.Password == "":
-		return "password"
-	}
-	return ""
-}
-
 // failure maps a failed registration to a status and a reply.
 func failure(err error) (int, errorReply) {
-	var apiErr *billmgr.Error
-	if !errors.As(err, &apiErr) || errors.Is(err, billmgr.ErrAuth) || errors.Is(err, billmgr.ErrAccess) {
-		return http.StatusBadGateway, errorReply{Error: "the billing system is unavailable, try again later"}
-	}
-	field := apiErr.Object
-	if name, ok := apiFields[field]; ok {
-		field = name
-	}
+	var fe *billmgr.FieldError
 	switch {
-	case errors.Is(err, billmgr.ErrExists):
-		return http.StatusConflict, errorReply{Error: field + " is already registered", Field: field}
-	case errors.Is(err, billmgr.ErrInvalid):
-		return http.StatusUnprocessableEntity, errorReply{Error: field + " is not valid", Field: field}
+	case errors.As(err, &fe):
+		field := cmp.Or(formFields[fe.Field], fe.Param)
+		switch {
+		case errors.Is(err, billmgr.ErrInvalidArgument):
+			return http.StatusUnprocessableEntity, errorReply{Error: field + " is missing or not valid", Field: field}
+		case errors.Is(err, billmgr.ErrExists):
+			return http.StatusConflict, errorReply{Error: field + " is already registered", Field: field}
+		case errors.Is(err, billmgr.ErrInvalid):
+			return http.StatusUnprocessableEntity, errorReply{Error: field + " is not valid", Field: field}
+		}
+	case errors.Is(err, billmgr.ErrAuth), errors.Is(err, billmgr.ErrAccess):
+	case errors.As(err, new(*billmgr.Error)):
+		return http.StatusBadGateway, errorReply{Error: "the billing system refused the registration"}
 	}
-	return http.StatusBadGateway, errorReply{Error: "the billing system refused the registration"}
-}
-
-// redact removes the password from text meant for a log.
-func redact(text, password string) string {
-	if password == "" {
-		return text
-	}
-	return strings.ReplaceAll(text, password, "[REDACTED]")
+	return http.StatusBadGateway, errorReply{Error: "the billing system is unavailable, try again later"}
 }
 
 // errorReply is the body of every refusal.
