@@ -78,8 +78,9 @@ skipped); 1 lines are left for a person (unmatched, malformed, or refused by the
 2 usage, or a statement, mapping or journal refused; 3 some lines failed on the network
 with nothing written, or the run was interrupted: run the same command again; 4 the
 outcome of some lines' writes is unknown (the server may still be carrying them out): run
-the same command again in a few minutes, and it looks them up first. Where several apply,
-the run exits 4, else 3, else 1.`,
+the same command again in a few minutes, and it looks them up first; 5 the server refused
+the credentials (the run stops at the first line). Where several apply, the run exits 4,
+else 3, else 1.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runImport(cmd.Context(), args[0], o)

@@ -319,6 +319,13 @@ func TestImportExitCodes(t *testing.T) {
 	assert.Equal(t, []string{"failed"}, results(parseReport(t, r.stdout)))
 	assert.Contains(t, r.stderr, "run the same command again")
 
+	// Refused credentials end the run at once: exit 5, and no line is reported as left for a
+	// person.
+	r = f.run(t, "--password", "wrong", "payments", "import", path, "-o", "json", "--journal", path+".wrong.journal")
+	assert.Equal(t, exitAuth, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "hint: the server refused the credentials")
+	assert.NotContains(t, r.stderr, "left for a person")
+
 	r = f.run(t, "payments", "import", path, "-o", "json")
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	assert.Equal(t, []string{"created"}, results(parseReport(t, r.stdout)))

@@ -88,7 +88,9 @@ func (e *InterruptedError) Unwrap() error { return e.Err }
 
 // Run settles every line of st and hands its report to emit, in order. idx is the first
 // pass over st (NewIndex). It records the lines a person settled (named to NewIndex) in
-// the journal first. It returns an *InterruptedError when ctx ends, a journal's
+// the journal first. It returns an *InterruptedError when ctx ends, the error of a line the
+// server refused for its credentials (auth, badpassword) or whose certificate is not
+// trusted (billmgr.ErrUntrustedCertificate), as every line would fail alike, a journal's
 // *FileError when the journal cannot be written (ErrJournalChanged: it was removed or
 // replaced meanwhile), and emit's error.
 func (im *Importer) Run(ctx context.Context, st *Statement, idx *Index, emit func(Result) error) error {
@@ -240,6 +242,12 @@ func (im *Importer) failed(ctx context.Context, r Result, key string, err error,
 		apiErr   *billmgr.Error
 		event    = eventFailed
 	)
+	if errors.Is(err, billmgr.ErrUntrustedCertificate) ||
+		(errors.As(err, &apiErr) && apiErr.Type == "auth" && apiErr.Object == "badpassword") {
+		// The server refused the credentials, or is not the one trusted: every line
+		// would fail alike, and nothing of this one was done. The run ends.
+		return r, err
+	}
 	switch {
 	case errors.As(err, &conflict):
 		r, event = r.with(Unmatched, fmt.Sprintf("%s (%s)", conflict.Detail, conflict.Reason)).leave(ForPerson, StepSettle), eventUnmatched
@@ -252,6 +260,9 @@ func (im *Importer) failed(ctx context.Context, r Result, key string, err error,
 		// A write of the line may still be running on the server: the journal keeps the
 		// line unfinished, and the next run looks it up before writing anything.
 		r = r.with(Failed, "outcome unknown, rerun later: "+err.Error()).leave(LookFirst, StepNone)
+	case errors.Is(err, billmgr.ErrAuth):
+		// A session that ended again right after the SDK logged in anew: nothing was done.
+		r = r.with(Failed, "the session ended: "+err.Error()).leave(Rerun, StepNone)
 	case errors.Is(err, billmgr.ErrInvalidArgument):
 		r = r.with(Failed, "refused before sending: "+err.Error()).leave(ForPerson, StepFix)
 	case errors.As(err, &apiErr):

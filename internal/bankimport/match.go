@@ -3,6 +3,7 @@ package bankimport
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -246,7 +247,7 @@ type Matcher struct {
 	clients   Clients
 	paymethod int64
 
-	logins     map[string]int64 // login (lower case) → client id; 0 when no client has it
+	logins     map[string]login // login (lower case) → its client, or why there is none
 	currencies map[string]int64 // client id and ISO code → currency id
 	payments   map[int64][]invoice
 	everyone   bool // payments holds every client's
@@ -257,7 +258,7 @@ type Matcher struct {
 // default).
 func NewMatcher(c *billmgr.Client, rule *InvoiceRule, clients Clients, paymethod int64) *Matcher {
 	return &Matcher{c: c, rule: rule, clients: clients, paymethod: paymethod,
-		logins: map[string]int64{}, currencies: map[string]int64{}, payments: map[int64][]invoice{}}
+		logins: map[string]login{}, currencies: map[string]int64{}, payments: map[int64][]invoice{}}
 }
 
 // match finds what line l pays: its invoices, or its client.
@@ -516,29 +517,28 @@ func (m *Matcher) clientRef(ctx context.Context, ref string) (int64, error) {
 		}
 		return id, nil
 	}
-	id, ok := m.logins[strings.ToLower(ref)]
+	key := strings.ToLower(ref)
+	l, ok := m.logins[key]
 	if !ok {
-		var ids []int64
-		for a, err := range m.c.Accounts.All(ctx, &billmgr.AccountListOptions{Email: ref}) {
-			if err != nil {
-				return 0, err
-			}
-			if strings.EqualFold(strings.TrimSpace(a.Email), ref) {
-				ids = append(ids, a.ID)
-			}
+		a, err := m.c.Accounts.FindByEmail(ctx, ref)
+		var lookup *billmgr.EmailLookupError
+		switch {
+		case errors.As(err, &lookup):
+			l.none = left(StepSettle, "%s", strings.TrimPrefix(err.Error(), "billmgr: account: "))
+		case err != nil:
+			return 0, err
+		default:
+			l.id = a.ID
 		}
-		if len(ids) > 1 {
-			return 0, left(StepSettle, "several clients have the login %s", ref)
-		}
-		if len(ids) == 1 {
-			id = ids[0]
-		}
-		m.logins[strings.ToLower(ref)] = id
+		m.logins[key] = l
 	}
-	if id == 0 {
-		return 0, left(StepSettle, "no client with the login %s", ref)
-	}
-	return id, nil
+	return l.id, l.none
+}
+
+// login is the client of a login, or why no one client has it (a line left for a person).
+type login struct {
+	id   int64
+	none error
 }
 
 // currency is the id of the currency code of a personal account of client account, read
