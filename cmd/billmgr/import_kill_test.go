@@ -38,14 +38,7 @@ func TestImportSurvivesKills(t *testing.T) {
 	}
 	t.Parallel()
 	start := time.Now()
-	bin := buildCommand(t)
-	h := billmgrtest.NewHandler(billmgrtest.WithAdmin("admin", testPassword),
-		billmgrtest.WithClock(func() time.Time { return fixedNow }))
-	setup := httptest.NewServer(h)
-	t.Cleanup(setup.Close)
-	admin, err := billmgr.NewClient(setup.URL, billmgr.WithAuthInfo("admin", testPassword))
-	require.NoError(t, err)
-	st := newKillStatement(t, h, admin, 200)
+	bin, h, admin, st := startKillTest(t, 200)
 
 	rng := rand.New(rand.NewSource(14))
 	ch := newChaos(h)
@@ -125,14 +118,7 @@ func TestConcurrentImportsSurviveKills(t *testing.T) {
 	}
 	t.Parallel()
 	start := time.Now()
-	bin := buildCommand(t)
-	h := billmgrtest.NewHandler(billmgrtest.WithAdmin("admin", testPassword),
-		billmgrtest.WithClock(func() time.Time { return fixedNow }))
-	setup := httptest.NewServer(h)
-	t.Cleanup(setup.Close)
-	admin, err := billmgr.NewClient(setup.URL, billmgr.WithAuthInfo("admin", testPassword))
-	require.NoError(t, err)
-	st := newKillStatement(t, h, admin, 120)
+	bin, h, admin, st := startKillTest(t, 120)
 
 	ch := newChaos(h)
 	rng := rand.New(rand.NewSource(20))
@@ -362,6 +348,20 @@ type killStatement struct {
 	invoices      map[int64]string // invoice id → the document number paying it
 	payments      map[int64]map[string]decimal.Decimal
 	sums          map[int64]decimal.Decimal // client → the sum of its lines
+}
+
+// startKillTest builds the command and starts the fake a kill test runs it against, with an
+// administrator's client and a statement of n lines for its clients and invoices.
+func startKillTest(t *testing.T, n int) (bin string, h *billmgrtest.Handler, admin *billmgr.Client, st *killStatement) {
+	t.Helper()
+	bin = buildCommand(t)
+	h = billmgrtest.NewHandler(billmgrtest.WithAdmin("admin", testPassword),
+		billmgrtest.WithClock(func() time.Time { return fixedNow }))
+	setup := httptest.NewServer(h)
+	t.Cleanup(setup.Close)
+	admin, err := billmgr.NewClient(setup.URL, billmgr.WithAuthInfo("admin", testPassword))
+	require.NoError(t, err)
+	return bin, h, admin, newKillStatement(t, h, admin, n)
 }
 
 func newKillStatement(t *testing.T, h *billmgrtest.Handler, admin *billmgr.Client, n int) *killStatement {
