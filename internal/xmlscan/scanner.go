@@ -80,12 +80,13 @@ const (
 // between documents.
 const BufferSize = 32 << 10
 
+// LongReadSize is the size of the buffer a long reply (a page of a list) is read into
+// once longReadAfter of its bytes are read: the same bytes in fewer, larger reads, with
+// fewer system calls and wake-ups. It is made for the reply and dropped after it, within
+// the reply's memory bound.
+const LongReadSize = 256 << 10
+
 const (
-	// A long reply (a page of a list) is read into a buffer of longReadSize once
-	// longReadAfter of its bytes are read: the same bytes in fewer, larger reads, with
-	// fewer system calls and wake-ups. It is made for the reply and dropped after it,
-	// within the reply's memory bound.
-	longReadSize  = 256 << 10
 	longReadAfter = 4 * BufferSize
 	maxInterned   = 4096 // distinct names kept per scanner
 	maxDepth      = 64   // element nesting a decoder accepts; real documents nest a few levels
@@ -145,7 +146,7 @@ func (s *Scanner) Depth() int { return s.depth }
 // of them are buffered or the input ends. The buffer grows to hold a token of any size
 // (the caller bounds the input); asking for half again as much as is buffered keeps a
 // token that arrives in small reads from being rescanned more than a few times. A long
-// reply moves to a buffer of longReadSize, if its memory bound allows.
+// reply moves to a buffer of LongReadSize, if its memory bound allows.
 func (s *Scanner) fill(want int) {
 	if s.pos > 0 {
 		s.lines += bytes.Count(s.buf[:s.pos], []byte{'\n'})
@@ -158,8 +159,8 @@ func (s *Scanner) fill(want int) {
 			s.err = err
 			return
 		}
-	case s.read >= longReadAfter && len(s.buf) < longReadSize && s.budget.allows(longReadSize):
-		_ = s.regrow(longReadSize) // allowed: cannot fail
+	case s.read >= longReadAfter && len(s.buf) < LongReadSize && s.budget.allows(LongReadSize):
+		_ = s.regrow(LongReadSize) // allowed: cannot fail
 	}
 	for empty := 0; s.end < want && s.err == nil; {
 		n, err := s.r.Read(s.buf[s.end:])

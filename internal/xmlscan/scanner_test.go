@@ -236,7 +236,7 @@ func TestScannerTextBufferHoldsOneText(t *testing.T) {
 func TestALongReplyIsReadInLongReads(t *testing.T) {
 	t.Parallel()
 	long := listOf(4000) // 728 KB
-	require.Greater(t, len(long), 2*longReadSize)
+	require.Greater(t, len(long), 2*LongReadSize)
 	tests := []struct {
 		name    string
 		doc     []byte
@@ -244,9 +244,9 @@ func TestALongReplyIsReadInLongReads(t *testing.T) {
 		wantBuf int
 	}{
 		{"a short reply keeps the first buffer", listOf(10), nil, BufferSize},
-		{"a long reply moves to the long buffer", long, nil, longReadSize},
-		{"charged to the reply's bound", long, &Budget{limit: 1 << 20, left: 1 << 20, tooLarge: errTooLarge}, longReadSize},
-		{"a bound that does not allow it keeps the first buffer", long, &Budget{limit: 1 << 10, left: longReadSize - 1, tooLarge: errTooLarge}, BufferSize},
+		{"a long reply moves to the long buffer", long, nil, LongReadSize},
+		{"charged to the reply's bound", long, &Budget{limit: 1 << 20, left: 1 << 20, tooLarge: errTooLarge}, LongReadSize},
+		{"a bound that does not allow it keeps the first buffer", long, &Budget{limit: 1 << 10, left: LongReadSize - 1, tooLarge: errTooLarge}, BufferSize},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,8 +261,8 @@ func TestALongReplyIsReadInLongReads(t *testing.T) {
 			}
 			assert.Equal(t, tt.wantBuf, len(s.buf))
 			assert.Equal(t, len(tt.doc), s.read)
-			if tt.budget != nil && tt.wantBuf == longReadSize {
-				assert.LessOrEqual(t, tt.budget.left, int64(1<<20-longReadSize), "the long buffer is charged")
+			if tt.budget != nil && tt.wantBuf == LongReadSize {
+				assert.LessOrEqual(t, tt.budget.left, int64(1<<20-LongReadSize), "the long buffer is charged")
 			}
 			s.Release()
 			assert.LessOrEqual(t, len(s.buf), BufferSize, "a released scanner does not keep the long buffer")
@@ -291,8 +291,8 @@ func TestLargeTextIsReadInPieces(t *testing.T) {
 			pieces++
 		}
 	}
-	assert.Equal(t, longReadSize, len(s.buf), "the buffer did not grow with the text")
-	assert.Greater(t, pieces, (1<<20)/longReadSize)
+	assert.Equal(t, LongReadSize, len(s.buf), "the buffer did not grow with the text")
+	assert.Greater(t, pieces, (1<<20)/LongReadSize)
 }
 
 // TestFastPathsReadWhatNextReads: SkipBlank, KnownStart and PlainContent read a row's
