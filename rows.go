@@ -217,6 +217,7 @@ type recordReader struct {
 type knownColumn struct {
 	name string
 	slot xmlscan.NameSlot
+	tag  xmlscan.Tag // its tags, for Scanner.Column
 	col  schemaColumn
 	next int
 }
@@ -266,6 +267,7 @@ func (r *recordReader) follow(at int, col knownColumn) int {
 	case i < len(r.tags):
 		r.tags[i].slot = col.slot // the name may have moved in the scanner's recent names
 	case len(r.tags) < maxKnownColumns:
+		col.tag = xmlscan.NewTag(col.name)
 		r.tags = append(r.tags, col)
 	default:
 		return -1
@@ -317,6 +319,20 @@ func (r *recordReader) readRecord(d *decoder, isDoc bool, mapErr *error) error {
 	r.begin()
 	if !d.sc.SelfClosing {
 		for at := 0; ; { // at: the column just read, in r.tags
+			// The column that followed the one just read, in one step when it holds
+			// text alone (Scanner.Column).
+			if next := r.tags[max(at, 0)].next; at >= 0 && next > 0 && !(isDoc && r.tags[next].name == "error") {
+				col := &r.tags[next]
+				if text, ok := d.sc.Column(&col.tag); ok {
+					at = next
+					if col.col.field >= 0 {
+						if err := r.columnText(col.col, col.name, text, false); err != nil {
+							return err
+						}
+					}
+					continue
+				}
+			}
 			next, col, err := r.nextColumn(d, at)
 			if err != nil {
 				return err
@@ -382,11 +398,11 @@ func (r *recordReader) readColumn(d *decoder, c schemaColumn, name string) error
 	if f := r.filled[c.field]; f != 0 && int(f) <= c.rank+1 {
 		return d.skip()
 	}
-	r.hasOrig = false
+	hasOrig := false
 	if r.schema.fields[c.field].kind == kindStatus {
 		for _, a := range d.sc.Attrs {
 			if a.Name == "orig" {
-				r.orig, r.hasOrig = append(r.orig[:0], a.Value...), true
+				r.orig, hasOrig = append(r.orig[:0], a.Value...), true
 				break
 			}
 		}
@@ -395,6 +411,17 @@ func (r *recordReader) readColumn(d *decoder, c schemaColumn, name string) error
 	if err != nil {
 		return err
 	}
+	return r.columnText(c, name, text, hasOrig)
+}
+
+// columnText decodes text, the text of column name, into field c.field, unless a column
+// of the same or a better rank filled it already; hasOrig says that r.orig holds the
+// column's orig attribute.
+func (r *recordReader) columnText(c schemaColumn, name string, text []byte, hasOrig bool) error {
+	if f := r.filled[c.field]; f != 0 && int(f) <= c.rank+1 {
+		return nil
+	}
+	r.hasOrig = hasOrig
 	return r.set(c, name, text)
 }
 

@@ -268,6 +268,55 @@ func (s *Scanner) PlainContent() ([]byte, bool) {
 	return text, true
 }
 
+// Tag is the start tag without attributes and the end tag of an element of one name, for
+// Column.
+type Tag struct {
+	start, end string // "<name>", "</name>"
+}
+
+// NewTag returns the tags of an element of name.
+func NewTag(name string) Tag { return Tag{start: "<" + name + ">", end: "</" + name + ">"} }
+
+// Column reads, when the unread bytes start with it whole, an element of t's name with no
+// attributes that holds character data alone, after white space: a column of a row
+// ("\n    <id>17</id>") read in one step, the caller's prediction of the next column. It
+// returns the data with its references resolved (valid until the next read), or false,
+// having read nothing: an element it does not read whole (cut by the end of the buffer,
+// with attributes or children, or malformed) is left to Next. The data is checked as
+// Next checks it.
+func (s *Scanner) Column(t *Tag) ([]byte, bool) {
+	w := s.buf[s.pos:s.end]
+	i := 0
+	for i < len(w) && (w[i] == ' ' || w[i] == '\n' || w[i] == '\t' || w[i] == '\r') {
+		i++
+	}
+	j := i + len(t.start)
+	if j > len(w) || string(w[i:j]) != t.start || s.depth >= maxDepth {
+		return nil, false
+	}
+	k := j + plainPrefix(w[j:])
+	text := w[j:k]
+	if k < len(w) && w[k] != '<' {
+		// Data that needs a look ("ИП Петров &amp; партнёры", "10.00 ₽"), as in PlainContent.
+		n := bytes.IndexByte(w[k:], '<')
+		if n < 0 {
+			return nil, false
+		}
+		k += n
+		s.textBuf = s.textBuf[:0]
+		var err error
+		if text, err = s.chars(w[j:k], charText, false, &s.textBuf); err != nil {
+			return nil, false
+		}
+	}
+	e := k + len(t.end)
+	if e > len(w) || string(w[k:e]) != t.end {
+		return nil, false
+	}
+	s.pos += e
+	return text, true
+}
+
 // SkipBlank skips white space that runs up to a tag, where the reader ignores the text
 // between tags (between the columns of a row, between the rows of a list): a token the
 // reader would drop anyway. White space is always well-formed character data.

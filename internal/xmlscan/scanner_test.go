@@ -52,6 +52,11 @@ func xmlTokens(data []byte) ([]string, error) {
 func scannerTokens(r io.Reader, bufferSize int) ([]string, error) {
 	s := &Scanner{buf: make([]byte, bufferSize)}
 	s.Reset(r, nil)
+	return restTokens(s)
+}
+
+// restTokens reads the rest of the input of s, as scannerTokens does.
+func restTokens(s *Scanner) ([]string, error) {
 	var toks tokenList
 	for {
 		kind, err := s.Next()
@@ -338,4 +343,70 @@ func TestFastPathsReadWhatNextReads(t *testing.T) {
 	assert.False(t, ok, "an element inside: left to Next")
 	next(CharData)
 	assert.Equal(t, "z", string(s.Text))
+}
+
+// TestColumnReadsWhatNextReads: Column reads an element of its name holding data alone,
+// as Next would read it, or reads nothing and leaves it to Next.
+func TestColumnReadsWhatNextReads(t *testing.T) {
+	t.Parallel()
+	tag := NewTag("id")
+	tests := []struct {
+		name, doc string
+		want      string // the data Column reads; "-": none, Next reads the element
+	}{
+		{"plain", "\n    <id>17</id>", "17"},
+		{"empty", "<id></id>", ""},
+		{"Cyrillic", "<id>Клиент 7</id>", "Клиент 7"},
+		{"references", "<id>x &amp; &#x44;&quot;</id>", `x & D"`},
+		{"CR LF", "<id>a\r\nb</id>", "a\nb"},
+		{"three-byte character", "<id>10.00 ₽</id>", "10.00 ₽"},
+		{"another name", "<idx>1</idx>", "-"},
+		{"attributes", "<id a='b'>1</id>", "-"},
+		{"white space in the tag", "<id >1</id>", "-"},
+		{"white space in the end tag", "<id>1</id >", "-"},
+		{"an element inside", "<id>1<b/></id>", "-"},
+		{"a comment inside", "<id>1<!-- c --></id>", "-"},
+		{"self-closing", "<id/>", "-"},
+		{"misnested", "<id>1</idx>", "-"},
+		{"]]> in data", "<id>a]]>b</id>", "-"},
+		{"a control character", "<id>\x01</id>", "-"},
+		{"invalid UTF-8", "<id>\xff</id>", "-"},
+		{"a bad reference", "<id>&nbsp;</id>", "-"},
+		{"text before", "x<id>1</id>", "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc := "<elem>" + tt.doc + "</elem>"
+			var s Scanner
+			s.Reset(strings.NewReader(doc), nil)
+			kind, err := s.Next()
+			require.NoError(t, err)
+			require.Equal(t, StartElement, kind)
+			text, ok := s.Column(&tag)
+			if tt.want == "-" {
+				require.False(t, ok)
+				got, gotErr := restTokens(&s)
+				want, wantErr := scannerTokens(strings.NewReader(doc), BufferSize)
+				assert.Equal(t, wantErr, gotErr, "Next reads the element after Column declined it")
+				if wantErr == nil {
+					assert.Equal(t, want[1:], got, "Next reads the element after Column declined it")
+				}
+				return
+			}
+			require.True(t, ok)
+			assert.Equal(t, tt.want, string(text))
+			assert.Equal(t, 1, s.Depth())
+			kind, err = s.Next()
+			require.NoError(t, err)
+			assert.Equal(t, EndElement, kind, "</elem> after the column")
+		})
+	}
+	// An element cut by the end of the buffer is left to Next.
+	var s Scanner
+	s.Reset(io.MultiReader(strings.NewReader("<elem><id>17</i"), iotest.ErrReader(io.ErrUnexpectedEOF)), nil)
+	_, err := s.Next()
+	require.NoError(t, err)
+	_, ok := s.Column(&tag)
+	assert.False(t, ok)
 }
