@@ -108,7 +108,9 @@ func (s *Scanner) Reset(r io.Reader, budget *Budget) {
 // first size, so that a pooled scanner keeps nothing of an outsized document.
 func (s *Scanner) Release() {
 	s.r, s.budget, s.err = nil, nil, nil
-	s.Attrs, s.Text, s.endName = s.Attrs[:0], nil, nil
+	s.Text, s.endName = nil, nil
+	clear(s.Attrs[:cap(s.Attrs)]) // their values point into the buffers, the long reply's among them
+	s.Attrs = s.Attrs[:0]
 	if len(s.buf) > BufferSize {
 		s.buf = nil
 	}

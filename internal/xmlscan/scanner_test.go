@@ -410,3 +410,24 @@ func TestColumnReadsWhatNextReads(t *testing.T) {
 	_, ok := s.Column(&tag)
 	assert.False(t, ok)
 }
+
+func TestAReleasedScannerKeepsNothingOfItsInput(t *testing.T) {
+	t.Parallel()
+	// The attribute values of the last start tags point into the read buffer (the long
+	// reply's) or the attribute buffer: a pooled scanner must not keep them.
+	doc := `<doc><a x="1" y="&amp;2"/>` + strings.Repeat(`<b z="3"/>`, 20000) + `<c p="4" q="5" r="6"/></doc>`
+	var s Scanner
+	s.Reset(strings.NewReader(doc), nil)
+	for {
+		if _, err := s.Next(); err != nil {
+			require.ErrorIs(t, err, io.EOF)
+			break
+		}
+	}
+	s.Release()
+	for _, a := range s.Attrs[:cap(s.Attrs)] {
+		assert.Nil(t, a.Value)
+	}
+	assert.Nil(t, s.Text)
+	assert.Nil(t, s.r)
+}
