@@ -93,6 +93,8 @@ func listAll[T any, K cmp.Ordered](ctx context.Context, c *Client, fn string, pa
 		number, _ := strconv.Atoi(params.Get("p_num"))
 		number = max(number, 1)
 		schema, row := newRow[T]()
+		d := decoderPool.Get().(*decoder) // one for every page, with its buffers
+		defer d.release()
 		keys := walkKeys[K]{rising: true}
 		var (
 			covered, yielded int // the rows the pages reached, and those yielded
@@ -115,7 +117,7 @@ func listAll[T any, K cmp.Ordered](ctx context.Context, c *Client, fn string, pa
 				rows, *row = 0, *new(T) // a retried page starts over; rows already yielded stay in current
 				charged := false
 				var err error
-				info, err = decodeRows(resp.Body, c.maxBytes, fn, c.loc, schema, unsafe.Pointer(row), func(mem *xmlscan.Budget) error {
+				info, err = d.rows(resp.Body, c.maxBytes, fn, c.loc, schema, unsafe.Pointer(row), func(mem *xmlscan.Budget) error {
 					if !charged { // the keys of the page before are held through this one
 						charged = true
 						if err := mem.Spend(keyCost * keys.held()); err != nil {

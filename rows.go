@@ -42,14 +42,20 @@ import (
 // budget, as soon as it is complete. It returns what the reply says of its page; an
 // <error> in the reply is returned as *Error once the rows before it went to each.
 func decodeRows(body io.Reader, limit int64, fn string, loc *time.Location, schema *rowSchema, row unsafe.Pointer, each func(*xmlscan.Budget) error) (listInfo, error) {
-	d, err := startDecoder(body, limit)
-	if err != nil {
+	d := decoderPool.Get().(*decoder)
+	defer d.release()
+	return d.rows(body, limit, fn, loc, schema, row, each)
+}
+
+// rows is decodeRows with d, which keeps its buffers for the next page of a walk.
+func (d *decoder) rows(body io.Reader, limit int64, fn string, loc *time.Location, schema *rowSchema, row unsafe.Pointer, each func(*xmlscan.Budget) error) (listInfo, error) {
+	if err := d.start(body, limit); err != nil {
 		return listInfo{}, err
 	}
-	defer d.release()
+	defer d.end()
 	d.rec.reset(schema, loc, row, &d.bounds.Memory)
 	var info listInfo
-	err = d.readDoc(func() error {
+	err := d.readDoc(func() error {
 		var err error
 		info, err = d.rec.readList(d, func() error { return each(&d.bounds.Memory) })
 		return err

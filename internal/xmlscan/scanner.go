@@ -93,9 +93,18 @@ const (
 )
 
 // Reset starts reading r, charging budget for every buffer that grows (nil: unbounded).
-// The buffers and the names of the documents read before are kept.
+// The buffers and the names of the documents read before are kept; a long reply's buffer
+// kept from the reply before (a page of a walk, see End) is charged to budget, or dropped
+// when budget does not allow it.
 func (s *Scanner) Reset(r io.Reader, budget *Budget) {
 	s.r, s.budget, s.pos, s.end, s.read, s.err, s.lines, s.depth = r, budget, 0, 0, 0, nil, 0, 0
+	if len(s.buf) > BufferSize {
+		if budget.allows(len(s.buf)) {
+			_ = budget.Spend(len(s.buf)) // allowed: cannot fail
+		} else {
+			s.buf = nil
+		}
+	}
 	if s.buf == nil {
 		s.buf = make([]byte, BufferSize)
 	}
@@ -104,13 +113,20 @@ func (s *Scanner) Reset(r io.Reader, budget *Budget) {
 	}
 }
 
-// Release drops what the scanner holds of its input, and every buffer that grew past its
-// first size, so that a pooled scanner keeps nothing of an outsized document.
-func (s *Scanner) Release() {
+// End drops what the scanner holds of its input (the reader, the current token, the
+// attribute values that point into its buffers) and keeps its buffers, the long reply's
+// among them, for the next document: the next page of a walk.
+func (s *Scanner) End() {
 	s.r, s.budget, s.err = nil, nil, nil
 	s.Text, s.endName = nil, nil
-	clear(s.Attrs[:cap(s.Attrs)]) // their values point into the buffers, the long reply's among them
+	clear(s.Attrs[:cap(s.Attrs)])
 	s.Attrs = s.Attrs[:0]
+}
+
+// Release is End, and drops every buffer that grew past its first size, so that a pooled
+// scanner keeps nothing of an outsized document.
+func (s *Scanner) Release() {
+	s.End()
 	if len(s.buf) > BufferSize {
 		s.buf = nil
 	}

@@ -431,3 +431,37 @@ func TestAReleasedScannerKeepsNothingOfItsInput(t *testing.T) {
 	assert.Nil(t, s.Text)
 	assert.Nil(t, s.r)
 }
+
+func TestEndKeepsTheLongBufferForTheNextReply(t *testing.T) {
+	t.Parallel()
+	// The pages of a walk: the long reply's buffer is made for the first and kept for the
+	// next, charged to each reply's bound, or dropped when a bound does not allow it; a
+	// released scanner drops it.
+	long := listOf(4000)
+	read := func(s *Scanner, budget *Budget) {
+		t.Helper()
+		s.Reset(bytes.NewReader(long), budget)
+		for {
+			if _, err := s.Next(); err != nil {
+				require.ErrorIs(t, err, io.EOF)
+				break
+			}
+		}
+		s.End()
+		assert.Nil(t, s.r)
+	}
+	var s Scanner
+	read(&s, nil)
+	require.Len(t, s.buf, LongReadSize)
+	first := &s.buf[0]
+	budget := &Budget{limit: 1 << 20, left: 1 << 20, tooLarge: errTooLarge}
+	read(&s, budget)
+	assert.Same(t, first, &s.buf[0], "the next reply is read into the same long buffer")
+	assert.Equal(t, int64(1<<20-LongReadSize), budget.left, "charged once to the next reply")
+	read(&s, &Budget{limit: 1 << 10, left: LongReadSize - 1, tooLarge: errTooLarge})
+	assert.Len(t, s.buf, BufferSize, "a bound that does not allow it drops it")
+	read(&s, nil)
+	require.Len(t, s.buf, LongReadSize)
+	s.Release()
+	assert.LessOrEqual(t, len(s.buf), BufferSize)
+}
