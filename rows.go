@@ -526,9 +526,11 @@ func (r *recordReader) keep(fi int, a, b []byte) error {
 	if len(a) == 0 && len(b) == 0 {
 		return nil
 	}
-	var err error
-	if r.arena, err = xmlscan.Grow(r.mem, r.arena, len(a)+len(b)); err != nil {
-		return err
+	if n := len(a) + len(b); cap(r.arena)-len(r.arena) < n {
+		var err error
+		if r.arena, err = xmlscan.Grow(r.mem, r.arena, n); err != nil {
+			return err
+		}
 	}
 	sp := &r.spans[fi]
 	sp.a.start = len(r.arena)
@@ -639,9 +641,30 @@ func (r *recordReader) readCount(d *decoder, n *int, seen *bool) error {
 // placeholder for a missing name, " - ".
 func isPlaceholder(text []byte) bool { return len(text) == 1 && text[0] == '-' }
 
-// trimSpace is bytes.TrimSpace, quicker on text that starts or ends with a character
-// beyond ASCII that cannot be white space (Cyrillic).
+// trimSpace is bytes.TrimSpace, quicker on text with nothing to trim (one look at each
+// end) and on text that starts or ends with a character beyond ASCII that cannot be
+// white space (Cyrillic).
 func trimSpace(b []byte) []byte {
+	if n := len(b); n == 0 || !spaceStart[b[0]] && !spaceEnd[b[n-1]] {
+		return b
+	}
+	return trimSpaces(b)
+}
+
+// spaceStart and spaceEnd mark the bytes that white space (unicode.IsSpace) may start
+// and end with.
+var spaceStart, spaceEnd = func() (start, end [256]bool) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if unicode.IsSpace(r) {
+			b := utf8.AppendRune(nil, r)
+			start[b[0]], end[b[len(b)-1]] = true, true
+		}
+	}
+	return start, end
+}()
+
+// trimSpaces is trimSpace's general path.
+func trimSpaces(b []byte) []byte {
 	for len(b) > 0 {
 		c := b[0]
 		if c < utf8.RuneSelf && !asciiSpace[c] || c >= utf8.RuneSelf && !mayBeSpace(c) {
