@@ -33,36 +33,54 @@ func isTooLarge(err error) bool { return errors.Is(err, errTooLarge) }
 
 var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 
-// startDecoder returns a decoder for the reply body, bounded by limit (see
+// startDecoder returns a decoder from the pool for the reply body, bounded by limit (see
 // WithMaxResponseBytes), positioned after a leading byte order mark. A body that is
 // plainly not an XML document is ErrUnexpectedResponse.
 func startDecoder(body io.Reader, limit int64) (*decoder, error) {
 	d := decoderPool.Get().(*decoder)
-	d.bounds = xmlscan.NewBounds(body, limit, errTooLarge)
-	d.sc.Reset(&d.bounds, &d.bounds.Memory)
-	d.sc.CheckNesting = true
-	head, err := d.sc.Peek(512)
-	if err != nil {
-		d.release()
-		return nil, &transportError{err}
-	}
-	if bytes.HasPrefix(head, byteOrderMark) {
-		d.sc.Skip(len(byteOrderMark)) // some proxies and PHP front ends put one first
-		head = head[len(byteOrderMark):]
-	}
-	if err := sniff(head); err != nil {
+	if err := d.start(body, limit); err != nil {
 		d.release()
 		return nil, err
 	}
 	return d, nil
 }
 
-// release returns d to the pool without anything of the reply it read.
-func (d *decoder) release() {
-	d.sc.Release()
+// start sets d to read the reply body, bounded by limit, as startDecoder does; a decoder
+// reads one reply at a time, the replies of a walk one after the other (see end).
+func (d *decoder) start(body io.Reader, limit int64) error {
+	d.bounds = xmlscan.NewBounds(body, limit, errTooLarge)
+	d.sc.Reset(&d.bounds, &d.bounds.Memory)
+	d.sc.CheckNesting = true
+	head, err := d.sc.Peek(512)
+	if err != nil {
+		d.end()
+		return &transportError{err}
+	}
+	if bytes.HasPrefix(head, byteOrderMark) {
+		d.sc.Skip(len(byteOrderMark)) // some proxies and PHP front ends put one first
+		head = head[len(byteOrderMark):]
+	}
+	if err := sniff(head); err != nil {
+		d.end()
+		return err
+	}
+	return nil
+}
+
+// end drops what d holds of the reply it read, and keeps its buffers for the next reply
+// of a walk (the long reply's buffer among them: one for every page).
+func (d *decoder) end() {
+	d.sc.End()
 	d.tree.release()
-	d.rec.release()
 	d.bounds, d.errNode = xmlscan.Bounds{}, nil
+}
+
+// release returns d to the pool without anything of the replies it read and without the
+// buffers that grew.
+func (d *decoder) release() {
+	d.end()
+	d.sc.Release()
+	d.rec.release()
 	decoderPool.Put(d)
 }
 

@@ -262,6 +262,12 @@ func FuzzRowsMatchTree(f *testing.F) {
 		`<doc><elid>5</elid><name><![CDATA[ x ]]>&amp;</name><amount>5.00 $ / Месяц</amount><p_num>3</p_num></doc>`,
 		"<doc><elem><t>2024-05-07 9:30:00</t><f>\u00a0on</f><name>\u00a0-\u00a0</name></elem></doc>",
 		`<doc><elem><alt>1.00 RUB</alt><paid>1 234,50 RUB</paid></elem><elem><alt>2.00 $</alt><paid/></elem></doc>`,
+		// Rows that repeat their columns (the next column read in one step), then break
+		// the pattern: attributes, white space in a tag, an element inside, a reference.
+		"<doc>\n <elem>\n  <id>1</id>\n  <name>a</name>\n  <x>-</x>\n </elem>\n <elem>\n  <id>2</id>\n  <name a=\"b\">c</name>\n  <x>-</x>\n </elem>\n" +
+			" <elem><id>3</id><name>d &amp; e</name ><x/></elem>\n <elem><id>4</id><name>f<i>g</i>h</name><x>y</x></elem></doc>",
+		"<doc><elem><id>1</id><x>y</x></elem><elem><id>2</id><x>]]></x></elem></doc>",
+		"<doc><elid>1</elid><error>x</error></doc>",
 	} {
 		f.Add([]byte(s))
 	}

@@ -4,6 +4,7 @@ go 1.23.0
 
 require (
 	github.com/google/go-querystring v1.2.0
+	github.com/muktihari/xmltokenizer v0.0.5
 	github.com/shopspring/decimal v1.6.0
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9

@@ -80,12 +80,12 @@ const keyCost = 80
 // total the server reports (p_elems), or when a page brings no new row (the server
 // repeats the last page when asked past it); if the total was not reached then, or the
 // walk stopped where the server cuts the list (serverRowLimits), it yields a
-// *ShortListError last. It remembers the keys of the previous and the current page only,
-// so memory stays at one page however long the list (the keys count against the reply's
-// bound, see WithMaxResponseBytes); a row pushed onto the next page by a concurrent insert
-// is still yielded once. A failed page is retried like any read, and the rows of it
-// already yielded are not yielded again. opts are as for listPage.
-func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, params url.Values, opts any, key func(*T) K) iter.Seq2[T, error] {
+// *ShortListError last. It remembers the keys of the previous and the current page only
+// (walkKeys), so memory stays at one page however long the list (the keys count against
+// the reply's bound, see WithMaxResponseBytes); a row pushed onto the next page by a
+// concurrent insert is still yielded once. A failed page is retried like any read, and the
+// rows of it already yielded are not yielded again. opts are as for listPage.
+func listAll[T any, K cmp.Ordered](ctx context.Context, c *Client, fn string, params url.Values, opts any, key func(*T) K) iter.Seq2[T, error] {
 	fields := fieldsOf(opts)
 	return func(yield func(T, error) bool) {
 		size, _ := strconv.Atoi(params.Get("p_cnt"))
@@ -95,10 +95,9 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 		number, _ := strconv.Atoi(params.Get("p_num"))
 		number = max(number, 1)
 		schema, row := newRow[T]()
-		// The keys of the page before and of the current page. The two sets take turns,
-		// each cleared when it becomes the current page's: a page reuses the room of the
-		// page before last instead of growing a new map key by key.
-		previous, current := map[K]struct{}{}, map[K]struct{}{}
+		d := decoderPool.Get().(*decoder) // one for every page, with its buffers
+		defer d.release()
+		keys := walkKeys[K]{rising: true}
 		var (
 			covered, yielded int // the rows the pages reached, and those yielded
 			zeroKey          K
@@ -120,23 +119,16 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 				rows, *row = 0, *new(T) // a retried page starts over; rows already yielded stay in current
 				charged := false
 				var err error
-				info, err = decodeRows(resp.Body, c.maxBytes, fn, c.loc, schema, unsafe.Pointer(row), func(mem *xmlscan.Budget) error {
+				info, err = d.rows(resp.Body, c.maxBytes, fn, c.loc, schema, unsafe.Pointer(row), func(mem *xmlscan.Budget) error {
 					if !charged { // the keys of the page before are held through this one
 						charged = true
-						if err := mem.Spend(keyCost * (len(previous) + len(current))); err != nil {
+						if err := mem.Spend(keyCost * keys.held()); err != nil {
 							return err
 						}
 					}
 					rows++
 					k := key(row)
-					if _, before := previous[k]; before {
-						*row = *new(T)
-						return nil
-					}
-					// One map operation tells a new key from one the page repeats: the set
-					// grows only by a new key.
-					n := len(current)
-					if current[k] = struct{}{}; len(current) == n {
+					if !keys.add(k) {
 						*row = *new(T)
 						return nil
 					}
@@ -145,7 +137,7 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 						cost += len(*(*string)(unsafe.Pointer(&k)))
 					}
 					if err := mem.Spend(cost); err != nil {
-						delete(current, k) // not yielded: a retried page yields it
+						keys.forget(k) // not yielded: a retried page yields it
 						return err
 					}
 					fresh++
@@ -180,8 +172,7 @@ func listAll[T any, K comparable](ctx context.Context, c *Client, fn string, par
 				}
 				return
 			}
-			previous, current = current, previous
-			clear(current)
+			keys.turn()
 			number, size = number+1, cmp.Or(info.size, size)
 		}
 	}
@@ -222,3 +213,82 @@ var errStopped = errorString("iteration stopped by the caller")
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// walkKeys are the keys of the page before and of the current page of a walk: a row is
+// yielded when its key is in neither. While the keys rise (a walk in ascending order of
+// ids, as All asks for), a key above the last is new: the keys are kept in two slices, in
+// order, and no key is looked up. From the first key that does not rise, they are kept in
+// two sets. The slices, or the sets, take turns, each emptied when it becomes the current
+// page's: a page reuses the room of the page before last.
+type walkKeys[K cmp.Ordered] struct {
+	rising            bool           // every key was above the one before
+	previous, current []K            // while rising
+	prevSet, curSet   map[K]struct{} // once not
+}
+
+// add records the key k of a row of the current page and reports whether it is new: in
+// neither page.
+func (w *walkKeys[K]) add(k K) bool {
+	if w.rising {
+		if top, ok := w.top(); !ok || k > top {
+			w.current = append(w.current, k)
+			return true
+		}
+		w.rising = false
+		w.prevSet, w.curSet = setOf(w.previous), setOf(w.current)
+		w.previous, w.current = nil, nil
+	}
+	if _, before := w.prevSet[k]; before {
+		return false
+	}
+	// One map operation tells a new key from one the page repeats: the set grows only by
+	// a new key.
+	n := len(w.curSet)
+	w.curSet[k] = struct{}{}
+	return len(w.curSet) > n
+}
+
+// top returns the last key while they rise: the highest.
+func (w *walkKeys[K]) top() (K, bool) {
+	if n := len(w.current); n > 0 {
+		return w.current[n-1], true
+	}
+	if n := len(w.previous); n > 0 {
+		return w.previous[n-1], true
+	}
+	var none K
+	return none, false
+}
+
+// forget drops k, the key add recorded last, whose row was not yielded.
+func (w *walkKeys[K]) forget(k K) {
+	if w.rising {
+		w.current = w.current[:len(w.current)-1]
+	} else {
+		delete(w.curSet, k)
+	}
+}
+
+// held is the number of keys kept.
+func (w *walkKeys[K]) held() int {
+	return len(w.previous) + len(w.current) + len(w.prevSet) + len(w.curSet)
+}
+
+// turn makes the current page the page before, and starts an empty current page.
+func (w *walkKeys[K]) turn() {
+	if w.rising {
+		w.previous, w.current = w.current, w.previous[:0]
+	} else {
+		w.prevSet, w.curSet = w.curSet, w.prevSet
+		clear(w.curSet)
+	}
+}
+
+// setOf is the set of keys.
+func setOf[K comparable](keys []K) map[K]struct{} {
+	set := make(map[K]struct{}, len(keys))
+	for _, k := range keys {
+		set[k] = struct{}{}
+	}
+	return set
+}

@@ -3,6 +3,7 @@ package billmgr
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -381,4 +382,45 @@ func TestAllWalksOldestFirstSoRowsInsertedMeanwhileDoNotRepeat(t *testing.T) {
 	}
 	assert.Len(t, order, 35, "the ten new payments come after the 25 old ones")
 	assert.IsIncreasing(t, order)
+}
+
+func TestWalkKeysTellNewKeysLikeTwoSets(t *testing.T) {
+	t.Parallel()
+	// Walks of rising keys, and walks where a key repeats, goes back or comes again
+	// pages later: walkKeys answers as two sets of the keys of the page before and of
+	// the current page do, and keeps no set while the keys rise.
+	rnd := rand.New(rand.NewPCG(5, 6))
+	for walk := 0; walk < 500; walk++ {
+		keys := walkKeys[int64]{rising: true}
+		previous, current := map[int64]bool{}, map[int64]bool{}
+		next, steps := int64(1), 1+rnd.IntN(300)
+		rises := walk%2 == 0
+		for step := 0; step < steps; step++ {
+			if rnd.IntN(50) == 0 {
+				keys.turn()
+				previous, current = current, map[int64]bool{}
+				continue
+			}
+			k := next
+			if !rises && rnd.IntN(10) == 0 {
+				k -= int64(rnd.IntN(120)) // a key seen before, or not
+			} else {
+				next += int64(1 + rnd.IntN(3))
+			}
+			want := !previous[k] && !current[k]
+			if !previous[k] {
+				current[k] = true
+			}
+			require.Equal(t, want, keys.add(k), "walk %d, step %d, key %d", walk, step, k)
+			if rnd.IntN(40) == 0 && want {
+				keys.forget(k)
+				delete(current, k)
+			}
+			require.Equal(t, len(previous)+len(current), keys.held())
+		}
+		if rises {
+			assert.True(t, keys.rising, "rising keys keep no set")
+			assert.Nil(t, keys.curSet)
+		}
+	}
 }

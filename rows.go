@@ -42,14 +42,20 @@ import (
 // budget, as soon as it is complete. It returns what the reply says of its page; an
 // <error> in the reply is returned as *Error once the rows before it went to each.
 func decodeRows(body io.Reader, limit int64, fn string, loc *time.Location, schema *rowSchema, row unsafe.Pointer, each func(*xmlscan.Budget) error) (listInfo, error) {
-	d, err := startDecoder(body, limit)
-	if err != nil {
+	d := decoderPool.Get().(*decoder)
+	defer d.release()
+	return d.rows(body, limit, fn, loc, schema, row, each)
+}
+
+// rows is decodeRows with d, which keeps its buffers for the next page of a walk.
+func (d *decoder) rows(body io.Reader, limit int64, fn string, loc *time.Location, schema *rowSchema, row unsafe.Pointer, each func(*xmlscan.Budget) error) (listInfo, error) {
+	if err := d.start(body, limit); err != nil {
 		return listInfo{}, err
 	}
-	defer d.release()
+	defer d.end()
 	d.rec.reset(schema, loc, row, &d.bounds.Memory)
 	var info listInfo
-	err = d.readDoc(func() error {
+	err := d.readDoc(func() error {
 		var err error
 		info, err = d.rec.readList(d, func() error { return each(&d.bounds.Memory) })
 		return err
@@ -217,6 +223,7 @@ type recordReader struct {
 type knownColumn struct {
 	name string
 	slot xmlscan.NameSlot
+	tag  xmlscan.Tag // its tags, for Scanner.Column
 	col  schemaColumn
 	next int
 }
@@ -266,6 +273,7 @@ func (r *recordReader) follow(at int, col knownColumn) int {
 	case i < len(r.tags):
 		r.tags[i].slot = col.slot // the name may have moved in the scanner's recent names
 	case len(r.tags) < maxKnownColumns:
+		col.tag = xmlscan.NewTag(col.name)
 		r.tags = append(r.tags, col)
 	default:
 		return -1
@@ -317,6 +325,20 @@ func (r *recordReader) readRecord(d *decoder, isDoc bool, mapErr *error) error {
 	r.begin()
 	if !d.sc.SelfClosing {
 		for at := 0; ; { // at: the column just read, in r.tags
+			// The column that followed the one just read, in one step when it holds
+			// text alone (Scanner.Column).
+			if next := r.tags[max(at, 0)].next; at >= 0 && next > 0 && !(isDoc && r.tags[next].name == "error") {
+				col := &r.tags[next]
+				if text, ok := d.sc.Column(&col.tag); ok {
+					at = next
+					if col.col.field >= 0 {
+						if err := r.columnText(col.col, col.name, text, false); err != nil {
+							return err
+						}
+					}
+					continue
+				}
+			}
 			next, col, err := r.nextColumn(d, at)
 			if err != nil {
 				return err
@@ -382,11 +404,11 @@ func (r *recordReader) readColumn(d *decoder, c schemaColumn, name string) error
 	if f := r.filled[c.field]; f != 0 && int(f) <= c.rank+1 {
 		return d.skip()
 	}
-	r.hasOrig = false
+	hasOrig := false
 	if r.schema.fields[c.field].kind == kindStatus {
 		for _, a := range d.sc.Attrs {
 			if a.Name == "orig" {
-				r.orig, r.hasOrig = append(r.orig[:0], a.Value...), true
+				r.orig, hasOrig = append(r.orig[:0], a.Value...), true
 				break
 			}
 		}
@@ -395,6 +417,17 @@ func (r *recordReader) readColumn(d *decoder, c schemaColumn, name string) error
 	if err != nil {
 		return err
 	}
+	return r.columnText(c, name, text, hasOrig)
+}
+
+// columnText decodes text, the text of column name, into field c.field, unless a column
+// of the same or a better rank filled it already; hasOrig says that r.orig holds the
+// column's orig attribute.
+func (r *recordReader) columnText(c schemaColumn, name string, text []byte, hasOrig bool) error {
+	if f := r.filled[c.field]; f != 0 && int(f) <= c.rank+1 {
+		return nil
+	}
+	r.hasOrig = hasOrig
 	return r.set(c, name, text)
 }
 
@@ -493,9 +526,11 @@ func (r *recordReader) keep(fi int, a, b []byte) error {
 	if len(a) == 0 && len(b) == 0 {
 		return nil
 	}
-	var err error
-	if r.arena, err = xmlscan.Grow(r.mem, r.arena, len(a)+len(b)); err != nil {
-		return err
+	if n := len(a) + len(b); cap(r.arena)-len(r.arena) < n {
+		var err error
+		if r.arena, err = xmlscan.Grow(r.mem, r.arena, n); err != nil {
+			return err
+		}
 	}
 	sp := &r.spans[fi]
 	sp.a.start = len(r.arena)
@@ -606,9 +641,30 @@ func (r *recordReader) readCount(d *decoder, n *int, seen *bool) error {
 // placeholder for a missing name, " - ".
 func isPlaceholder(text []byte) bool { return len(text) == 1 && text[0] == '-' }
 
-// trimSpace is bytes.TrimSpace, quicker on text that starts or ends with a character
-// beyond ASCII that cannot be white space (Cyrillic).
+// trimSpace is bytes.TrimSpace, quicker on text with nothing to trim (one look at each
+// end) and on text that starts or ends with a character beyond ASCII that cannot be
+// white space (Cyrillic).
 func trimSpace(b []byte) []byte {
+	if n := len(b); n == 0 || !spaceStart[b[0]] && !spaceEnd[b[n-1]] {
+		return b
+	}
+	return trimSpaces(b)
+}
+
+// spaceStart and spaceEnd mark the bytes that white space (unicode.IsSpace) may start
+// and end with.
+var spaceStart, spaceEnd = func() (start, end [256]bool) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if unicode.IsSpace(r) {
+			b := utf8.AppendRune(nil, r)
+			start[b[0]], end[b[len(b)-1]] = true, true
+		}
+	}
+	return start, end
+}()
+
+// trimSpaces is trimSpace's general path.
+func trimSpaces(b []byte) []byte {
 	for len(b) > 0 {
 		c := b[0]
 		if c < utf8.RuneSelf && !asciiSpace[c] || c >= utf8.RuneSelf && !mayBeSpace(c) {

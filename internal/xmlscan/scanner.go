@@ -80,21 +80,31 @@ const (
 // between documents.
 const BufferSize = 32 << 10
 
+// LongReadSize is the size of the buffer a long reply (a page of a list) is read into
+// once longReadAfter of its bytes are read: the same bytes in fewer, larger reads, with
+// fewer system calls and wake-ups. It is made for the reply and dropped after it, within
+// the reply's memory bound.
+const LongReadSize = 256 << 10
+
 const (
-	// A long reply (a page of a list) is read into a buffer of longReadSize once
-	// longReadAfter of its bytes are read: the same bytes in fewer, larger reads, with
-	// fewer system calls and wake-ups. It is made for the reply and dropped after it,
-	// within the reply's memory bound.
-	longReadSize  = 256 << 10
 	longReadAfter = 4 * BufferSize
 	maxInterned   = 4096 // distinct names kept per scanner
 	maxDepth      = 64   // element nesting a decoder accepts; real documents nest a few levels
 )
 
 // Reset starts reading r, charging budget for every buffer that grows (nil: unbounded).
-// The buffers and the names of the documents read before are kept.
+// The buffers and the names of the documents read before are kept; a long reply's buffer
+// kept from the reply before (a page of a walk, see End) is charged to budget, or dropped
+// when budget does not allow it.
 func (s *Scanner) Reset(r io.Reader, budget *Budget) {
 	s.r, s.budget, s.pos, s.end, s.read, s.err, s.lines, s.depth = r, budget, 0, 0, 0, nil, 0, 0
+	if len(s.buf) > BufferSize {
+		if budget.allows(len(s.buf)) {
+			_ = budget.Spend(len(s.buf)) // allowed: cannot fail
+		} else {
+			s.buf = nil
+		}
+	}
 	if s.buf == nil {
 		s.buf = make([]byte, BufferSize)
 	}
@@ -103,11 +113,20 @@ func (s *Scanner) Reset(r io.Reader, budget *Budget) {
 	}
 }
 
-// Release drops what the scanner holds of its input, and every buffer that grew past its
-// first size, so that a pooled scanner keeps nothing of an outsized document.
-func (s *Scanner) Release() {
+// End drops what the scanner holds of its input (the reader, the current token, the
+// attribute values that point into its buffers) and keeps its buffers, the long reply's
+// among them, for the next document: the next page of a walk.
+func (s *Scanner) End() {
 	s.r, s.budget, s.err = nil, nil, nil
-	s.Attrs, s.Text, s.endName = s.Attrs[:0], nil, nil
+	s.Text, s.endName = nil, nil
+	clear(s.Attrs[:cap(s.Attrs)])
+	s.Attrs = s.Attrs[:0]
+}
+
+// Release is End, and drops every buffer that grew past its first size, so that a pooled
+// scanner keeps nothing of an outsized document.
+func (s *Scanner) Release() {
+	s.End()
 	if len(s.buf) > BufferSize {
 		s.buf = nil
 	}
@@ -145,7 +164,7 @@ func (s *Scanner) Depth() int { return s.depth }
 // of them are buffered or the input ends. The buffer grows to hold a token of any size
 // (the caller bounds the input); asking for half again as much as is buffered keeps a
 // token that arrives in small reads from being rescanned more than a few times. A long
-// reply moves to a buffer of longReadSize, if its memory bound allows.
+// reply moves to a buffer of LongReadSize, if its memory bound allows.
 func (s *Scanner) fill(want int) {
 	if s.pos > 0 {
 		s.lines += bytes.Count(s.buf[:s.pos], []byte{'\n'})
@@ -158,8 +177,8 @@ func (s *Scanner) fill(want int) {
 			s.err = err
 			return
 		}
-	case s.read >= longReadAfter && len(s.buf) < longReadSize && s.budget.allows(longReadSize):
-		_ = s.regrow(longReadSize) // allowed: cannot fail
+	case s.read >= longReadAfter && len(s.buf) < LongReadSize && s.budget.allows(LongReadSize):
+		_ = s.regrow(LongReadSize) // allowed: cannot fail
 	}
 	for empty := 0; s.end < want && s.err == nil; {
 		n, err := s.r.Read(s.buf[s.end:])
@@ -264,6 +283,55 @@ func (s *Scanner) PlainContent() ([]byte, bool) {
 		return nil, false
 	}
 	s.endName, s.pos, s.depth = w[i+2:k], s.pos+k+1, s.depth-1
+	return text, true
+}
+
+// Tag is the start tag without attributes and the end tag of an element of one name, for
+// Column.
+type Tag struct {
+	start, end string // "<name>", "</name>"
+}
+
+// NewTag returns the tags of an element of name.
+func NewTag(name string) Tag { return Tag{start: "<" + name + ">", end: "</" + name + ">"} }
+
+// Column reads, when the unread bytes start with it whole, an element of t's name with no
+// attributes that holds character data alone, after white space: a column of a row
+// ("\n    <id>17</id>") read in one step, the caller's prediction of the next column. It
+// returns the data with its references resolved (valid until the next read), or false,
+// having read nothing: an element it does not read whole (cut by the end of the buffer,
+// with attributes or children, or malformed) is left to Next. The data is checked as
+// Next checks it.
+func (s *Scanner) Column(t *Tag) ([]byte, bool) {
+	w := s.buf[s.pos:s.end]
+	i := 0
+	for i < len(w) && (w[i] == ' ' || w[i] == '\n' || w[i] == '\t' || w[i] == '\r') {
+		i++
+	}
+	j := i + len(t.start)
+	if j > len(w) || string(w[i:j]) != t.start || s.depth >= maxDepth {
+		return nil, false
+	}
+	k := j + plainPrefix(w[j:])
+	text := w[j:k]
+	if k < len(w) && w[k] != '<' {
+		// Data that needs a look ("ИП Петров &amp; партнёры", "10.00 ₽"), as in PlainContent.
+		n := bytes.IndexByte(w[k:], '<')
+		if n < 0 {
+			return nil, false
+		}
+		k += n
+		s.textBuf = s.textBuf[:0]
+		var err error
+		if text, err = s.chars(w[j:k], charText, false, &s.textBuf); err != nil {
+			return nil, false
+		}
+	}
+	e := k + len(t.end)
+	if e > len(w) || string(w[k:e]) != t.end {
+		return nil, false
+	}
+	s.pos += e
 	return text, true
 }
 

@@ -52,6 +52,11 @@ func xmlTokens(data []byte) ([]string, error) {
 func scannerTokens(r io.Reader, bufferSize int) ([]string, error) {
 	s := &Scanner{buf: make([]byte, bufferSize)}
 	s.Reset(r, nil)
+	return restTokens(s)
+}
+
+// restTokens reads the rest of the input of s, as scannerTokens does.
+func restTokens(s *Scanner) ([]string, error) {
 	var toks tokenList
 	for {
 		kind, err := s.Next()
@@ -236,7 +241,7 @@ func TestScannerTextBufferHoldsOneText(t *testing.T) {
 func TestALongReplyIsReadInLongReads(t *testing.T) {
 	t.Parallel()
 	long := listOf(4000) // 728 KB
-	require.Greater(t, len(long), 2*longReadSize)
+	require.Greater(t, len(long), 2*LongReadSize)
 	tests := []struct {
 		name    string
 		doc     []byte
@@ -244,9 +249,9 @@ func TestALongReplyIsReadInLongReads(t *testing.T) {
 		wantBuf int
 	}{
 		{"a short reply keeps the first buffer", listOf(10), nil, BufferSize},
-		{"a long reply moves to the long buffer", long, nil, longReadSize},
-		{"charged to the reply's bound", long, &Budget{limit: 1 << 20, left: 1 << 20, tooLarge: errTooLarge}, longReadSize},
-		{"a bound that does not allow it keeps the first buffer", long, &Budget{limit: 1 << 10, left: longReadSize - 1, tooLarge: errTooLarge}, BufferSize},
+		{"a long reply moves to the long buffer", long, nil, LongReadSize},
+		{"charged to the reply's bound", long, &Budget{limit: 1 << 20, left: 1 << 20, tooLarge: errTooLarge}, LongReadSize},
+		{"a bound that does not allow it keeps the first buffer", long, &Budget{limit: 1 << 10, left: LongReadSize - 1, tooLarge: errTooLarge}, BufferSize},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -261,8 +266,8 @@ func TestALongReplyIsReadInLongReads(t *testing.T) {
 			}
 			assert.Equal(t, tt.wantBuf, len(s.buf))
 			assert.Equal(t, len(tt.doc), s.read)
-			if tt.budget != nil && tt.wantBuf == longReadSize {
-				assert.LessOrEqual(t, tt.budget.left, int64(1<<20-longReadSize), "the long buffer is charged")
+			if tt.budget != nil && tt.wantBuf == LongReadSize {
+				assert.LessOrEqual(t, tt.budget.left, int64(1<<20-LongReadSize), "the long buffer is charged")
 			}
 			s.Release()
 			assert.LessOrEqual(t, len(s.buf), BufferSize, "a released scanner does not keep the long buffer")
@@ -291,8 +296,8 @@ func TestLargeTextIsReadInPieces(t *testing.T) {
 			pieces++
 		}
 	}
-	assert.Equal(t, longReadSize, len(s.buf), "the buffer did not grow with the text")
-	assert.Greater(t, pieces, (1<<20)/longReadSize)
+	assert.Equal(t, LongReadSize, len(s.buf), "the buffer did not grow with the text")
+	assert.Greater(t, pieces, (1<<20)/LongReadSize)
 }
 
 // TestFastPathsReadWhatNextReads: SkipBlank, KnownStart and PlainContent read a row's
@@ -338,4 +343,125 @@ func TestFastPathsReadWhatNextReads(t *testing.T) {
 	assert.False(t, ok, "an element inside: left to Next")
 	next(CharData)
 	assert.Equal(t, "z", string(s.Text))
+}
+
+// TestColumnReadsWhatNextReads: Column reads an element of its name holding data alone,
+// as Next would read it, or reads nothing and leaves it to Next.
+func TestColumnReadsWhatNextReads(t *testing.T) {
+	t.Parallel()
+	tag := NewTag("id")
+	tests := []struct {
+		name, doc string
+		want      string // the data Column reads; "-": none, Next reads the element
+	}{
+		{"plain", "\n    <id>17</id>", "17"},
+		{"empty", "<id></id>", ""},
+		{"Cyrillic", "<id>Клиент 7</id>", "Клиент 7"},
+		{"references", "<id>x &amp; &#x44;&quot;</id>", `x & D"`},
+		{"CR LF", "<id>a\r\nb</id>", "a\nb"},
+		{"three-byte character", "<id>10.00 ₽</id>", "10.00 ₽"},
+		{"another name", "<idx>1</idx>", "-"},
+		{"attributes", "<id a='b'>1</id>", "-"},
+		{"white space in the tag", "<id >1</id>", "-"},
+		{"white space in the end tag", "<id>1</id >", "-"},
+		{"an element inside", "<id>1<b/></id>", "-"},
+		{"a comment inside", "<id>1<!-- c --></id>", "-"},
+		{"self-closing", "<id/>", "-"},
+		{"misnested", "<id>1</idx>", "-"},
+		{"]]> in data", "<id>a]]>b</id>", "-"},
+		{"a control character", "<id>\x01</id>", "-"},
+		{"invalid UTF-8", "<id>\xff</id>", "-"},
+		{"a bad reference", "<id>&nbsp;</id>", "-"},
+		{"text before", "x<id>1</id>", "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc := "<elem>" + tt.doc + "</elem>"
+			var s Scanner
+			s.Reset(strings.NewReader(doc), nil)
+			kind, err := s.Next()
+			require.NoError(t, err)
+			require.Equal(t, StartElement, kind)
+			text, ok := s.Column(&tag)
+			if tt.want == "-" {
+				require.False(t, ok)
+				got, gotErr := restTokens(&s)
+				want, wantErr := scannerTokens(strings.NewReader(doc), BufferSize)
+				assert.Equal(t, wantErr, gotErr, "Next reads the element after Column declined it")
+				if wantErr == nil {
+					assert.Equal(t, want[1:], got, "Next reads the element after Column declined it")
+				}
+				return
+			}
+			require.True(t, ok)
+			assert.Equal(t, tt.want, string(text))
+			assert.Equal(t, 1, s.Depth())
+			kind, err = s.Next()
+			require.NoError(t, err)
+			assert.Equal(t, EndElement, kind, "</elem> after the column")
+		})
+	}
+	// An element cut by the end of the buffer is left to Next.
+	var s Scanner
+	s.Reset(io.MultiReader(strings.NewReader("<elem><id>17</i"), iotest.ErrReader(io.ErrUnexpectedEOF)), nil)
+	_, err := s.Next()
+	require.NoError(t, err)
+	_, ok := s.Column(&tag)
+	assert.False(t, ok)
+}
+
+func TestAReleasedScannerKeepsNothingOfItsInput(t *testing.T) {
+	t.Parallel()
+	// The attribute values of the last start tags point into the read buffer (the long
+	// reply's) or the attribute buffer: a pooled scanner must not keep them.
+	doc := `<doc><a x="1" y="&amp;2"/>` + strings.Repeat(`<b z="3"/>`, 20000) + `<c p="4" q="5" r="6"/></doc>`
+	var s Scanner
+	s.Reset(strings.NewReader(doc), nil)
+	for {
+		if _, err := s.Next(); err != nil {
+			require.ErrorIs(t, err, io.EOF)
+			break
+		}
+	}
+	s.Release()
+	for _, a := range s.Attrs[:cap(s.Attrs)] {
+		assert.Nil(t, a.Value)
+	}
+	assert.Nil(t, s.Text)
+	assert.Nil(t, s.r)
+}
+
+func TestEndKeepsTheLongBufferForTheNextReply(t *testing.T) {
+	t.Parallel()
+	// The pages of a walk: the long reply's buffer is made for the first and kept for the
+	// next, charged to each reply's bound, or dropped when a bound does not allow it; a
+	// released scanner drops it.
+	long := listOf(4000)
+	read := func(s *Scanner, budget *Budget) {
+		t.Helper()
+		s.Reset(bytes.NewReader(long), budget)
+		for {
+			if _, err := s.Next(); err != nil {
+				require.ErrorIs(t, err, io.EOF)
+				break
+			}
+		}
+		s.End()
+		assert.Nil(t, s.r)
+	}
+	var s Scanner
+	read(&s, nil)
+	require.Len(t, s.buf, LongReadSize)
+	first := &s.buf[0]
+	budget := &Budget{limit: 1 << 20, left: 1 << 20, tooLarge: errTooLarge}
+	read(&s, budget)
+	assert.Same(t, first, &s.buf[0], "the next reply is read into the same long buffer")
+	assert.Equal(t, int64(1<<20-LongReadSize), budget.left, "charged once to the next reply")
+	read(&s, &Budget{limit: 1 << 10, left: LongReadSize - 1, tooLarge: errTooLarge})
+	assert.Len(t, s.buf, BufferSize, "a bound that does not allow it drops it")
+	read(&s, nil)
+	require.Len(t, s.buf, LongReadSize)
+	s.Release()
+	assert.LessOrEqual(t, len(s.buf), BufferSize)
 }
