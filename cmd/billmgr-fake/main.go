@@ -21,7 +21,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/go-billmgr/billmgr/internal/fakeserver"
+	"github.com/go-billmgr/billmgr/cmd/internal/fakeserver"
 )
 
 func main() {

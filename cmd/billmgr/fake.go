@@ -4,7 +4,7 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/go-billmgr/billmgr/internal/fakeserver"
+	"github.com/go-billmgr/billmgr/cmd/internal/fakeserver"
 	"github.com/spf13/cobra"
 )
 

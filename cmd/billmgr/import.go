@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/go-billmgr/billmgr"
-	"github.com/go-billmgr/billmgr/internal/bankimport"
+	"github.com/go-billmgr/billmgr/cmd/billmgr/internal/bankimport"
 	"github.com/spf13/cobra"
 )
 

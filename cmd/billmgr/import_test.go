@@ -37,7 +37,7 @@ func importSeed() billmgrtest.Option {
 }
 
 // statements holds the statements of the tests, beside the package that reads them.
-var statements = filepath.Join("..", "..", "internal", "bankimport", "testdata")
+var statements = filepath.Join("internal", "bankimport", "testdata")
 
 // statementCopy copies a testdata file into a temporary directory, where the journal
 // goes beside it.

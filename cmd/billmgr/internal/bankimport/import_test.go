@@ -102,7 +102,7 @@ func newServer(t *testing.T, opts ...billmgrtest.Option) *billmgrtest.Server {
 // dry run and in the real run alike.
 func TestPurposeWordings(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../../../README.md")
 	require.NoError(t, err)
 	_, section, ok := strings.Cut(string(readme), "\n### How a purpose of payment is read\n")
 	require.True(t, ok)
