@@ -387,7 +387,11 @@ func (c *receiptCredit) abandon(ctx context.Context, err error) error {
 	if c.mine == 0 || c.mine == c.credited || !errors.As(err, &conflict) {
 		return err
 	}
-	if derr := c.s.Delete(ctx, c.mine); derr != nil && !errors.Is(derr, ErrNotFound) {
+	// The server refuses to remove a payment another call credited meanwhile: the conflict
+	// names it already. Any other failure leaves this call's payment for a person.
+	derr := c.s.Delete(ctx, c.mine)
+	var refused *Error
+	if derr != nil && !errors.As(derr, &refused) {
 		conflict.Detail += fmt.Sprintf("; the payment %d this call created for the document could not be removed (%s): remove it",
 			c.mine, unprefixed(derr))
 	}

@@ -25,7 +25,7 @@ import (
 
 // creditLoad is a fake with clients and the documents to credit to them.
 type creditLoad struct {
-	srv      *billmgrtest.Server
+	*env
 	accounts []int64
 	docs     []stressDoc
 }
@@ -42,10 +42,8 @@ type stressDoc struct {
 // document pay an invoice issued before.
 func newCreditLoad(t *testing.T, n int, lag time.Duration, invoices bool) *creditLoad {
 	t.Helper()
-	srv := billmgrtest.NewServer(billmgrtest.WithClock(func() time.Time { return fixedNow }), billmgrtest.WithCommitLag(lag))
-	t.Cleanup(srv.Close)
-	l := &creditLoad{srv: srv, accounts: srv.AddAccounts(5)}
-	admin := adminClient(t, srv)
+	e := newEnv(t, "ru", billmgrtest.WithCommitLag(lag))
+	l := &creditLoad{env: e, accounts: e.srv.AddAccounts(5)}
 	for i := range n {
 		d := stressDoc{account: l.accounts[i%len(l.accounts)], r: &billmgr.Receipt{
 			// Several payers' orders share a number and a day: each is a document of its own.
@@ -54,20 +52,13 @@ func newCreditLoad(t *testing.T, n int, lag time.Duration, invoices bool) *credi
 			Description: fmt.Sprintf("Оплата по договору %d", i),
 		}}
 		if invoices {
-			id, err := admin.Payments.Create(context.Background(), d.account, &billmgr.PaymentParams{SubaccountAmount: billmgr.DecimalOf(d.r.Amount)})
+			id, err := e.c.Payments.Create(e.ctx, d.account, &billmgr.PaymentParams{SubaccountAmount: billmgr.DecimalOf(d.r.Amount)})
 			require.NoError(t, err)
 			d.invoice = id
 		}
 		l.docs = append(l.docs, d)
 	}
 	return l
-}
-
-func adminClient(t *testing.T, srv *billmgrtest.Server) *billmgr.Client {
-	t.Helper()
-	c, err := billmgr.NewClient(srv.URL, billmgr.WithAuthInfo(srv.AdminUser, srv.AdminPassword))
-	require.NoError(t, err)
-	return c
 }
 
 // deliver credits every document from each of callers goroutines, each with a client of
@@ -81,7 +72,7 @@ func (l *creditLoad) deliver(t *testing.T, callers int) [][]billmgr.CreditOutcom
 	var wg sync.WaitGroup
 	order := rand.Perm(len(l.docs))
 	for n := range callers {
-		c := adminClient(t, l.srv)
+		c := l.client(t, billmgr.WithAuthInfo(l.srv.AdminUser, l.srv.AdminPassword))
 		mine := order
 		if n%2 == 1 {
 			mine = rand.Perm(len(l.docs))
@@ -115,8 +106,7 @@ func (l *creditLoad) deliver(t *testing.T, callers int) [][]billmgr.CreditOutcom
 // balances to the documents' amounts; and the outcomes to one credit per document.
 func (l *creditLoad) check(t *testing.T, outcomes [][]billmgr.CreditOutcome, callers int) {
 	t.Helper()
-	admin := adminClient(t, l.srv)
-	ctx := context.Background()
+	admin, ctx := l.c, l.ctx
 	want := map[int64]decimal.Decimal{}
 	for i, d := range l.docs {
 		want[d.account] = want[d.account].Add(d.r.Amount)
