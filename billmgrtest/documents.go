@@ -163,8 +163,8 @@ func (c *call) document(rep *reply) *node {
 
 // tparams echoes the request: its parameters in the order they came, func last, as
 // the recorded replies do (secrets never). A parameter whose name is not an XML name
-// ("a b", "x\"><y", "1abc", "$", "a:b") is left out: it cannot be an element, and a
-// name mangled to become one could collide with a real parameter's.
+// every parser reads ("a b", "x\"><y", "1abc", "$", "a:b", "aſ") is left out: it cannot
+// be an element, and a name mangled to become one could collide with a real parameter's.
 func (c *call) tparams() *node {
 	n := el("tparams", "")
 	for _, name := range c.order {
@@ -178,41 +178,25 @@ func (c *call) tparams() *node {
 	return n.add(el("func", c.fn))
 }
 
-// isXMLName reports whether s is an XML name without a colon (an NCName of XML
-// Namespaces 1.0, by the character classes of XML 1.0 fifth edition): a letter or _
-// first, then letters, digits, _, - and . (and the other characters the classes admit).
-// A name with a colon is left out too: a namespace-aware parser (libxml2, as PHP's
-// SimpleXML uses) reads its prefix as an undeclared namespace. It also keeps every
-// element's name from starting with $, the JSON forms' key of attributes and text.
+// isXMLName reports whether s is a name every XML parser reads as an element's: one that
+// encoding/xml reads back as <s/>, without a colon. encoding/xml, like expat, takes its
+// letters from the first editions of XML 1.0 (Appendix B), a narrower set than the fifth
+// edition's: "aſ" and "ǅ" are fifth-edition names those parsers refuse. A name with a
+// colon is left out too: a namespace-aware parser (libxml2, as PHP's SimpleXML uses) reads
+// its prefix as an undeclared namespace. No such name starts with $, the JSON forms' key
+// of attributes and text.
 func isXMLName(s string) bool {
-	if s == "" || !utf8.ValidString(s) {
+	if s == "" || strings.Contains(s, ":") || !utf8.ValidString(s) {
 		return false
 	}
-	for i, r := range s {
-		if !nameStartChar(r) && (i == 0 || !nameChar(r)) {
-			return false
-		}
-	}
-	return true
-}
-
-// nameStartChar is XML 1.0's NameStartChar without the colon.
-func nameStartChar(r rune) bool {
-	switch {
-	case r == '_', 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
-		return true
-	case r < 0xC0, r == 0xD7, r == 0xF7:
+	d := xml.NewDecoder(strings.NewReader("<" + s + "/>"))
+	tok, err := d.Token()
+	if start, ok := tok.(xml.StartElement); err != nil || !ok || start.Name.Local != s {
 		return false
 	}
-	return r <= 0x2FF || 0x370 <= r && r <= 0x1FFF && r != 0x37E || r == 0x200C || r == 0x200D ||
-		0x2070 <= r && r <= 0x218F || 0x2C00 <= r && r <= 0x2FEF || 0x3001 <= r && r <= 0xD7FF ||
-		0xF900 <= r && r <= 0xFDCF || 0xFDF0 <= r && r <= 0xFFFD || 0x10000 <= r && r <= 0xEFFFF
-}
-
-// nameChar is XML 1.0's NameChar without the colon, for the characters after the first.
-func nameChar(r rune) bool {
-	return r == '-' || r == '.' || '0' <= r && r <= '9' || r == 0xB7 ||
-		0x300 <= r && r <= 0x36F || r == 0x203F || r == 0x2040
+	tok, err = d.Token()
+	_, ok := tok.(xml.EndElement)
+	return err == nil && ok
 }
 
 func tips(tip string) *node { return el("tips", "").add(el("tip", tip)) }
