@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -48,6 +47,9 @@ type route struct {
 	serve  func(*call) (*reply, error)
 	public bool // callable without credentials
 	client bool // callable by clients (level 16), not only by the administrator
+	// createsPayment, when set, reports whether a call creates a payment: under
+	// WithCommitLag such a call takes the payment's ids on arrival and commits later.
+	createsPayment func(*call) bool
 }
 
 var routes = map[string]route{
@@ -65,7 +67,7 @@ var routes = map[string]route{
 	"register":                    {serve: formOrSubmit(registerForm, register), public: true},
 	"ticket.write.account":        {serve: writeAccountTicket},
 	"account.payment":             {serve: listPayments},
-	"payment.edit":                {serve: formOrSubmit(viewPayment, savePayment)},
+	"payment.edit":                {serve: formOrSubmit(viewPayment, savePayment), createsPayment: createsPayment},
 	"payment.setpaid":             {serve: setPaid},
 	"payment.send":                {serve: sendInvoices},
 	"account.payment.filter":      {serve: paymentFilter.serve},
@@ -138,8 +140,9 @@ type call struct {
 	host     string
 	ip       string
 	now      time.Time
-	login    *principal // who authenticated
-	user     *principal // who the call runs as: login, or the su user
+	login    *principal  // who authenticated
+	user     *principal  // who the call runs as: login, or the su user
+	reserved *paymentIDs // the ids of the payment it creates, taken on arrival (WithCommitLag)
 }
 
 // actor is the user the call runs as, nil before authentication.
@@ -216,27 +219,42 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		conn.Close()
 		return
 	}
-	ids, ok := h.reserveIDs(r.Context(), req)
-	if !ok {
+	c, lag := h.arrive(r, req)
+	if !wait(r.Context(), lag) {
 		return
 	}
-	body, contentType := h.serve(r, req, ids)
+	body, contentType := h.serve(c, req.refusal)
 	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
 
-// serve runs the call with the state locked and renders its reply in the format the
-// request asks for.
-func (h *Handler) serve(r *http.Request, req incoming, ids []int64) (body []byte, contentType string) {
+// arrive makes the call of a request, and returns how long it waits before it runs. A
+// call that creates a payment under WithCommitLag takes the payment's ids (and its date)
+// now and commits a random time of up to the lag later, as a database sequence hands out
+// ids before the transaction commits: concurrent creates then commit out of id order.
+func (h *Handler) arrive(r *http.Request, req incoming) (*call, time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.st.reserved = ids
-	defer func() { h.st.reserved = nil }()
 	c := h.st.newCall(r, req)
+	cfg := h.st.cfg
+	creates := routes[c.fn].createsPayment
+	if cfg.commitLag <= 0 || creates == nil || !creates(c) {
+		return c, 0
+	}
+	ids := h.st.newPaymentIDs()
+	c.reserved = &ids
+	return c, cfg.commitDelay(cfg.commitLag)
+}
+
+// serve runs the call with the state locked (or refuses it, refusal set) and renders its
+// reply in the format the request asks for.
+func (h *Handler) serve(c *call, refusal *apiError) (body []byte, contentType string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	var rep *reply
-	err := error(req.refusal)
-	if req.refusal == nil {
+	err := error(refusal)
+	if refusal == nil {
 		rep, err = c.run()
 	}
 	if err != nil {
@@ -268,22 +286,6 @@ func (s *state) newCall(r *http.Request, req incoming) *call {
 	f, ok := outFormat(req.params.Get("out"))
 	return &call{st: s, fn: req.params.Get("func"), params: req.params, order: req.order, lang: lang,
 		format: f, formatOK: ok, host: scheme + "://" + r.Host, ip: ip, now: s.cfg.now()}
-}
-
-// reserveIDs takes the ids of the payment a create will make (its own and its invoice
-// line's) and waits up to the commit lag (WithCommitLag) before the create runs with them,
-// so that concurrent creates commit out of id order. It reports whether to go on: false
-// when the request's context ended first.
-func (h *Handler) reserveIDs(ctx context.Context, req incoming) ([]int64, bool) {
-	lag := h.st.cfg.commitLag
-	p := req.params
-	if lag <= 0 || p.Get("func") != "payment.edit" || p.Get("sok") == "" || p.Get("elid") != "" {
-		return nil, true
-	}
-	h.mu.Lock()
-	ids := []int64{h.st.nextID(), h.st.nextID()}
-	h.mu.Unlock()
-	return ids, wait(ctx, rand.N(lag))
 }
 
 // wait sleeps d, or less when ctx ends first; it reports whether to go on.

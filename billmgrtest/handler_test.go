@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -97,6 +98,63 @@ func TestConcurrentCredits(t *testing.T) {
 	assert.Equal(t, "101.00", srv.Balance(ann).StringFixed(2))
 	assert.True(t, srv.Balance(ann).Equal(decimal.RequireFromString("101")))
 	assert.Equal(t, 100, srv.Hits("payment.setpaid"))
+}
+
+// TestCommitLag: under WithCommitLag a create takes its id on arrival and commits later,
+// so that a payment with a lower id becomes visible after one with a higher id was seen.
+// The lag of each create is set: the first waits, the second commits at once.
+func TestCommitLag(t *testing.T) {
+	t.Parallel()
+	const lag = 2 * time.Second
+	arrived := make(chan struct{})
+	creates := 0
+	setLags := func(c *config) {
+		c.commitDelay = func(upTo time.Duration) time.Duration { // called with the handler locked
+			creates++
+			if creates == 1 {
+				close(arrived)
+				return upTo
+			}
+			return 0
+		}
+	}
+	srv := newFake(t, WithSeed(annSeed()), WithCommitLag(lag), setLags)
+	ann := itoa(srv.AccountID(annEmail))
+	createPayment := params(srv, "func", "payment.edit", "plid", ann, "sok", "ok", "subaccountamount", "1")
+
+	type result struct {
+		body []byte
+		err  error
+	}
+	firstDone := make(chan result, 1)
+	go func() {
+		resp, err := srv.Client().PostForm(srv.URL, createPayment)
+		if err != nil {
+			firstDone <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		firstDone <- result{body, err}
+	}()
+	select {
+	case <-arrived:
+	case <-firstDone:
+		require.Fail(t, "the first create committed without waiting")
+	}
+	start := time.Now()
+	second := create(t, srv, "func", "payment.edit", "plid", ann, "sok", "ok", "subaccountamount", "2")
+	listed := mustOK(t, srv, "func", "account.payment", "elid", ann).column("id")
+	require.Less(t, time.Since(start), lag, "the first create's lag must outlast the second create and the list")
+	assert.Equal(t, []string{itoa(second)}, listed, "the second create is seen, the first not yet")
+
+	r := <-firstDone
+	require.NoError(t, r.err)
+	first, err := strconv.ParseInt(parseDoc(t, r.body).get("id"), 10, 64)
+	require.NoError(t, err)
+	assert.Less(t, first, second, "the first create took its id on arrival")
+	assert.Equal(t, []string{itoa(second), itoa(first)}, mustOK(t, srv, "func", "account.payment", "elid", ann).column("id"))
+	assert.Equal(t, 2, creates)
 }
 
 func TestRequestShapes(t *testing.T) {

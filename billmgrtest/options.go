@@ -1,6 +1,9 @@
 package billmgrtest
 
-import "time"
+import (
+	"math/rand/v2"
+	"time"
+)
 
 // Default administrator credentials of a fake server. WithAdmin replaces them.
 const (
@@ -23,6 +26,7 @@ type config struct {
 	pageSize      int
 	listLimit     int
 	commitLag     time.Duration
+	commitDelay   func(lag time.Duration) time.Duration // one create's wait, up to lag: random unless a test sets it
 	passwords     PasswordPolicy
 }
 
@@ -33,6 +37,7 @@ func newConfig(opts []Option) *config {
 		now:           time.Now,
 		loc:           time.UTC,
 		pageSize:      DefaultPageSize,
+		commitDelay:   rand.N[time.Duration],
 		passwords:     PasswordPolicy{MinLength: DefaultPasswordMinLength},
 	}
 	for _, opt := range opts {
@@ -94,12 +99,13 @@ func WithListLimit(n int) Option {
 	return func(c *config) { c.listLimit = max(n, 0) }
 }
 
-// WithCommitLag makes a payment.edit that creates a payment take its id when it arrives
-// and commit (become visible, and answer) a random time of up to d later, as a database
-// sequence hands out ids before the transaction commits: concurrent creates then commit
-// out of id order, and a payment with a lower id can appear after one with a higher id
-// was seen. Whether BILLmanager does so is not recorded (docs/wire.md); it is the case a
-// client that decides by the lowest id must survive. 0, the default, commits at once.
+// WithCommitLag makes a payment.edit that creates a payment take its id (and its create
+// date) when it arrives and commit (become visible, and answer) a random time of up to d
+// later, as a database sequence hands out ids before the transaction commits: concurrent
+// creates then commit out of id order, and a payment with a lower id can appear after one
+// with a higher id was seen. Whether BILLmanager does so is not recorded (docs/wire.md);
+// it is the case a client that decides by the lowest id must survive. 0, the default,
+// commits at once.
 func WithCommitLag(d time.Duration) Option {
 	return func(c *config) { c.commitLag = max(d, 0) }
 }

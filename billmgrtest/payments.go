@@ -287,7 +287,7 @@ func savePayment(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	p = c.st.createPayment(sa, dec(vals["subaccountamount"]), c.now)
+	p = c.st.createPayment(c.paymentIDs(), sa, dec(vals["subaccountamount"]), c.now)
 	for _, k := range []string{"status", "subaccountamount", "currency"} {
 		delete(vals, k)
 	}
@@ -296,6 +296,19 @@ func savePayment(c *call) (*reply, error) {
 	}
 	c.record(p, histCreated)
 	return created(p.id), nil
+}
+
+// createsPayment reports whether a payment.edit call creates a payment: a submit without
+// elid, which savePayment serves by creating one.
+func createsPayment(c *call) bool { return c.sent() && c.params.Get("elid") == "" }
+
+// paymentIDs are the ids of the payment a call creates: those it took on arrival
+// (WithCommitLag), or the next ones.
+func (c *call) paymentIDs() paymentIDs {
+	if c.reserved != nil {
+		return *c.reserved
+	}
+	return c.st.newPaymentIDs()
 }
 
 // subaccountIn finds the client's personal account in the currency with id
@@ -486,7 +499,7 @@ func refund(c *call) (*reply, error) {
 	}
 	c.record(p, histRefunded, c.st.money(sum, sa.currency))
 
-	r := c.st.createPayment(sa, sum.Neg(), c.now)
+	r := c.st.createPayment(c.st.newPaymentIDs(), sa, sum.Neg(), c.now)
 	r.status, r.paid, r.paymethod = 4, c.now, p.paymethod
 	r.props["description"] = vals["description"]
 	c.record(r, histCreated)
@@ -576,7 +589,7 @@ func addPayment(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := c.st.createPayment(sa, dec(vals["amount"]), c.now)
+	p := c.st.createPayment(c.st.newPaymentIDs(), sa, dec(vals["amount"]), c.now)
 	if v := vals["paymethod"]; v != "" {
 		p.paymethod = intOf(v)
 	}

@@ -168,7 +168,7 @@ func (s *state) load(seed Seed) {
 		main := a.subs[0]
 		main.balance, main.creditLimit = sa.Balance, sa.CreditLimit
 		for _, sp := range sa.Payments {
-			p := s.createPayment(main, sp.Amount, orNow(sp.Created))
+			p := s.createPayment(s.newPaymentIDs(), main, sp.Amount, orNow(sp.Created))
 			p.history = append(p.history, change{at: p.created, what: histCreated, user: s.cfg.adminUser, action: "seed"})
 			if sp.Status != 0 {
 				p.status = sp.Status
@@ -222,7 +222,7 @@ func (h *Handler) AddPayments(accountID int64, n int, amount decimal.Decimal) []
 	now := h.st.cfg.now()
 	ids := make([]int64, n)
 	for i := range ids {
-		ids[i] = h.st.createPayment(main, amount, now).id
+		ids[i] = h.st.createPayment(h.st.newPaymentIDs(), main, amount, now).id
 	}
 	return ids
 }

@@ -23,7 +23,6 @@ type state struct {
 	keys        map[string]*loginKey
 	filters     map[string]map[string]string // saved filters by user and list
 	symbols     map[string]string            // currency symbols by ISO code
-	reserved    []int64                      // ids taken before the call that uses them (WithCommitLag)
 	refusals    []*refusal                   // the calls to refuse (Handler.Refuse), oldest first
 }
 
@@ -42,11 +41,6 @@ func newState(cfg *config) *state {
 }
 
 func (s *state) nextID() int64 {
-	if len(s.reserved) > 0 {
-		id := s.reserved[0]
-		s.reserved = s.reserved[1:]
-		return id
-	}
 	s.seq++
 	return s.seq
 }
@@ -304,13 +298,18 @@ func (s *state) accountByEmail(email string) *account {
 // template, "pfx/7" as in the recorded installation, not by their bare id.
 const paymentNumberPrefix = "pfx/"
 
-// createPayment makes a new (status 1) payment of amount into sa.
-func (s *state) createPayment(sa *subaccount, amount decimal.Decimal, now time.Time) *payment {
+// paymentIDs are the ids a new payment takes: its own and its invoice line's.
+type paymentIDs struct{ payment, line int64 }
+
+func (s *state) newPaymentIDs() paymentIDs { return paymentIDs{payment: s.nextID(), line: s.nextID()} }
+
+// createPayment makes a new (status 1) payment of amount into sa, with ids.
+func (s *state) createPayment(ids paymentIDs, sa *subaccount, amount decimal.Decimal, now time.Time) *payment {
 	p := &payment{
-		id:           s.nextID(),
+		id:           ids.payment,
 		accountID:    sa.accountID,
 		subaccountID: sa.id,
-		lineID:       s.nextID(),
+		lineID:       ids.line,
 		created:      now,
 		amount:       amount,
 		methodAmount: amount,
