@@ -1,5 +1,7 @@
 package billmgrtest
 
+import "regexp"
+
 // The step of the client's payment wizard that lists the payment methods
 // (payment.add.method), as a form: the recorded BILLmanager 6 form
 // (billmgr6_form_payment_add_method_internal.xml), with the rows of its method list,
@@ -102,31 +104,48 @@ var methodFormFields = []field{
 	{name: "payment_currency", kind: kindSelect, options: currencyOptions},
 }
 
-// whyFormOnly refuses a submit of payment.add.method, whose recorded reply the fake does
-// not write.
-var whyFormOnly = reason{"form_only", text{"The fake shows this step of the payment wizard only: pay with payment.add", "Фейк показывает только этот шаг мастера оплаты: оплатите через payment.add"}}
+// amountMask is what the recorded amount input lets a client type (mask="9{1,10}[.99]"):
+// up to 10 digits, and up to two decimals.
+var amountMask = regexp.MustCompile(`^[0-9]{1,10}(\.[0-9]{1,2})?$`)
 
-// paymentMethodsForm serves payment.add.method without sok: the client's payment wizard
-// at the choice of the method. After the recorded form's metadata, messages and values
-// (the currency as the recorded submitted form shows it: an slist of the client's
-// currencies, labelled by id, and payment_currency last) comes, once an amount is sent,
+var (
+	// whyFormOnly refuses a submit of payment.add.method (snext, as the recorded wizard
+	// sends it, or sok), whose recorded reply the fake does not write.
+	whyFormOnly = reason{"form_only", text{"The fake shows this step of the payment wizard only: pay with payment.add", "Фейк показывает только этот шаг мастера оплаты: оплатите через payment.add"}}
+	// whyAmountMask refuses an amount the recorded input's mask does not let through.
+	whyAmountMask = reason{"amount_mask", text{"Enter at most 10 digits before the dot and 2 after it, like 100.50", "Введите не более 10 цифр до точки и 2 после нее, например 100.50"}}
+)
+
+// paymentMethodsForm serves payment.add.method without a submit: the client's payment
+// wizard at the choice of the method. After the recorded form's metadata, messages and
+// values (the currency as the recorded submitted form shows it: an slist of the client's
+// currencies, labelled by id, and payment_currency last; <amount/> empty, as the recorded
+// form leaves it after an amount was sent) comes, once an amount is sent,
 // <list name="methodlist"> with an <elem> per payment method: paymethod, image, name, desc,
 // amount, what the client pays with the method (the fake's methods take no commission: the
 // amount sent, in the currency), and action, the button the method's row offers
 // (topaysystem: each of the fake's methods has a payment page). Without an amount the
 // form has no rows, as the recorded one. The rows and where the list stands are the
-// fake's choice. A submit is refused with value(sok).
+// fake's choice. The amount is held to the recorded input's mask (amountMask). A submit is
+// refused: snext, as the recorded wizard submits this step, with value(snext); sok with
+// value(sok).
 func paymentMethodsForm(c *call) (*reply, error) {
 	a, err := c.payer()
 	if err != nil {
 		return nil, err
 	}
-	if c.sent() {
-		return nil, invalid("sok", c.params.Get("sok"), whyFormOnly)
+	for _, submit := range []string{"snext", "sok"} {
+		if v := c.params.Get(submit); v != "" {
+			return nil, invalid(submit, v, whyFormOnly)
+		}
 	}
 	vals, err := c.read(methodFormFields, false)
 	if err != nil {
 		return nil, err
+	}
+	sum := vals["amount"]
+	if sum != "" && !amountMask.MatchString(sum) {
+		return nil, invalid("amount", sum, whyAmountMask)
 	}
 	sa, err := c.subaccountIn(a, vals["payment_currency"], "payment_currency")
 	if err != nil {
@@ -140,12 +159,7 @@ func paymentMethodsForm(c *call) (*reply, error) {
 	if plid, sent := c.params["plid"]; sent {
 		head = append(head, el("plid", plid[0]))
 	}
-	sum := vals["amount"]
-	if sum != "" {
-		sum = amount(dec(sum))
-	}
-	head = append(head, el("amount", sum))
-	for _, name := range []string{"billorder", "paymentupload", "randomnumber", "project", "customer_account"} {
+	for _, name := range []string{"amount", "billorder", "paymentupload", "randomnumber", "project", "customer_account"} {
 		head = append(head, el(name, ""))
 	}
 	head = append(head, el("payment_currency", idString(sa.currency.id)))

@@ -45,7 +45,8 @@ func TestPaymentMethodsForm(t *testing.T) {
 				assert.NotEmpty(t, row.get("desc"), what)
 				assert.Equal(t, "topaysystem", row.get("action"), what)
 			}
-			assert.Equal(t, "150.00", d.get("amount"), what)
+			assert.True(t, d.has("amount"), what)
+			assert.Empty(t, d.get("amount"), "%s: as the recorded form after an amount was sent", what)
 			assert.Equal(t, "126", d.get("payment_currency"), "%s: the client's main currency", what)
 			assert.Equal(t, []string{"126", "153"}, d.child("slist").values("val@key"), "%s: the client's currencies", what)
 
@@ -62,9 +63,20 @@ func TestPaymentMethodsForm(t *testing.T) {
 	mustFail(t, srv, "missed", "su", "func", "payment.add.method", "su", "nobody@example.com")
 	mustFail(t, srv, "value", "amount", "func", "payment.add.method", "su", annEmail, "amount", "ten")
 	mustFail(t, srv, "value", "amount", "func", "payment.add.method", "su", annEmail, "amount", "0")
+	for _, sum := range []string{"12345678901", "1.234", "0.001", ".5", "5."} {
+		e := mustFail(t, srv, "value", "amount", "func", "payment.add.method", "su", annEmail, "amount", sum)
+		assert.Equal(t, []string{"amount", sum}, e.values("param")[:2], sum)
+	}
+	for _, sum := range []string{"1234567890.99", "0.01", "7.5"} {
+		assert.Len(t, mustOK(t, srv, "func", "payment.add.method", "su", annEmail, "amount", sum).child("list").elems(), 3, sum)
+	}
 	mustFail(t, srv, "value", "payment_currency", "func", "payment.add.method", "su", annEmail, "payment_currency", "46")
 	mustFail(t, srv, "value", "payment_currency", "func", "payment.add.method", "su", annEmail, "payment_currency", "999")
 	e := mustFail(t, srv, "value", "sok", "func", "payment.add.method", "su", annEmail, "sok", "ok", "amount", "1", "paymethod", "2")
+	assert.Contains(t, e.get("msg"), "payment.add")
+	// The submit the recorded wizard sends.
+	e = mustFail(t, srv, "value", "snext", "func", "payment.add.method", "su", annEmail, "snext", "ok", "amount", "10.00",
+		"clicked_button", "topaysystem", "paymethod", "1", "payment_currency", "126", "randomnumber", "0kLdZCkqeQV8")
 	assert.Contains(t, e.get("msg"), "payment.add")
 	assert.Empty(t, srv.PaymentIDs(srv.AccountID(annEmail)), "a refused submit makes no payment")
 }
