@@ -8,11 +8,15 @@ import (
 // filterSpec describes the filter of a list: its inline fields (filter=on on
 // the list call) and its saved form (the list's .filter function).
 type filterSpec struct {
-	list     string  // the list function it restricts
-	fields   []field // filter fields
-	period   string  // the period select (nodate/other), "" if none
-	byClient bool    // the form takes the client as elid, like its list
+	list     string      // the list function it restricts
+	fields   []field     // filter fields
+	period   string      // the period select (nodate/other), "" if none
+	ranges   []dateRange // other pairs of date fields that bound one date
+	byClient bool        // the form takes the client as elid, like its list
 }
+
+// dateRange names the date fields of a range: the first day and the last, both included.
+type dateRange struct{ from, to string }
 
 // The key of a saved filter field set by account.setfilter.
 const clientFilter = "account"
@@ -76,16 +80,22 @@ func (f filterSpec) serve(c *call) (*reply, error) {
 	return ok(), nil
 }
 
-// read validates the filter fields of the request; a period that ends
-// before it starts is refused.
+// read validates the filter fields of the request; a range (the period's, or another)
+// that ends before it starts is refused.
 func (f filterSpec) read(c *call) (map[string]string, error) {
 	vals, err := c.read(f.fields, false)
-	if err != nil || f.period == "" {
-		return vals, err
+	if err != nil {
+		return nil, err
 	}
-	start, end := vals[f.period+"start"], vals[f.period+"end"]
-	if start != "" && end != "" && end < start {
-		return nil, invalid(f.period+"end", end, whyDateOrder)
+	ranges := f.ranges
+	if f.period != "" {
+		ranges = append([]dateRange{{f.period + "start", f.period + "end"}}, ranges...)
+	}
+	for _, r := range ranges {
+		from, to := vals[r.from], vals[r.to]
+		if from != "" && to != "" && to < from {
+			return nil, invalid(r.to, to, whyDateOrder)
+		}
 	}
 	return vals, nil
 }
@@ -141,9 +151,15 @@ func (c *call) inPeriod(vals map[string]string, period string, t time.Time) bool
 	if vals[period] != "other" {
 		return true
 	}
+	return c.withinDays(vals, dateRange{period + "start", period + "end"}, t)
+}
+
+// withinDays reports whether the day of t, in the server's location, lies within the
+// days of the range the filter values give, both included; either bound may be open ("").
+func (c *call) withinDays(vals map[string]string, r dateRange, t time.Time) bool {
 	day := c.st.formatTime(t, dateLayout)
-	start, end := vals[period+"start"], vals[period+"end"]
-	return (start == "" || day >= start) && (end == "" || day <= end)
+	from, to := vals[r.from], vals[r.to]
+	return (from == "" || day >= from) && (to == "" || day <= to)
 }
 
 // setClientFilter serves account.setfilter: later payment and expense lists

@@ -95,8 +95,11 @@ var adminPaymentList = listSpec{key: "id", keyname: "number", desc: true,
 
 var paymentStatusOptions = statusOptions(paymentStatuses, paymentStatusCodes)
 
-// paymentFilterFields are a subset of the recorded form's, in its order: the pay-date
-// bounds payfromdate and paytodate follow the creation period.
+// paymentFilterFields are a subset of the recorded form's fields, in the order that writes
+// the select lists as the recorded form has them (status, paymethod, createdate: a form
+// writes an slist per select, in field order), number first and the pay-date bounds after
+// the creation period. The recorded metadata orders its fields otherwise: number, the
+// creation period, the pay dates, paymethod, status.
 var paymentFilterFields = append(append([]field{
 	{name: "number"},
 	{name: "status", kind: kindMulti, options: paymentStatusOptions},
@@ -104,11 +107,15 @@ var paymentFilterFields = append(append([]field{
 }, periodFields("createdate")...),
 	field{name: "payfromdate", kind: kindDate}, field{name: "paytodate", kind: kindDate})
 
+// payDates are the pay-date bounds of the payment filters.
+var payDates = dateRange{"payfromdate", "paytodate"}
+
 var (
-	paymentFilter = filterSpec{list: "account.payment", byClient: true, period: "createdate", fields: paymentFilterFields}
+	paymentFilter = filterSpec{list: "account.payment", byClient: true, period: "createdate",
+		ranges: []dateRange{payDates}, fields: paymentFilterFields}
 	// ownPaymentFilter is the filter of func=payment: inline, or saved with the form
 	// payment.filter, per user.
-	ownPaymentFilter = filterSpec{list: "payment", period: "createdate", fields: paymentFilterFields}
+	ownPaymentFilter = filterSpec{list: "payment", period: "createdate", ranges: []dateRange{payDates}, fields: paymentFilterFields}
 )
 
 // listPayments serves account.payment: the payments of the client in elid, every status.
@@ -157,15 +164,10 @@ func (c *call) payments(spec listSpec, filter filterSpec, admin bool, shown func
 // as the recorded form's DATE(p.paydate) >= and <= do: a payment not paid yet has no pay
 // date and passes no bound.
 func (c *call) paidWithin(vals map[string]string, paid time.Time) bool {
-	from, to := vals["payfromdate"], vals["paytodate"]
-	if from == "" && to == "" {
+	if vals[payDates.from] == "" && vals[payDates.to] == "" {
 		return true
 	}
-	if paid.IsZero() {
-		return false
-	}
-	day := c.st.formatTime(paid, dateLayout)
-	return (from == "" || day >= from) && (to == "" || day <= to)
+	return !paid.IsZero() && c.withinDays(vals, payDates, paid)
 }
 
 // paymentRow is a row of a payment list, its fields in the recorded order; the

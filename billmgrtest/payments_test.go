@@ -234,6 +234,12 @@ func TestPaymentFilters(t *testing.T) {
 	mustFail(t, srv, "value", "createdatestart", "func", "account.payment", "elid", ann, "filter", "on", "createdate", "other", "createdatestart", "5 May")
 	mustFail(t, srv, "value", "createdateend", "func", "account.payment", "elid", ann, "filter", "on", "createdate", "other",
 		"createdatestart", "2024-05-05", "createdateend", "2024-05-01")
+	mustFail(t, srv, "value", "paytodate", "func", "account.payment", "elid", ann, "filter", "on",
+		"payfromdate", "2024-05-05", "paytodate", "2024-05-01")
+	mustFail(t, srv, "value", "paytodate", "func", "account.payment.filter", "elid", ann, "sok", "ok",
+		"payfromdate", "2024-05-05", "paytodate", "2024-05-01")
+	mustFail(t, srv, "value", "paytodate", "func", "payment.filter", "sok", "ok", "payfromdate", "2024-05-05", "paytodate", "2024-05-01")
+	assert.Equal(t, []string{"A-2"}, numbers("filter", "on", "payfromdate", "2024-05-05", "paytodate", "2024-05-05"), "one day")
 	mustFail(t, srv, "value", "status", "func", "account.payment", "elid", ann, "filter", "on", "status", "4, 77")
 
 	// A saved filter applies to every later list, together with the inline one, until reset.
