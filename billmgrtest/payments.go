@@ -202,7 +202,7 @@ func (c *call) paymentRow(p *payment, admin bool) row {
 		el("real_status", strconv.Itoa(p.status)),
 		intStatusNode("status", p.status, paymentStatuses, c.lang),
 		el("number", p.number),
-		el("paymethod_module", paymethodModules[p.paymethod].module),
+		el("paymethod_module", paymethodByID(p.paymethod).module),
 		idNode("id", p.id))
 	r = append(r, c.localDate("create_date", p.created)...)
 	return append(r, c.localDate("pay_date", p.paid)...)
@@ -601,7 +601,7 @@ func addPayment(c *call) (*reply, error) {
 	return &reply{kind: wizardDoc, head: []*node{
 		el("id", id).attr("saveoutput", "yes"),
 		el("id", id).attr("saveoutput", "yes").attr("step", "payment.add.pay"),
-		el("ok", "/mancgi/"+paymethodModules[p.paymethod].page+"?elid="+id).attr("type", "url"),
+		el("ok", "/mancgi/"+paymethodByID(p.paymethod).page+"?elid="+id).attr("type", "url"),
 		el("payment_id", id).attr("saveoutput", "yes"),
 	}}, nil
 }

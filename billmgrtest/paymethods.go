@@ -2,10 +2,43 @@ package billmgrtest
 
 import "regexp"
 
-// The step of the client's payment wizard that lists the payment methods
-// (payment.add.method), as a form: the recorded BILLmanager 6 form
+// The payment methods of the fake's installation, and the step of the client's payment
+// wizard that lists them (payment.add.method), as a form: the recorded BILLmanager 6 form
 // (billmgr6_form_payment_add_method_internal.xml), with the rows of its method list,
 // which the recording does not show, in the fake's own shape.
+
+// paymethod is a payment method: its id and name, the payment module that serves it, the
+// page of the module a client is sent to (/mancgi/PAGE?elid=ID), and the text the method
+// list shows beside its name.
+type paymethod struct {
+	entry
+	module, page string
+	desc         text
+}
+
+// paymethods are the payment methods, the first the default of a new payment. The modules
+// pmtinkoff and pmtestpayment and the page tinkoffpayment are recorded; the other modules
+// and pages, and the descriptions, are the fake's.
+var paymethods = []paymethod{
+	{entry{1, text{"Bank transfer", "Безналичный расчет"}}, "pmruwire", "ruwirepayment",
+		text{"An invoice to pay from your bank account", "Счет для оплаты с банковского счета"}},
+	{entry{2, text{"Bank card", "Банковская карта"}}, "pmtinkoff", "tinkoffpayment",
+		text{"Visa, Mastercard, Mir", "Visa, Mastercard, МИР"}},
+	{entry{3, text{"Test payment", "Тестовый платеж"}}, "pmtestpayment", "testpayment",
+		text{"A payment for tests: no money moves", "Платеж для проверки: деньги не списываются"}},
+}
+
+var paymethodOptions = directoryOptions(paymethods)
+
+// paymethodByID returns the payment method id; the zero paymethod if there is none.
+func paymethodByID(id int64) paymethod {
+	for _, m := range paymethods {
+		if m.id == id {
+			return m
+		}
+	}
+	return paymethod{}
+}
 
 // methodFormMessages follow formMessages in the messages of payment.add.method: the
 // recorded form's own texts, in the recorded order; the Russian ones are the recorded
@@ -54,14 +87,6 @@ var methodFormMessages = []message{
 		`Cannot verify the EU VAT-number. If you are sure it is correct, click 'Pay' to make a payment, and send a ticket to the Customer support service wit the subject "VAT_number verification".`,
 		`Cannot verify the EU VAT-number. If you are sure it is correct, click 'Pay' to make a payment, and send a ticket to the Customer support service wit the subject "VAT_number verification".`}, "lang"},
 	{"amount", text{"Amount", "Сумма"}, "common"},
-}
-
-// paymethodDescs are the texts the method list shows beside each method's name: the
-// fake's own.
-var paymethodDescs = map[int64]text{
-	1: {"An invoice to pay from your bank account", "Счет для оплаты с банковского счета"},
-	2: {"Visa, Mastercard, Mir", "Visa, Mastercard, МИР"},
-	3: {"A payment for tests: no money moves", "Платеж для проверки: деньги не списываются"},
 }
 
 // methodFormMetadata is the recorded metadata of payment.add.method: the amount and its
@@ -171,9 +196,9 @@ func paymentMethodsForm(c *call) (*reply, error) {
 	for _, m := range paymethods {
 		methods.add(el("elem", "").add(
 			idNode("paymethod", m.id),
-			el("image", "/manimg/common/plugin-logo/billmanager-plugin-"+paymethodModules[m.id].module+".png"),
+			el("image", "/manimg/common/plugin-logo/billmanager-plugin-"+m.module+".png"),
 			el("name", m.name.in(c.lang)),
-			el("desc", paymethodDescs[m.id].in(c.lang)),
+			el("desc", m.desc.in(c.lang)),
 			el("amount", c.st.money(dec(sum), sa.currency)),
 			el("action", "topaysystem")))
 	}

@@ -186,26 +186,18 @@ var (
 	}
 	// countryCodes are the ISO codes of the countries, whose flags the forms show.
 	countryCodes = map[int64]string{182: "RU", 233: "US", 81: "DE"}
-	paymethods   = []entry{
-		{1, text{"Bank transfer", "Безналичный расчет"}},
-		{2, text{"Bank card", "Банковская карта"}},
-		{3, text{"Test payment", "Тестовый платеж"}},
-	}
 )
 
-// paymethodModules are the payment module of each payment method and the page of the
-// module a client is sent to (/mancgi/PAGE?elid=ID). The modules pmtinkoff and
-// pmtestpayment and the page tinkoffpayment are recorded; the rest are the fake's.
-var paymethodModules = map[int64]struct{ module, page string }{
-	1: {"pmruwire", "ruwirepayment"},
-	2: {"pmtinkoff", "tinkoffpayment"},
-	3: {"pmtestpayment", "testpayment"},
-}
+// directoryEntry is an item of a directory: an entry, or a type that embeds one (a
+// payment method).
+type directoryEntry interface{ directoryEntry() entry }
+
+func (e entry) directoryEntry() entry { return e }
 
 // name returns the localized name of the directory entry id ("" if none).
-func name(dir []entry, id int64, lang string) string {
-	for _, e := range dir {
-		if e.id == id {
+func name[E directoryEntry](dir []E, id int64, lang string) string {
+	for _, item := range dir {
+		if e := item.directoryEntry(); e.id == id {
 			return e.name.in(lang)
 		}
 	}
@@ -213,20 +205,18 @@ func name(dir []entry, id int64, lang string) string {
 }
 
 // directoryOptions makes the select options of a directory.
-func directoryOptions(dir []entry) func(*call) []option {
+func directoryOptions[E directoryEntry](dir []E) func(*call) []option {
 	return func(c *call) []option {
 		opts := make([]option, len(dir))
-		for i, e := range dir {
+		for i, item := range dir {
+			e := item.directoryEntry()
 			opts[i] = option{key: strconv.FormatInt(e.id, 10), label: e.name.in(c.lang)}
 		}
 		return opts
 	}
 }
 
-var (
-	providerOptions  = directoryOptions(providers)
-	paymethodOptions = directoryOptions(paymethods)
-)
+var providerOptions = directoryOptions(providers)
 
 // countryOptions are the countries as the recorded form lists them: a "not set" choice
 // first, then each country with the image of its flag.
