@@ -90,13 +90,17 @@ const (
 	stepDoc
 )
 
+// formRootAttrs are the attributes of the <doc> of a form, a wizard's reply and a wizard's
+// step, in the recorded order.
+var formRootAttrs = []string{"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"}
+
 // rootAttrs are the attributes of <doc> by kind, in the recorded order.
 var rootAttrs = map[docKind][]string{
 	plainDoc:  {"lang", "func", "binary", "host", "themename", "features", "notify", "theme"},
 	listDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "favorite", "pin", "theme", "css", "logolink", "favicon", "localdir", "logo"},
-	formDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
-	wizardDoc: {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
-	stepDoc:   {"lang", "func", "binary", "host", "themename", "features", "notify", "theme", "css", "logolink", "favicon", "localdir", "logo"},
+	formDoc:   formRootAttrs,
+	wizardDoc: formRootAttrs,
+	stepDoc:   formRootAttrs,
 }
 
 // rootValue is the value of a root attribute; lang, func and host depend on the call.
