@@ -74,6 +74,28 @@ func sameFrame(t *testing.T, what string, real, fake *xnode, as func(string) str
 	assert.Equal(t, childNames(real, as), childNames(fake, as), "%s: top level", what)
 }
 
+// sameElements checks that fake is real element for element: names, attributes with
+// their values in order, and children.
+func sameElements(t *testing.T, path string, real, fake *xnode) {
+	t.Helper()
+	attrs := func(n *xnode) []string {
+		var out []string
+		for _, a := range n.Attrs {
+			out = append(out, a.Name.Local+"="+a.Value)
+		}
+		return out
+	}
+	assert.Equal(t, real.XMLName.Local, fake.XMLName.Local, path)
+	assert.Equal(t, attrs(real), attrs(fake), "%s: attributes", path)
+	if !assert.Equal(t, childNames(real, nil), childNames(fake, nil), "%s: children", path) ||
+		!assert.Len(t, fake.Nodes, len(real.Nodes), "%s: children", path) {
+		return
+	}
+	for i, c := range real.Nodes {
+		sameElements(t, path+"/"+c.XMLName.Local, c, fake.Nodes[i])
+	}
+}
+
 // furniture are the elements of a form that are not its fields.
 var furniture = map[string]bool{"metadata": true, "messages": true, "slist": true, "tparams": true,
 	"saved_filters": true, "links": true, "branding": true, "addon": true, "tips": true}
