@@ -32,12 +32,12 @@ const (
 	kindEmail              // an e-mail address
 	kindSelect             // one key of options
 	kindMulti              // keys of options separated by ", "
-	kindSecret             // a secret (confirm): accepted, never shown or echoed
+	kindSecret             // a secret (confirm): accepted, never shown or quoted
 	kindPassword           // a client's new password: a secret held to the password policy
 )
 
-// secret reports whether a field of the kind holds a password: never shown in a form,
-// echoed in tparams or quoted in an error.
+// secret reports whether a field of the kind holds a password: never shown in a form or
+// quoted in an error. Which parameters tparams leaves out is secretParams's to say.
 func (k fieldKind) secret() bool { return k == kindSecret || k == kindPassword }
 
 // field is one parameter of a form.

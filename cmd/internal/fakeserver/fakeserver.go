@@ -69,7 +69,7 @@ type Server struct {
 	handler     *billmgrtest.Handler
 	seed        billmgrtest.Seed
 	demo        bool
-	passwordMin int // --password-min-length
+	newPassword string // the password of the suggested registration: long enough for --password-min-length
 	srv         *http.Server
 	served      chan error
 }
@@ -122,7 +122,7 @@ func Start(f Flags) (*Server, error) {
 		handler:     h,
 		seed:        seed,
 		demo:        f.Demo,
-		passwordMin: f.PasswordMinLength,
+		newPassword: suggestedPassword(f.PasswordMinLength),
 		// A panel's web server speaks no HTTP/2: an empty TLSNextProto keeps it off.
 		srv:    &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){}},
 		served: make(chan error, 1),
@@ -261,14 +261,14 @@ func (s *Server) Suggestions() []string {
 		)
 	}
 	return append(lines,
-		"printf '"+s.newPassword()+"\\n' | "+billmgr+" accounts register --email dana@example.com --realname 'Dana Scully' --passwd -")
+		"printf '"+s.newPassword+"\\n' | "+billmgr+" accounts register --email dana@example.com --realname 'Dana Scully' --passwd -")
 }
 
-// newPassword is the password the suggested registration gives: long enough for
-// --password-min-length.
-func (s *Server) newPassword() string {
+// suggestedPassword is the password the banner's suggested registration gives: long
+// enough for a password policy of minLength.
+func suggestedPassword(minLength int) string {
 	const password = "dana-secret"
-	return password + strings.Repeat("x", max(s.passwordMin-len(password), 0))
+	return password + strings.Repeat("x", max(minLength-len(password), 0))
 }
 
 // demoClient is the client of billmgrtest.Demo the suggestions act on.
