@@ -36,6 +36,7 @@ type csvReader struct {
 	enc      Encoding
 	cols     map[string]int
 	currency string
+	after    int // the line after the last record read
 }
 
 func newCSVReader(path string, br *bufio.Reader, o Options) (*csvReader, error) {
@@ -65,6 +66,7 @@ func newCSVReader(path string, br *bufio.Reader, o Options) (*csvReader, error) 
 	if err := c.check(names, 1); err != nil {
 		return nil, err
 	}
+	c.place(names)
 	names = append([]string(nil), names...)
 	names[0] = strings.TrimPrefix(names[0], utf8BOM)
 	if c.cols, err = mapColumns(path, names, o.Columns); err != nil {
@@ -103,18 +105,29 @@ func (c *csvReader) next() (*Line, error) {
 			return nil, &FileError{Path: c.path, Line: bad.StartLine, Reason: fmt.Sprintf("a quote opened here runs on to line %d: %v; "+
 				"the lines in between cannot be told apart", bad.Line, bad.Err)}
 		}
+		c.after = bad.Line + 1
 		return &Line{Line: bad.StartLine, Malformed: bad.Err.Error()}, nil
 	}
-	line, _ := c.r.FieldPos(0)
 	if err != nil {
-		return nil, c.fileError(err, line)
+		// The record did not read (it is too long, or the file failed): no field of it has
+		// a position, and it starts after the last one read.
+		return nil, c.fileError(err, c.after)
 	}
+	line := c.place(row)
 	if err := c.check(row, line); err != nil {
 		return nil, err
 	}
 	l := &Line{Line: line}
 	l.read(row, c.cols, c.currency)
 	return l, nil
+}
+
+// place notes where the record just read ends, and returns the line it starts on.
+func (c *csvReader) place(row []string) int {
+	start, _ := c.r.FieldPos(0)
+	last, _ := c.r.FieldPos(len(row) - 1)
+	c.after = last + strings.Count(row[len(row)-1], "\n") + 1
+	return start
 }
 
 // check refuses a record whose text does not decode.

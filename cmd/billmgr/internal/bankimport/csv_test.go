@@ -60,6 +60,9 @@ func TestReadCSVRefusesFiles(t *testing.T) {
 		{"a byte Windows-1251 does not define", "number,date,amount,payer\n1,06.05.2024,10.00,\x98\n", cp1251, 2, "holds a byte that windows-1251 does not define", ErrEncoding},
 		{"a quote that never closes", "number,date,amount,payer\n1,06.05.2024,10.00,\"ООО\n2,06.05.2024,10.00,ИП\n", defaultOptions, 2, "a quote opened here runs on to line", nil},
 		{"a record past the bound", "number,date,amount,payer\n1,06.05.2024,10.00,\"" + strings.Repeat("x", 2*maxLine) + "\"\n", defaultOptions, 2, "a record longer than 1 MiB", nil},
+		{"a first field past the bound", "number,date,amount,payer\n\"" + strings.Repeat("x", 2*maxLine) + "\",06.05.2024,10.00,x\n", defaultOptions, 2, "a record longer than 1 MiB", nil},
+		{"a first field past the bound after a record of two lines", "number,date,amount,payer\n1,06.05.2024,10.00,\"ООО\nРомашка\"\n\"" +
+			strings.Repeat("x", 2*maxLine) + "\",06.05.2024,10.00,x\n", defaultOptions, 4, "a record longer than 1 MiB", nil},
 		{"empty", "", defaultOptions, 0, "empty: no header row", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
