@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // A CSV statement: a header row, then one transfer per record; the columns are found by
@@ -44,11 +43,7 @@ func newCSVReader(path string, br *bufio.Reader, o Options) (*csvReader, error) 
 	if enc == "" {
 		enc = UTF8
 	}
-	var text io.Reader = br
-	if cm := charmaps[enc]; cm != nil {
-		text = cm.NewDecoder().Reader(br)
-	}
-	tb := bufio.NewReaderSize(text, 64<<10)
+	tb := bufio.NewReaderSize(enc.reader(br), 64<<10)
 	head, _ := tb.Peek(64 << 10)
 	header, _, _ := bytes.Cut(head, []byte("\n"))
 	limit := &recordLimit{r: tb, allowed: maxLine}
@@ -133,11 +128,8 @@ func (c *csvReader) place(row []string) int {
 // check refuses a record whose text does not decode.
 func (c *csvReader) check(row []string, line int) error {
 	for _, cell := range row {
-		if c.enc == UTF8 && !utf8.ValidString(cell) {
-			return &FileError{Path: c.path, Line: line, Reason: "is not valid UTF-8", Err: ErrEncoding}
-		}
-		if c.enc != UTF8 && strings.ContainsRune(cell, utf8.RuneError) {
-			return &FileError{Path: c.path, Line: line, Reason: fmt.Sprintf("holds a byte that %s does not define", c.enc), Err: ErrEncoding}
+		if err := c.enc.check(c.path, line, cell); err != nil {
+			return err
 		}
 	}
 	return nil

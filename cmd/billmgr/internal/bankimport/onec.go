@@ -112,9 +112,9 @@ func (r *oneCReader) line() (string, error) {
 		break
 	}
 	r.n++
-	text, bad := r.enc.decode(bytes.TrimRight(raw, "\r\n"))
-	if bad != "" {
-		return "", &FileError{Path: r.path, Line: r.n, Reason: bad, Err: ErrEncoding}
+	text := r.enc.decode(bytes.TrimRight(raw, "\r\n"))
+	if err := r.enc.check(r.path, r.n, text); err != nil {
+		return "", err
 	}
 	return strings.TrimSpace(text), nil
 }

@@ -125,10 +125,6 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// ErrEncoding is wrapped by the *FileError of text that does not decode in the encoding of
-// the file: given the wrong encoding, the text would be read otherwise than it was written.
-var ErrEncoding = errors.New("the text does not decode")
-
 // lineReader yields the lines of a statement, one at a time; io.EOF after the last.
 type lineReader interface {
 	next() (*Line, error)
