@@ -60,9 +60,11 @@ credited twice, whatever the journal says.
 Formats: CSV with a header row (columns client, amount, currency, date, number, payer, inn,
 payer_account, purpose; rename them with --column or --columns), and the 1C bank exchange
 format (1CClientBankExchange, Windows-1251 or DOS/CP866). Transfers that do not come into
-the provider's account are skipped. What cannot be read for sure is refused with the
-reason: an amount such as 1,500 (1500 or 1.5?), three decimals, a 1C field given twice with
-two values, text after КонецФайла, text that does not decode.
+the provider's account are skipped: in CSV, a line for zero or less; in 1C, a document the
+accounts say is not the provider's incoming one (one that comes in for zero or less is left
+for a person). What cannot be read for sure is refused with the reason: an amount such as
+1,500 (1500 or 1.5?), three decimals, a 1C field given twice with two values, text after
+КонецФайла, text that does not decode.
 
 --clients FILE: lines TAX_NUMBER = CLIENT (a client id or login); a # at the start of a line
 or after white space starts a comment: 7701234567 = ann@example.com  # Romashka LLC.

@@ -183,6 +183,9 @@ func mapColumns(path string, header []string, columns Columns) (map[string]int, 
 	return cols, nil
 }
 
+// csvLabels name the fields of a CSV line as the flags name them.
+var csvLabels = labels{number: FieldNumber, date: FieldDate, amount: FieldAmount}
+
 // read fills the line from a record.
 func (l *Line) read(row []string, cols map[string]int, currency string) {
 	cell := func(field string) string {
@@ -195,19 +198,5 @@ func (l *Line) read(row []string, cols map[string]int, currency string) {
 		cell(FieldINN), cell(FieldPayerAccount), cell(FieldPurpose)
 	l.Currency = strings.ToUpper(firstOf(cell(FieldCurrency), currency))
 	l.dateText, l.amountText = cell(FieldDate), cell(FieldAmount)
-	amount, err := ParseAmount(l.amountText)
-	if err != nil {
-		l.Malformed = "amount: " + err.Error()
-		return
-	}
-	l.Amount = amount
-	if !amount.IsPositive() {
-		l.Skip = "not an incoming transfer: the amount is not positive"
-		return
-	}
-	if l.Date, err = parseDate(l.dateText); err != nil {
-		l.Malformed = "date: " + err.Error()
-	} else if l.Number == "" {
-		l.Malformed = "no document number"
-	}
+	l.check(csvLabels, false, nil)
 }

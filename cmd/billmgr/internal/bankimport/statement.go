@@ -27,7 +27,8 @@ type Line struct {
 	INN          string // the payer's tax number (ИНН)
 	PayerAccount string // the payer's bank account
 	Purpose      string
-	// Skip says why the line is not an incoming transfer to the provider; "" when it is.
+	// Skip says why the line is not an incoming transfer to the provider; "" when it is. A
+	// skipped line is skipped whatever else it holds.
 	Skip string
 	// Malformed says what cannot be read; "" when the line reads.
 	Malformed string
@@ -66,6 +67,47 @@ func (l *Line) amountKey() string {
 
 // Key names the line across runs, in the journal: the document and the amount.
 func (l *Line) Key() string { return l.documentKey() + " | " + l.amountKey() }
+
+// labels name the fields of a line in the words of its format, for the reasons it does not
+// read.
+type labels struct{ number, date, amount string }
+
+// check reads the date and the amount the reader filled in as text, and says what keeps the
+// line from being credited, by one rule in both formats:
+//
+//   - a line without a number, or whose date or amount does not read, is malformed, with
+//     each reason after those the reader found (problems); its amount is not reported;
+//   - a line whose amount is zero or negative is not an incoming transfer (a CSV export
+//     writes an outgoing one so) and is skipped, unless the statement says which way the
+//     money went (directed: a 1C document names the payer's and the recipient's accounts,
+//     and its reader skips one that does not come into the provider's): an amount that is
+//     not positive then contradicts a document into the provider's account, and the line
+//     is malformed, for a person to look at.
+func (l *Line) check(names labels, directed bool, problems []string) {
+	var err error
+	if l.Number == "" {
+		problems = append(problems, "no "+names.number)
+	}
+	if l.dateText == "" {
+		problems = append(problems, "no "+names.date)
+	} else if l.Date, err = parseDate(l.dateText); err != nil {
+		problems = append(problems, names.date+": "+err.Error())
+	}
+	switch l.Amount, err = ParseAmount(l.amountText); {
+	case l.amountText == "":
+		problems = append(problems, "no "+names.amount)
+	case err != nil:
+		problems = append(problems, names.amount+": "+err.Error())
+	case l.Amount.IsPositive():
+	case directed:
+		problems = append(problems, fmt.Sprintf("%s %s is not positive, yet the money comes into the provider's account", names.amount, l.amountText))
+	case l.Skip == "":
+		l.Skip = "not an incoming transfer: the amount is not positive"
+	}
+	if l.Malformed = strings.Join(problems, "; "); l.Malformed != "" {
+		l.Amount = decimal.Decimal{} // not one to report
+	}
+}
 
 func firstOf(s ...string) string {
 	for _, v := range s {
