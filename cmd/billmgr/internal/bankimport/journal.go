@@ -3,7 +3,6 @@ package bankimport
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,7 +115,7 @@ type Journal struct {
 	f     *os.File    // nil for a journal only read (a dry run) or absent
 	info  fs.FileInfo // of the file opened, to notice it removed or replaced
 	owner Owner
-	last  map[docHash]entry // the last record of each line key
+	last  map[keyHash]entry // the last record of each line, by the hash of its key
 }
 
 // entry is what the journal recorded last about a line.
@@ -170,7 +169,7 @@ func (j *Journal) open() error {
 // ReadJournal reads the journal at path without changing or locking it, for a dry run; a
 // missing file is an empty journal.
 func ReadJournal(path string, owner Owner) (*Journal, error) {
-	j := &Journal{path: path, owner: owner, last: map[docHash]entry{}}
+	j := &Journal{path: path, owner: owner, last: map[keyHash]entry{}}
 	f, err := openJournalFile(path, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return j, nil
@@ -223,7 +222,7 @@ func (j *Journal) check() error {
 // load reads every complete record and returns the size of the file up to the end of the
 // last one. A last line without its newline is a record cut short and is not counted.
 func (j *Journal) load(r io.Reader) (int64, error) {
-	j.last = map[docHash]entry{}
+	j.last = map[keyHash]entry{}
 	br := bufio.NewReader(r)
 	var size int64
 	for n := 1; ; n++ {
@@ -269,26 +268,21 @@ func (j *Journal) notOwned(why string) error {
 }
 
 func (j *Journal) remember(rec record) {
-	j.last[keyHash(rec.Key)] = entry{event: rec.Event, result: rec.Result, invoice: rec.Invoice, payment: rec.Payment, account: rec.Account}
-}
-
-func keyHash(key string) docHash {
-	sum := sha256.Sum256([]byte(key))
-	return docHash(sum[:16])
+	j.last[hashKey(rec.Key)] = entry{event: rec.Event, result: rec.Result, invoice: rec.Invoice, payment: rec.Payment, account: rec.Account}
 }
 
 // finished returns the record of a line the journal records as done.
 func (j *Journal) finished(key string) (entry, bool) {
-	e, ok := j.last[keyHash(key)]
+	e, ok := j.last[hashKey(key)]
 	return e, ok && e.event == eventDone
 }
 
 // interrupted reports whether an earlier run started the line's writes and recorded no
 // outcome.
-func (j *Journal) interrupted(key string) bool { return j.last[keyHash(key)].event == eventStart }
+func (j *Journal) interrupted(key string) bool { return j.last[hashKey(key)].event == eventStart }
 
 // settled reports whether a person settled the line by hand.
-func (j *Journal) settled(key string) bool { return j.last[keyHash(key)].event == eventSettled }
+func (j *Journal) settled(key string) bool { return j.last[hashKey(key)].event == eventSettled }
 
 // record appends rec, synced to disk, after checking that the path still names the
 // journal's file.

@@ -3,6 +3,7 @@ package bankimport
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -67,6 +68,16 @@ func (l *Line) amountKey() string {
 
 // Key names the line across runs, in the journal: the document and the amount.
 func (l *Line) Key() string { return l.documentKey() + " | " + l.amountKey() }
+
+// keyHash is a hash of a key (a line's, or its document's): 128 bits, so that two keys of
+// one statement or journal never share one. The first pass and the journal keep these, not
+// the keys, in memory.
+type keyHash [16]byte
+
+func hashKey(key string) keyHash {
+	sum := sha256.Sum256([]byte(key))
+	return keyHash(sum[:16])
+}
 
 // labels name the fields of a line in the words of its format, for the reasons it does not
 // read.
