@@ -150,7 +150,7 @@ func (j *Journal) open() error {
 	if err := j.check(); err != nil { // the file locked is still the one the path names
 		return err
 	}
-	size, err := j.load(j.f)
+	size, owned, err := j.load(j.f)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (j *Journal) open() error {
 	if _, err := j.f.Seek(size, io.SeekStart); err != nil {
 		return &FileError{Path: j.path, Reason: err.Error()}
 	}
-	if size == 0 {
+	if !owned { // a new journal, or one of blank lines
 		return j.write(record{Event: eventOwner, Panel: j.owner.Panel, User: j.owner.User})
 	}
 	return nil
@@ -181,7 +181,7 @@ func ReadJournal(path string, owner Owner) (*Journal, error) {
 	if err := j.regular(f); err != nil {
 		return nil, err
 	}
-	if _, err := j.load(f); err != nil {
+	if _, _, err := j.load(f); err != nil {
 		return nil, err
 	}
 	return j, nil
@@ -220,18 +220,19 @@ func (j *Journal) check() error {
 }
 
 // load reads every complete record and returns the size of the file up to the end of the
-// last one. A last line without its newline is a record cut short and is not counted.
-func (j *Journal) load(r io.Reader) (int64, error) {
+// last one, and whether it holds the owner record. A last line without its newline is a
+// record cut short and is not counted. Blank lines are passed over: the first record that
+// is not blank must be the owner's.
+func (j *Journal) load(r io.Reader) (size int64, owned bool, err error) {
 	j.last = map[keyHash]entry{}
 	br := bufio.NewReader(r)
-	var size int64
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
 		if errors.Is(err, io.EOF) {
-			return size, nil // a partial last line, if any, is dropped: the owner record of a new file, too
+			return size, owned, nil // a partial last line, if any, is dropped: the owner record of a new file, too
 		}
 		if err != nil {
-			return 0, &FileError{Path: j.path, Reason: err.Error()}
+			return 0, false, &FileError{Path: j.path, Reason: err.Error()}
 		}
 		size += int64(len(line))
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -239,13 +240,14 @@ func (j *Journal) load(r io.Reader) (int64, error) {
 		}
 		var rec record
 		if err := json.Unmarshal(line, &rec); err != nil || rec.Event == "" || (rec.Key == "" && rec.Event != eventOwner) {
-			return 0, &FileError{Path: j.path, Line: n, Reason: "is not a journal record; fix or remove the file (without it, " +
+			return 0, false, &FileError{Path: j.path, Line: n, Reason: "is not a journal record; fix or remove the file (without it, " +
 				"every line is looked up on the server again, and lines settled by hand must be named again)", Err: ErrJournalFile}
 		}
-		if n == 1 {
+		if !owned {
 			if err := j.own(rec); err != nil {
-				return 0, err
+				return 0, false, err
 			}
+			owned = true
 			continue
 		}
 		j.remember(rec)

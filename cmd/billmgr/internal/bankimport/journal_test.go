@@ -188,3 +188,43 @@ func TestJournalCutShortAtItsFirstRecord(t *testing.T) {
 	_, err = ReadJournal(path, testOwner)
 	require.NoError(t, err)
 }
+
+// TestJournalOwnerAfterBlankLines: the first record that is not blank is the owner's, however
+// many blank lines come before it; a journal of blank lines only is new, and gets its owner.
+func TestJournalOwnerAfterBlankLines(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	foreign := filepath.Join(dir, "foreign")
+	require.NoError(t, os.WriteFile(foreign, []byte("\n  \n"+`{"event":"owner","panel":"https://other.example.com/billmgr","user":"admin","time":"2024-05-07T10:00:00Z"}`+"\n"+
+		`{"key":"2024-05-06 | 1 | 77 | 10.00 RUB","event":"done","time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+	old := filepath.Join(dir, "old")
+	require.NoError(t, os.WriteFile(old, []byte("\n"+`{"key":"2024-05-06 | 1 | 77 | 10.00 RUB","event":"done","time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+	for _, open := range []func(string, Owner) (*Journal, error){OpenJournal, ReadJournal} {
+		_, err := open(foreign, testOwner)
+		assert.ErrorIs(t, err, ErrJournalOwner)
+		assert.ErrorContains(t, err, "it belongs to admin at https://other.example.com/billmgr")
+		_, err = open(old, testOwner)
+		assert.ErrorIs(t, err, ErrJournalOwner)
+		assert.ErrorContains(t, err, "it names no panel and user")
+	}
+
+	blank := filepath.Join(dir, "blank")
+	require.NoError(t, os.WriteFile(blank, []byte("\n"), 0o644))
+	j, err := ReadJournal(blank, testOwner)
+	require.NoError(t, err, "blank lines are an empty journal")
+	require.NoError(t, j.Close())
+	j, err = OpenJournal(blank, testOwner)
+	require.NoError(t, err)
+	require.NoError(t, j.record(record{Key: "a", Event: eventDone, Result: "created", Payment: "1"}))
+	require.NoError(t, j.Close())
+	data, err := os.ReadFile(blank)
+	require.NoError(t, err)
+	assert.Regexp(t, `^\n\{"event":"owner","panel":"https://billing.example.com:1500/billmgr","user":"admin","time":"[^"]+"\}\n\{"event":"done"`, string(data))
+	j, err = OpenJournal(blank, testOwner)
+	require.NoError(t, err)
+	_, ok := j.finished("a")
+	assert.True(t, ok)
+	require.NoError(t, j.Close())
+	_, err = ReadJournal(blank, Owner{Panel: testOwner.Panel, User: "ann"})
+	assert.ErrorIs(t, err, ErrJournalOwner, "the owner written is checked")
+}
