@@ -156,7 +156,7 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 	if err != nil {
 		return err
 	}
-	j, err := a.openJournal(o.journalPath(file))
+	j, err := a.openJournal(o.journalPath(file), c)
 	if err != nil {
 		return importError(err)
 	}
@@ -279,16 +279,13 @@ func settledLines(values []string) ([]int, error) {
 }
 
 // openJournal opens the journal of the run: for writing, or only to read with --dry-run.
-// It belongs to the panel and the user of the run.
-func (a *app) openJournal(path string) (*bankimport.Journal, error) {
+// It belongs to the panel of client c and the user of the run.
+func (a *app) openJournal(path string, c *billmgr.Client) (*bankimport.Journal, error) {
 	user := a.setting(a.g.user, "BILLMGR_USER")
 	if a.g.as != "" {
 		user += " as " + a.g.as
 	}
-	owner, err := bankimport.NewOwner(a.setting(a.g.url, "BILLMGR_URL"), user)
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
+	owner := bankimport.NewOwner(c.BaseURL(), user)
 	if a.dryRun {
 		return bankimport.ReadJournal(path, owner)
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -70,41 +69,16 @@ type record struct {
 
 // Owner is the panel and the user a journal belongs to.
 type Owner struct {
-	Panel string // the panel's URL, normalized, without credentials
-	User  string // the user the import acts as, lower case
+	Panel string // the panel's URL, as the client normalized it, in lower case
+	User  string // the user the import acts as, in lower case
 }
 
-// NewOwner is the owner of the journals of runs against the panel at panelURL (as
-// billmgr.NewClient takes it) as user: the URL without credentials, query or default
-// port, with the /billmgr a bare host gets.
-func NewOwner(panelURL, user string) (Owner, error) {
-	u, err := url.Parse(strings.TrimSpace(panelURL))
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS") {
-		return Owner{}, fmt.Errorf("the panel URL %q is not an http or https URL", redactedURL(panelURL))
-	}
-	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname())
-	if port := u.Port(); port != "" && !(scheme == "https" && port == "443") && !(scheme == "http" && port == "80") {
-		host += ":" + port
-	} else if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	path := strings.TrimRight(u.EscapedPath(), "/")
-	if path == "" {
-		path = "/billmgr"
-	}
-	return Owner{Panel: scheme + "://" + host + path, User: strings.ToLower(strings.TrimSpace(user))}, nil
-}
-
-// redactedURL is s without the user information of a URL, for an error message.
-func redactedURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		u.User = nil
-		return u.String()
-	}
-	if i := strings.LastIndex(s, "@"); i >= 0 {
-		return "…" + s[i:]
-	}
-	return s
+// NewOwner is the owner of the journals of runs against the panel at baseURL, as user.
+// baseURL is the client's (billmgr.Client.BaseURL): normalized, and without credentials,
+// which NewClient refuses. Both are compared in lower case, as host names and BILLmanager's
+// logins are.
+func NewOwner(baseURL, user string) Owner {
+	return Owner{Panel: strings.ToLower(baseURL), User: strings.ToLower(strings.TrimSpace(user))}
 }
 
 func (o Owner) String() string { return o.User + " at " + o.Panel }
