@@ -571,6 +571,8 @@ func TestImportRefusesWhatItCannotBeSureOf(t *testing.T) {
 		{[]string{ok, "--journal", foreign}, "refused: it belongs to admin at https://other.example.com/billmgr, and this run is admin at " +
 			f.URL + "; give this run a journal of its own with --journal FILE"},
 		{[]string{ok, "--column", "payer=Плательщик"}, `no column "Плательщик" (for payer) in the header row`},
+		{[]string{dir}, "is not a regular file (a directory): the import reads a statement twice, to check it whole before it " +
+			"writes anything, then to credit it; save it to a file first"},
 	} {
 		r := f.run(t, append([]string{"payments", "import"}, tt.args...)...)
 		assert.Equal(t, exitUsage, r.code, "%q: %s", tt.args, r.stderr)

@@ -176,7 +176,7 @@ func (j *Journal) regular(f *os.File) error {
 		return &FileError{Path: j.path, Reason: err.Error()}
 	}
 	if !info.Mode().IsRegular() {
-		return &FileError{Path: j.path, Reason: fmt.Sprintf("is not a regular file (%s): a journal is a regular file of its own", info.Mode().Type()), Err: ErrJournalFile}
+		return &FileError{Path: j.path, Reason: fmt.Sprintf("is not a regular file (%s): a journal is a regular file of its own", fileKind(info.Mode())), Err: ErrJournalFile}
 	}
 	j.info = info
 	return nil

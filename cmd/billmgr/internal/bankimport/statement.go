@@ -190,6 +190,11 @@ const maxLine = 1 << 20
 
 // each calls fn for every line of the statement, in order, reading the file as a stream.
 func (s *Statement) each(fn func(*Line) error) error {
+	if s.checked == nil {
+		if err := s.regular(); err != nil {
+			return err
+		}
+	}
 	f, err := os.Open(s.Path)
 	if err != nil {
 		return &FileError{Path: s.Path, Reason: unprefixed(err, s.Path)}
@@ -228,6 +233,36 @@ func (s *Statement) each(fn func(*Line) error) error {
 			return err
 		}
 	}
+}
+
+// regular refuses a statement that is not a regular file (a pipe such as <(...), a device,
+// a directory) before opening it: the import reads the statement twice, and a pipe gives
+// its text once.
+func (s *Statement) regular() error {
+	info, err := os.Stat(s.Path)
+	if err != nil {
+		return &FileError{Path: s.Path, Reason: unprefixed(err, s.Path)}
+	}
+	if !info.Mode().IsRegular() {
+		return &FileError{Path: s.Path, Reason: fmt.Sprintf("is not a regular file (%s): the import reads a statement twice, "+
+			"to check it whole before it writes anything, then to credit it; save it to a file first", fileKind(info.Mode()))}
+	}
+	return nil
+}
+
+// fileKind names the kind of a file that is not a regular one.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }
 
 // same fails when f is not the file an earlier pass read, as it was then: the first pass
