@@ -92,7 +92,7 @@ else 3, else 1.`,
 	ownTimeout(cmd, "per line: a long statement may take longer than one --timeout")
 	calls(cmd, "account", "account.payment", "subaccount", "payment.edit", "payment.setpaid", "payment.delete")
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", string(bankimport.FormatAuto), "the statement's format: auto, csv or 1c")
+	f.StringVar(&o.format, "format", string(bankimport.FormatAuto), "the statement's format: "+strings.Join(bankimport.Formats(), ", "))
 	f.StringArrayVar(&o.columns, "column", nil, "CSV: the header of a field, `FIELD=HEADER` (repeatable), e.g. amount=Сумма")
 	f.StringVar(&o.columnsFile, "columns", "", "CSV: a `file` of FIELD = HEADER lines")
 	f.StringVar(&o.delimiter, "delimiter", "", "CSV: the delimiter (default: the one of , ; or tab the header row uses most)")
@@ -107,7 +107,7 @@ else 3, else 1.`,
 	complete := func(flag string, values ...string) {
 		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 	}
-	complete("format", string(bankimport.FormatAuto), string(bankimport.FormatCSV), string(bankimport.Format1C))
+	complete("format", bankimport.Formats()...)
 	complete("encoding", bankimport.Encodings()...)
 	return cmd
 }
@@ -221,16 +221,15 @@ func (t *importTally) add(l importLine) {
 // statement is the statement of the flags.
 func (o *importOptions) statement(file string) (*bankimport.Statement, error) {
 	st := &bankimport.Statement{Path: file, Options: bankimport.Options{
-		Format:      bankimport.Format(o.format),
 		Currency:    strings.ToUpper(strings.TrimSpace(o.currency)),
 		OurAccounts: o.ourAccounts,
 		Columns:     bankimport.Columns{},
 	}}
-	switch st.Format {
-	case bankimport.FormatAuto, bankimport.FormatCSV, bankimport.Format1C:
-	default:
-		return nil, usageErr("--format %q: want auto, csv or 1c", o.format)
+	format, err := bankimport.ParseFormat(o.format)
+	if err != nil {
+		return nil, usageErr("--format: %v", err)
 	}
+	st.Format = format
 	enc, err := bankimport.ParseEncoding(o.encoding)
 	if err != nil {
 		return nil, usageErr("--encoding: %v", err)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -138,6 +139,27 @@ const (
 	FormatCSV  Format = "csv"
 	Format1C   Format = "1c"
 )
+
+// formats are the formats a statement may be given in: auto, then those it chooses from.
+var formats = []Format{FormatAuto, FormatCSV, Format1C}
+
+// Formats are the names of the formats: auto, then those it chooses from.
+func Formats() []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	return names
+}
+
+// ParseFormat returns the format named name, ignoring case.
+func ParseFormat(name string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(name)))
+	if !slices.Contains(formats, f) {
+		return "", fmt.Errorf("unknown format %q; want one of %s", name, strings.Join(Formats(), ", "))
+	}
+	return f, nil
+}
 
 // Options say how to read a statement.
 type Options struct {
