@@ -393,23 +393,32 @@ func (a *app) printSummary(file string, total int, t *importTally) {
 // exit is the run's error, which decides the exit code: nil when every line is settled,
 // else the code of the line that calls for the most care.
 func (t *importTally) exit() error {
+	var err error
 	switch t.care {
 	case bankimport.Settled:
 		return nil
 	case bankimport.LookFirst:
-		return withExitCode(exitUnknown, fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying "+
-			"their writes out; run the same command again in a few minutes, and it looks them up first", linesAre(t.left), t.unknown))
+		err = fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying their writes out; "+
+			"run the same command again in a few minutes, and it looks them up first", linesAre(t.left), t.unknown)
 	case bankimport.Rerun:
-		return withExitCode(exitFailure, fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again",
-			linesAre(t.left)))
+		err = fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again", linesAre(t.left))
+	default:
+		err = fmt.Errorf("%s left for a person (see the report)", linesAre(t.left))
 	}
-	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(t.left)))
+	return withExitCode(exitCodeOf(t.care), err)
 }
 
 // exitCodeOf is the exit code of a care.
 func exitCodeOf(c bankimport.Care) int {
-	return map[bankimport.Care]int{bankimport.Settled: exitOK, bankimport.ForPerson: exitAPI,
-		bankimport.Rerun: exitFailure, bankimport.LookFirst: exitUnknown}[c]
+	switch c {
+	case bankimport.Settled:
+		return exitOK
+	case bankimport.LookFirst:
+		return exitUnknown
+	case bankimport.Rerun:
+		return exitFailure
+	}
+	return exitAPI
 }
 
 // linesAre reads "1 line is" or "3 lines are".
