@@ -90,7 +90,8 @@ else 3, else 1.`,
 	}
 	annotate(cmd, dryRunAnnotation, dryRunReads)
 	ownTimeout(cmd, "per line: a long statement may take longer than one --timeout")
-	calls(cmd, "account", "account.payment", "subaccount", "payment.edit", "payment.setpaid", "payment.delete")
+	calls(cmd, "account", "account.payment", "account.payment.filter", "subaccount", "subaccount.edit", "payment.edit",
+		"payment.setpaid", "payment.delete")
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", string(bankimport.FormatAuto), "the statement's format: "+strings.Join(bankimport.Formats(), ", "))
 	f.StringArrayVar(&o.columns, "column", nil, "CSV: the header of a field, `FIELD=HEADER` (repeatable), e.g. amount=Сумма")
