@@ -68,7 +68,7 @@ type Importer struct {
 	// alone, and the run goes on.
 	LineTimeout time.Duration
 
-	paid map[int64]paidBy // the invoices the run credited, or would credit in a dry run; one entry an invoice
+	paid map[int64]paidBy // the invoices the run credited, or would credit in a dry run
 }
 
 // paidBy is the line of a run that pays an invoice, and its document.
