@@ -60,9 +60,11 @@ credited twice, whatever the journal says.
 Formats: CSV with a header row (columns client, amount, currency, date, number, payer, inn,
 payer_account, purpose; rename them with --column or --columns), and the 1C bank exchange
 format (1CClientBankExchange, Windows-1251 or DOS/CP866). Transfers that do not come into
-the provider's account are skipped. What cannot be read for sure is refused with the
-reason: an amount such as 1,500 (1500 or 1.5?), three decimals, a 1C field given twice with
-two values, text after КонецФайла, text that does not decode.
+the provider's account are skipped: in CSV, a line for zero or less; in 1C, a document the
+accounts say is not the provider's incoming one (one that comes in for zero or less is left
+for a person). What cannot be read for sure is refused with the reason: an amount such as
+1,500 (1500 or 1.5?), three decimals, a 1C field given twice with two values, text after
+КонецФайла, text that does not decode.
 
 --clients FILE: lines TAX_NUMBER = CLIENT (a client id or login); a # at the start of a line
 or after white space starts a comment: 7701234567 = ann@example.com  # Romashka LLC.
@@ -88,9 +90,10 @@ else 3, else 1.`,
 	}
 	annotate(cmd, dryRunAnnotation, dryRunReads)
 	ownTimeout(cmd, "per line: a long statement may take longer than one --timeout")
-	calls(cmd, "account", "account.payment", "subaccount", "payment.edit", "payment.setpaid", "payment.delete")
+	calls(cmd, "account", "account.payment", "account.payment.filter", "subaccount", "subaccount.edit", "payment.edit",
+		"payment.setpaid", "payment.delete")
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", string(bankimport.FormatAuto), "the statement's format: auto, csv or 1c")
+	f.StringVar(&o.format, "format", string(bankimport.FormatAuto), "the statement's format: "+strings.Join(bankimport.Formats(), ", "))
 	f.StringArrayVar(&o.columns, "column", nil, "CSV: the header of a field, `FIELD=HEADER` (repeatable), e.g. amount=Сумма")
 	f.StringVar(&o.columnsFile, "columns", "", "CSV: a `file` of FIELD = HEADER lines")
 	f.StringVar(&o.delimiter, "delimiter", "", "CSV: the delimiter (default: the one of , ; or tab the header row uses most)")
@@ -105,7 +108,7 @@ else 3, else 1.`,
 	complete := func(flag string, values ...string) {
 		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 	}
-	complete("format", string(bankimport.FormatAuto), string(bankimport.FormatCSV), string(bankimport.Format1C))
+	complete("format", bankimport.Formats()...)
 	complete("encoding", bankimport.Encodings()...)
 	return cmd
 }
@@ -154,7 +157,7 @@ func (a *app) runImport(ctx context.Context, file string, o *importOptions) erro
 	if err != nil {
 		return err
 	}
-	j, err := a.openJournal(o.journalPath(file))
+	j, err := a.openJournal(o.journalPath(file), c)
 	if err != nil {
 		return importError(err)
 	}
@@ -219,16 +222,15 @@ func (t *importTally) add(l importLine) {
 // statement is the statement of the flags.
 func (o *importOptions) statement(file string) (*bankimport.Statement, error) {
 	st := &bankimport.Statement{Path: file, Options: bankimport.Options{
-		Format:      bankimport.Format(o.format),
 		Currency:    strings.ToUpper(strings.TrimSpace(o.currency)),
 		OurAccounts: o.ourAccounts,
 		Columns:     bankimport.Columns{},
 	}}
-	switch st.Format {
-	case bankimport.FormatAuto, bankimport.FormatCSV, bankimport.Format1C:
-	default:
-		return nil, usageErr("--format %q: want auto, csv or 1c", o.format)
+	format, err := bankimport.ParseFormat(o.format)
+	if err != nil {
+		return nil, usageErr("--format: %v", err)
 	}
+	st.Format = format
 	enc, err := bankimport.ParseEncoding(o.encoding)
 	if err != nil {
 		return nil, usageErr("--encoding: %v", err)
@@ -277,16 +279,13 @@ func settledLines(values []string) ([]int, error) {
 }
 
 // openJournal opens the journal of the run: for writing, or only to read with --dry-run.
-// It belongs to the panel and the user of the run.
-func (a *app) openJournal(path string) (*bankimport.Journal, error) {
+// It belongs to the panel of client c and the user of the run.
+func (a *app) openJournal(path string, c *billmgr.Client) (*bankimport.Journal, error) {
 	user := a.setting(a.g.user, "BILLMGR_USER")
 	if a.g.as != "" {
 		user += " as " + a.g.as
 	}
-	owner, err := bankimport.NewOwner(a.setting(a.g.url, "BILLMGR_URL"), user)
-	if err != nil {
-		return nil, usageErr("%v", err)
-	}
+	owner := bankimport.NewOwner(c.BaseURL(), user)
 	if a.dryRun {
 		return bankimport.ReadJournal(path, owner)
 	}
@@ -395,23 +394,32 @@ func (a *app) printSummary(file string, total int, t *importTally) {
 // exit is the run's error, which decides the exit code: nil when every line is settled,
 // else the code of the line that calls for the most care.
 func (t *importTally) exit() error {
+	var err error
 	switch t.care {
 	case bankimport.Settled:
 		return nil
 	case bankimport.LookFirst:
-		return withExitCode(exitUnknown, fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying "+
-			"their writes out; run the same command again in a few minutes, and it looks them up first", linesAre(t.left), t.unknown))
+		err = fmt.Errorf("%s not finished, %d with an unknown outcome: the server may still be carrying their writes out; "+
+			"run the same command again in a few minutes, and it looks them up first", linesAre(t.left), t.unknown)
 	case bankimport.Rerun:
-		return withExitCode(exitFailure, fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again",
-			linesAre(t.left)))
+		err = fmt.Errorf("%s not finished, some for network or protocol failures: run the same command again", linesAre(t.left))
+	default:
+		err = fmt.Errorf("%s left for a person (see the report)", linesAre(t.left))
 	}
-	return withExitCode(exitAPI, fmt.Errorf("%s left for a person (see the report)", linesAre(t.left)))
+	return withExitCode(exitCodeOf(t.care), err)
 }
 
 // exitCodeOf is the exit code of a care.
 func exitCodeOf(c bankimport.Care) int {
-	return map[bankimport.Care]int{bankimport.Settled: exitOK, bankimport.ForPerson: exitAPI,
-		bankimport.Rerun: exitFailure, bankimport.LookFirst: exitUnknown}[c]
+	switch c {
+	case bankimport.Settled:
+		return exitOK
+	case bankimport.LookFirst:
+		return exitUnknown
+	case bankimport.Rerun:
+		return exitFailure
+	}
+	return exitAPI
 }
 
 // linesAre reads "1 line is" or "3 lines are".

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -60,12 +61,15 @@ func TestImportSurvivesKills(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = &out, &out
 		require.NoError(t, cmd.Start())
 		ch.setChild("", cmd.Process)
+		var timer *time.Timer
 		if runs%7 == 3 && timed < 12 { // a kill at a random moment, wherever the import is
 			timed++
-			timer := time.AfterFunc(time.Duration(5+rng.Intn(60))*time.Millisecond, func() { ch.kill("", cmd.Process) })
-			defer timer.Stop()
+			timer = time.AfterFunc(time.Duration(5+rng.Intn(60))*time.Millisecond, func() { ch.kill("", cmd.Process) })
 		}
 		err := cmd.Wait()
+		if timer != nil {
+			timer.Stop()
+		}
 		ch.setChild("", nil)
 		var exit *exec.ExitError
 		switch {
@@ -108,10 +112,11 @@ func TestImportSurvivesKills(t *testing.T) {
 // TestConcurrentImportsSurviveKills runs three imports of one statement at once, as two
 // accountants and a cron job would, each with a journal of its own, and kills them at
 // random moments and after the server executed their writes, answers 502 after executing,
-// expires sessions, and removes a journal under a running import; each is rerun until it
-// reports every line done. Then each invoice named is credited once, each line without
-// invoice has exactly one credited payment, and every balance moved by exactly the sum of
-// its lines.
+// expires sessions, and removes the first import's journal while it runs (after the server
+// carried out some of its writes, before the reply went out), which stops that run at its
+// next record; each is rerun until it reports every line done. Then each invoice named is
+// credited once, each line without invoice has exactly one credited payment, and every
+// balance moved by exactly the sum of its lines.
 func TestConcurrentImportsSurviveKills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs it a hundred times")
@@ -125,18 +130,20 @@ func TestConcurrentImportsSurviveKills(t *testing.T) {
 	ch.plan(rng, killAfterWrite, 30, 200)
 	ch.plan(rng, killBeforeWrite, 6, 200)
 	ch.plan(rng, badGatewayAfterWrite, 6, 200)
+	journalOf := func(w int) string { return fmt.Sprintf("%s.%d.journal", st.path, w+1) }
+	ch.removeJournal("/w1", journalOf(0), 5, 20, 35)
 	srv := httptest.NewServer(ch)
 	t.Cleanup(srv.Close)
 
 	const imports = 3
-	type tally struct{ runs, timed, removed, stopped, failed, unknown int }
+	type tally struct{ runs, timed, stopped, failed, unknown int }
 	tallies := make([]tally, imports)
 	errs := make(chan error, imports)
 	for w := range imports {
 		go func() {
 			errs <- func() error {
 				from := fmt.Sprintf("/w%d", w+1)
-				journal := fmt.Sprintf("%s.%d.journal", st.path, w+1)
+				journal := journalOf(w)
 				env := append(os.Environ(), "BILLMGR_URL="+srv.URL+from+"/billmgr", "BILLMGR_USER=admin", "BILLMGR_PASSWORD="+testPassword)
 				rng := rand.New(rand.NewSource(int64(w)))
 				tl := &tallies[w]
@@ -149,15 +156,15 @@ func TestConcurrentImportsSurviveKills(t *testing.T) {
 						return err
 					}
 					ch.setChild(from, cmd.Process)
-					switch d := time.Duration(5+rng.Intn(80)) * time.Millisecond; {
-					case tl.runs%3 == 1: // a kill at a random moment, wherever the import is
+					var timer *time.Timer
+					if tl.runs%3 == 1 { // a kill at a random moment, wherever the import is
 						tl.timed++
-						defer time.AfterFunc(d, func() { ch.kill(from, cmd.Process) }).Stop()
-					case tl.runs%5 == 2 && w == 0: // the journal removed under the running import
-						tl.removed++
-						defer time.AfterFunc(d, func() { _ = os.Remove(journal) }).Stop()
+						timer = time.AfterFunc(time.Duration(5+rng.Intn(80))*time.Millisecond, func() { ch.kill(from, cmd.Process) })
 					}
 					err := cmd.Wait()
+					if timer != nil {
+						timer.Stop()
+					}
 					ch.setChild(from, nil)
 					var exit *exec.ExitError
 					switch {
@@ -183,11 +190,14 @@ func TestConcurrentImportsSurviveKills(t *testing.T) {
 		require.NoError(t, <-errs)
 	}
 	fired := ch.firedFaults()
-	t.Logf("%d imports at once: runs %+v; %d killed; %d writes: %d killed after executing, %d before, %d answered 502 after executing; %s",
-		imports, tallies, ch.killed(), ch.writeCount(), fired[killAfterWrite], fired[killBeforeWrite], fired[badGatewayAfterWrite],
-		time.Since(start).Round(time.Millisecond))
+	t.Logf("%d imports at once: runs %+v; %d killed; the first import's journal removed %d times while it ran; %d writes: "+
+		"%d killed after executing, %d before, %d answered 502 after executing; %s",
+		imports, tallies, ch.killed(), ch.journalsRemoved(), ch.writeCount(), fired[killAfterWrite], fired[killBeforeWrite],
+		fired[badGatewayAfterWrite], time.Since(start).Round(time.Millisecond))
 	require.Equal(t, 30, fired[killAfterWrite], "every kill after a write happened")
 	require.Equal(t, 6, fired[badGatewayAfterWrite], "every 502 happened")
+	require.GreaterOrEqual(t, ch.journalsRemoved(), 1, "the first import's journal was removed while it ran")
+	require.Equal(t, ch.journalsRemoved(), tallies[0].stopped, "each run of the first import whose journal was removed stopped")
 	st.check(t, admin)
 }
 
@@ -205,7 +215,7 @@ const (
 // chaos serves the fake and injects the planned faults into the writes, counted across
 // runs, and expires the sessions every 41st request. Several imports may run at once,
 // each under a path of its own (/w1/billmgr): a fault that kills kills the import that sent
-// the write.
+// the write. It removes an import's journal at planned points (removeJournal).
 type chaos struct {
 	h *billmgrtest.Handler
 
@@ -216,10 +226,30 @@ type chaos struct {
 	writes   int
 	kills    int
 	children map[string]*os.Process // the import running now under each path
+	served   map[string]int         // the writes of the imports under each path carried out without a fault
+	removal  journalRemoval
+	removed  int         // the journals removed
+	spared   *os.Process // the import whose journal was removed last: not killed, it reaches its next record
+}
+
+// journalRemoval removes the journal at path of the import under from after the server
+// carried out the given counts of its writes without a fault, before the reply goes out:
+// the import finds its journal gone when it records the line's outcome. That import is
+// not killed afterwards (a fault that would kill it cuts its connection instead), so that
+// it reaches the record and stops there.
+type journalRemoval struct {
+	from, path string
+	after      []int
 }
 
 func newChaos(h *billmgrtest.Handler) *chaos {
-	return &chaos{h: h, faults: map[int]fault{}, fired: map[fault]int{}, children: map[string]*os.Process{}}
+	return &chaos{h: h, faults: map[int]fault{}, fired: map[fault]int{}, children: map[string]*os.Process{}, served: map[string]int{}}
+}
+
+// removeJournal plans the removal of the journal at path of the import under from, after
+// the writes of it the server carries out without a fault numbered after.
+func (c *chaos) removeJournal(from, path string, after ...int) {
+	c.removal = journalRemoval{from: from, path: path, after: after}
 }
 
 // plan places n faults of kind at random among the first writes.
@@ -256,22 +286,39 @@ func (c *chaos) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.requests%41 == 0 {
 		c.h.ExpireSessions()
 	}
-	f := noFault
+	f, remove := noFault, false
 	if write {
 		c.writes++
 		f = c.faults[c.writes]
 		c.fired[f]++
 	}
+	if write && f == noFault {
+		c.served[from]++
+		remove = from == c.removal.from && slices.Contains(c.removal.after, c.served[from])
+	}
 	c.mu.Unlock()
-	switch f {
-	case noFault:
+	switch {
+	case remove:
+		rec := httptest.NewRecorder()
+		c.h.ServeHTTP(rec, r)
+		c.mu.Lock()
+		if os.Remove(c.removal.path) == nil {
+			c.removed++
+			c.spared = c.children[from]
+		}
+		c.mu.Unlock()
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+		return
+	case f == noFault:
 		c.h.ServeHTTP(w, r)
 		return
-	case badGatewayAfterWrite:
+	case f == badGatewayAfterWrite:
 		c.h.ServeHTTP(httptest.NewRecorder(), r)
 		badGateway(w)
 		return
-	case killAfterWrite, cutAfterWrite:
+	case f == killAfterWrite, f == cutAfterWrite:
 		c.h.ServeHTTP(httptest.NewRecorder(), r)
 	}
 	if f != cutAfterWrite {
@@ -308,7 +355,7 @@ func (c *chaos) kill(from string, p *os.Process) {
 }
 
 func (c *chaos) killLocked(from string, p *os.Process) {
-	if p != nil && p.Kill() == nil {
+	if p != nil && p != c.spared && p.Kill() == nil {
 		c.kills++
 		c.children[from] = nil
 	}
@@ -332,6 +379,12 @@ func (c *chaos) firedFaults() map[fault]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return maps.Clone(c.fired)
+}
+
+func (c *chaos) journalsRemoved() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.removed
 }
 
 func (c *chaos) writeCount() int {

@@ -28,7 +28,7 @@ func TestImportStreamsAStatementInBoundedMemory(t *testing.T) {
 	}
 	t.Parallel()
 	bin := buildCommand(t)
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	path := filepath.Join(t.TempDir(), "statement.csv")
 	file, err := os.Create(path)
 	require.NoError(t, err)

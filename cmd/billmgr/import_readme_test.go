@@ -12,8 +12,9 @@ import (
 )
 
 // TestTheREADMEImportSession runs the accountant's session of the README ("The
-// accountant's daily run") against the fake with Ann's invoice pfx/101, on the statement
-// it names, and compares what each command prints with what the README shows.
+// accountant's daily run") against the fake with the seed it names
+// (testdata/import-seed.json: Ann's invoice pfx/101), on the statement it names, and
+// compares what each command prints with what the README shows.
 func TestTheREADMEImportSession(t *testing.T) {
 	t.Parallel()
 	readme, err := os.ReadFile("../../README.md")
@@ -22,8 +23,9 @@ func TestTheREADMEImportSession(t *testing.T) {
 	require.True(t, ok)
 	block := regexp.MustCompile("(?s)```console\n(.*?)```").FindStringSubmatch(section)
 	require.NotNil(t, block)
+	require.Contains(t, section, "billmgr fake --seed cmd/billmgr/testdata/import-seed.json", "the README names the seed loaded here")
 
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	dir := t.TempDir()
 	data, err := os.ReadFile(filepath.Join(statements, "statement-1c-windows.txt"))
 	require.NoError(t, err)

@@ -24,16 +24,19 @@ import (
 	"golang.org/x/text/encoding/charmap"
 )
 
-// importSeed: Ann with an unpaid invoice pfx/101 of 1500.00, Bob with nothing yet, both in
-// rubles.
-func importSeed() billmgrtest.Option {
-	d := decimal.RequireFromString
-	return billmgrtest.WithSeed(billmgrtest.Seed{Accounts: []billmgrtest.SeedAccount{
-		{Email: "ann@example.com", Name: "ООО Ромашка", Payments: []billmgrtest.SeedPayment{
-			{Amount: d("1500.00"), Number: "pfx/101", Created: fixedNow.AddDate(0, 0, -5), Description: "Хостинг, май"},
-		}},
-		{Email: "bob@example.com", Name: "ИП Петров"},
-	}})
+// importSeed is the seed of the import's tests and of the README's session (billmgr fake
+// --seed testdata/import-seed.json): Ann with an unpaid invoice pfx/101 of 1500.00, Bob
+// with nothing yet, both in rubles. It is read as the fake command reads it.
+func importSeed(t *testing.T) billmgrtest.Option {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "import-seed.json"))
+	require.NoError(t, err)
+	var seed billmgrtest.Seed
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&seed))
+	require.NoError(t, seed.Validate())
+	return billmgrtest.WithSeed(seed)
 }
 
 // statements holds the statements of the tests, beside the package that reads them.
@@ -70,13 +73,35 @@ func results(lines []reportLine) []string {
 	return out
 }
 
+// importFunctions are the functions an import may call.
+var importFunctions = []string{"account", "account.payment", "account.payment.filter", "payment.edit", "payment.setpaid", "payment.delete",
+	"subaccount", "subaccount.edit"}
+
 // hits counts the requests that reached the fake.
 func hits(f *fake) int {
 	n := 0
-	for _, fn := range []string{"account", "account.payment", "payment.edit", "payment.setpaid", "subaccount", "subaccount.edit", "account.payment.filter"} {
+	for _, fn := range importFunctions {
 		n += f.Hits(fn)
 	}
 	return n
+}
+
+// TestImportNamesTheFunctionsItCalls: the command names every function an import calls (for
+// the notice of a slow reply).
+func TestImportNamesTheFunctionsItCalls(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, importSeed(t))
+	path := statementCopy(t, "statement-1c-windows.txt")
+	r := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
+	require.Equal(t, exitAPI, r.code, r.stderr)
+	cmd, _, err := newTestApp().rootCommand().Find([]string{"payments", "import"})
+	require.NoError(t, err)
+	named := strings.Split(cmd.Annotations[funcAnnotation], ", ")
+	for _, fn := range importFunctions {
+		if f.Hits(fn) > 0 {
+			assert.Contains(t, named, fn, "called %d times", f.Hits(fn))
+		}
+	}
 }
 
 var clientsMap = filepath.Join("testdata", "clients.map")
@@ -93,7 +118,7 @@ func TestImport1C(t *testing.T) {
 	} {
 		t.Run(tt.file, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t, importSeed())
+			f := newFake(t, importSeed(t))
 			ann, bob := f.AccountID("ann@example.com"), f.AccountID("bob@example.com")
 			path := statementCopy(t, tt.file)
 			r := f.run(t, "--lang", tt.lang, "payments", "import", path, "--clients", clientsMap, "-o", "json")
@@ -152,7 +177,7 @@ func mustID(t *testing.T, s string) int64 {
 // documents, so a run without the journal finds every line there.
 func TestImportWithoutJournalCreatesNothingNew(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	path := statementCopy(t, "statement-1c-windows.txt")
 	first := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
 	require.Equal(t, exitAPI, first.code)
@@ -184,7 +209,7 @@ func (f *fake) listPayments(t *testing.T) []billmgr.Payment {
 
 func TestImportDryRun(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	path := statementCopy(t, "statement-1c-windows.txt")
 	r := f.run(t, "payments", "import", path, "--clients", clientsMap, "--dry-run", "-o", "json")
 	require.Equal(t, exitAPI, r.code, r.stderr)
@@ -206,7 +231,7 @@ func TestImportDryRun(t *testing.T) {
 // every line: exit code 0.
 func TestImportCSV(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	ann, bob := f.AccountID("ann@example.com"), f.AccountID("bob@example.com")
 	dir := t.TempDir()
 	columns := filepath.Join(dir, "columns.map")
@@ -268,7 +293,7 @@ func TestImportLeavesConflictsToAPerson(t *testing.T) {
 // ended; the server holds the payment, uncredited. The run credits it, once.
 func TestImportResumesAnInterruptedLine(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	bob := f.AccountID("bob@example.com")
 	path := filepath.Join(t.TempDir(), "s.csv")
 	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n77,2024-05-06,300.00,bob@example.com\n"), 0o644))
@@ -291,7 +316,7 @@ func TestImportResumesAnInterruptedLine(t *testing.T) {
 // statement whose lines are all settled is 0.
 func TestImportExitCodes(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	path := filepath.Join(t.TempDir(), "s.csv")
 	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n1,2024-05-06,10.00,bob@example.com\n"), 0o644))
 	for _, args := range [][]string{
@@ -393,7 +418,7 @@ func (l *lateCreate) finish(t *testing.T) {
 // has created it, finds the payment and credits it.
 func TestImportLeavesAnUnknownOutcomeToTheNextRun(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	bob := f.AccountID("bob@example.com")
 	proxy := &lateCreate{h: f.Handler()}
 	env := f.through(t, proxy)
@@ -475,7 +500,7 @@ func TestImportExitCodePrecedence(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t, importSeed())
+			f := newFake(t, importSeed(t))
 			path := filepath.Join(t.TempDir(), "s.csv")
 			require.NoError(t, os.WriteFile(path, []byte(statement), 0o644))
 			ctx, interrupt := context.WithCancel(context.Background())
@@ -489,7 +514,7 @@ func TestImportExitCodePrecedence(t *testing.T) {
 
 func TestImportRefusesTheSameTransferTwice(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	path := filepath.Join(t.TempDir(), "s.csv")
 	row := "5,2024-05-06,10.00,bob@example.com\n"
 	require.NoError(t, os.WriteFile(path, []byte("number,date,amount,client\n"+row+row), 0o644))
@@ -525,7 +550,7 @@ func TestImportProgress(t *testing.T) {
 // journal keeps it, and every later run skips it: exit code 0.
 func TestImportSettledByHand(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	path := statementCopy(t, "statement-1c-windows.txt")
 	first := f.run(t, "payments", "import", path, "--clients", clientsMap, "-o", "json")
 	require.Equal(t, exitAPI, first.code, first.stderr)
@@ -552,7 +577,7 @@ func TestImportSettledByHand(t *testing.T) {
 // flag to change.
 func TestImportRefusesWhatItCannotBeSureOf(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, importSeed())
+	f := newFake(t, importSeed(t))
 	dir := t.TempDir()
 	cp1251 := filepath.Join(dir, "cp1251.csv")
 	require.NoError(t, os.WriteFile(cp1251, mustCP1251(t, "number,date,amount,client\n1,06.05.2024,10.00,ИП Петров\n"), 0o644))
@@ -571,6 +596,8 @@ func TestImportRefusesWhatItCannotBeSureOf(t *testing.T) {
 		{[]string{ok, "--journal", foreign}, "refused: it belongs to admin at https://other.example.com/billmgr, and this run is admin at " +
 			f.URL + "; give this run a journal of its own with --journal FILE"},
 		{[]string{ok, "--column", "payer=Плательщик"}, `no column "Плательщик" (for payer) in the header row`},
+		{[]string{dir}, "is not a regular file (a directory): the import reads a statement twice, to check it whole before it " +
+			"writes anything, then to credit it; save it to a file first"},
 	} {
 		r := f.run(t, append([]string{"payments", "import"}, tt.args...)...)
 		assert.Equal(t, exitUsage, r.code, "%q: %s", tt.args, r.stderr)

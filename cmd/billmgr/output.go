@@ -387,7 +387,7 @@ func (t *tableWriter) header() error {
 
 func (t *tableWriter) line(cells []string) error {
 	for i, c := range cells {
-		cells[i] = cellText(inert(c))
+		cells[i] = cellText(c)
 	}
 	_, err := fmt.Fprintln(t.w, strings.Join(cells, "\t"))
 	return err
@@ -404,13 +404,14 @@ func (t *tableWriter) write(v reflect.Value) error {
 func (t *tableWriter) end() error   { return t.w.Flush() }
 func (t *tableWriter) abort() error { return t.w.Flush() }
 
-// cellText keeps a value on one line and in one table cell.
+// cellText keeps a value on one line and in one table cell, and inert as the cell reads
+// (" =1+1" and "\n=1+1" read "=1+1"); an empty one reads "-".
 func cellText(s string) string {
 	s = strings.NewReplacer("\t", " ", "\r", " ", "\n", " ").Replace(strings.TrimSpace(s))
 	if s == "" {
 		return "-"
 	}
-	return s
+	return inert(s)
 }
 
 // printRows prints every row of seq as it comes, with a progress indicator on a terminal

@@ -343,6 +343,19 @@ func TestCellsAreNeverFormulas(t *testing.T) {
 	} {
 		assert.Equal(t, want, inert(in), "%q", in)
 	}
+	for in, want := range map[string]string{
+		` =HYPERLINK("http://x","y")`: `'=HYPERLINK("http://x","y")`,
+		"\n=1+1":                      "'=1+1",
+		"\r\n@SUM(A1)":                "'@SUM(A1)",
+		"\t=1+1":                      "'=1+1",
+		"a\n=1+1":                     "a =1+1",
+		" -100.00 ":                   "-100.00",
+		"-":                           "'-",
+		" \n ":                        "-",
+		"":                            "-",
+	} {
+		assert.Equal(t, want, cellText(in), "a table cell %q", in)
+	}
 
 	type row struct {
 		Payer  string `xml:"payer"`

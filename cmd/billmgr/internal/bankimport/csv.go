@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // A CSV statement: a header row, then one transfer per record; the columns are found by
@@ -36,6 +35,7 @@ type csvReader struct {
 	enc      Encoding
 	cols     map[string]int
 	currency string
+	after    int // the line after the last record read
 }
 
 func newCSVReader(path string, br *bufio.Reader, o Options) (*csvReader, error) {
@@ -43,11 +43,7 @@ func newCSVReader(path string, br *bufio.Reader, o Options) (*csvReader, error) 
 	if enc == "" {
 		enc = UTF8
 	}
-	var text io.Reader = br
-	if cm := charmaps[enc]; cm != nil {
-		text = cm.NewDecoder().Reader(br)
-	}
-	tb := bufio.NewReaderSize(text, 64<<10)
+	tb := bufio.NewReaderSize(enc.reader(br), 64<<10)
 	head, _ := tb.Peek(64 << 10)
 	header, _, _ := bytes.Cut(head, []byte("\n"))
 	limit := &recordLimit{r: tb, allowed: maxLine}
@@ -65,6 +61,7 @@ func newCSVReader(path string, br *bufio.Reader, o Options) (*csvReader, error) 
 	if err := c.check(names, 1); err != nil {
 		return nil, err
 	}
+	c.place(names)
 	names = append([]string(nil), names...)
 	names[0] = strings.TrimPrefix(names[0], utf8BOM)
 	if c.cols, err = mapColumns(path, names, o.Columns); err != nil {
@@ -103,12 +100,15 @@ func (c *csvReader) next() (*Line, error) {
 			return nil, &FileError{Path: c.path, Line: bad.StartLine, Reason: fmt.Sprintf("a quote opened here runs on to line %d: %v; "+
 				"the lines in between cannot be told apart", bad.Line, bad.Err)}
 		}
+		c.after = bad.Line + 1
 		return &Line{Line: bad.StartLine, Malformed: bad.Err.Error()}, nil
 	}
-	line, _ := c.r.FieldPos(0)
 	if err != nil {
-		return nil, c.fileError(err, line)
+		// The record did not read (it is too long, or the file failed): no field of it has
+		// a position, and it starts after the last one read.
+		return nil, c.fileError(err, c.after)
 	}
+	line := c.place(row)
 	if err := c.check(row, line); err != nil {
 		return nil, err
 	}
@@ -117,14 +117,19 @@ func (c *csvReader) next() (*Line, error) {
 	return l, nil
 }
 
+// place notes where the record just read ends, and returns the line it starts on.
+func (c *csvReader) place(row []string) int {
+	start, _ := c.r.FieldPos(0)
+	last, _ := c.r.FieldPos(len(row) - 1)
+	c.after = last + strings.Count(row[len(row)-1], "\n") + 1
+	return start
+}
+
 // check refuses a record whose text does not decode.
 func (c *csvReader) check(row []string, line int) error {
 	for _, cell := range row {
-		if c.enc == UTF8 && !utf8.ValidString(cell) {
-			return &FileError{Path: c.path, Line: line, Reason: "is not valid UTF-8", Err: ErrEncoding}
-		}
-		if c.enc != UTF8 && strings.ContainsRune(cell, utf8.RuneError) {
-			return &FileError{Path: c.path, Line: line, Reason: fmt.Sprintf("holds a byte that %s does not define", c.enc), Err: ErrEncoding}
+		if err := c.enc.check(c.path, line, cell); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -178,6 +183,9 @@ func mapColumns(path string, header []string, columns Columns) (map[string]int, 
 	return cols, nil
 }
 
+// csvLabels name the fields of a CSV line as the flags name them.
+var csvLabels = labels{number: FieldNumber, date: FieldDate, amount: FieldAmount}
+
 // read fills the line from a record.
 func (l *Line) read(row []string, cols map[string]int, currency string) {
 	cell := func(field string) string {
@@ -190,19 +198,5 @@ func (l *Line) read(row []string, cols map[string]int, currency string) {
 		cell(FieldINN), cell(FieldPayerAccount), cell(FieldPurpose)
 	l.Currency = strings.ToUpper(firstOf(cell(FieldCurrency), currency))
 	l.dateText, l.amountText = cell(FieldDate), cell(FieldAmount)
-	amount, err := ParseAmount(l.amountText)
-	if err != nil {
-		l.Malformed = "amount: " + err.Error()
-		return
-	}
-	l.Amount = amount
-	if !amount.IsPositive() {
-		l.Skip = "not an incoming transfer: the amount is not positive"
-		return
-	}
-	if l.Date, err = parseDate(l.dateText); err != nil {
-		l.Malformed = "date: " + err.Error()
-	} else if l.Number == "" {
-		l.Malformed = "no document number"
-	}
+	l.check(csvLabels, false, nil)
 }

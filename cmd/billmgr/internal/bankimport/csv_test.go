@@ -19,7 +19,10 @@ func TestReadCSV(t *testing.T) {
 		"103;6 мая;10.00;;;\r\n" +
 		"104;06.05.2024;1,500;;;\r\n" +
 		"105;06.05.2024;10.00;;;ООО \"Ромашка\"\r\n" +
-		"106;06.05.2024;10.00;;;\r\n"
+		"106;06.05.2024;10.00;;;\r\n" +
+		"107;06.05.2024;0,00;;;\r\n" +
+		"108;6 мая;-5,00;;;\r\n" +
+		";2024-05-06;;;;\r\n"
 	data, err := charmap.Windows1251.NewEncoder().String(text)
 	require.NoError(t, err)
 	o := defaultOptions
@@ -27,7 +30,7 @@ func TestReadCSV(t *testing.T) {
 	o.Columns = Columns{"number": "Номер", "date": "Дата", "amount": "Сумма", "client": "Клиент", "purpose": "Назначение", "payer": "Плательщик"}
 	lines, err := readAll(writeFile(t, "s.csv", []byte(data)), o)
 	require.NoError(t, err)
-	require.Len(t, lines, 6)
+	require.Len(t, lines, 9)
 	first := lines[0]
 	assert.Equal(t, 2, first.Line)
 	assert.Equal(t, "101", first.Number)
@@ -42,6 +45,10 @@ func TestReadCSV(t *testing.T) {
 	assert.Contains(t, lines[4].Malformed, `bare " in non-quoted-field`, "a line of its own")
 	assert.Equal(t, 7, lines[5].Line, "the next line reads")
 	assert.Empty(t, lines[5].Malformed)
+	assert.Equal(t, "not an incoming transfer: the amount is not positive", lines[6].Skip, "zero")
+	assert.Equal(t, "not an incoming transfer: the amount is not positive", lines[7].Skip, "skipped, whatever else it holds")
+	assert.Equal(t, "no number; no amount", lines[8].Malformed, "every reason")
+	assert.Empty(t, lines[8].Skip)
 }
 
 // TestReadCSVRefusesFiles: a CSV file that cannot be read for sure is refused whole.
@@ -60,6 +67,9 @@ func TestReadCSVRefusesFiles(t *testing.T) {
 		{"a byte Windows-1251 does not define", "number,date,amount,payer\n1,06.05.2024,10.00,\x98\n", cp1251, 2, "holds a byte that windows-1251 does not define", ErrEncoding},
 		{"a quote that never closes", "number,date,amount,payer\n1,06.05.2024,10.00,\"ООО\n2,06.05.2024,10.00,ИП\n", defaultOptions, 2, "a quote opened here runs on to line", nil},
 		{"a record past the bound", "number,date,amount,payer\n1,06.05.2024,10.00,\"" + strings.Repeat("x", 2*maxLine) + "\"\n", defaultOptions, 2, "a record longer than 1 MiB", nil},
+		{"a first field past the bound", "number,date,amount,payer\n\"" + strings.Repeat("x", 2*maxLine) + "\",06.05.2024,10.00,x\n", defaultOptions, 2, "a record longer than 1 MiB", nil},
+		{"a first field past the bound after a record of two lines", "number,date,amount,payer\n1,06.05.2024,10.00,\"ООО\nРомашка\"\n\"" +
+			strings.Repeat("x", 2*maxLine) + "\",06.05.2024,10.00,x\n", defaultOptions, 4, "a record longer than 1 MiB", nil},
 		{"empty", "", defaultOptions, 0, "empty: no header row", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

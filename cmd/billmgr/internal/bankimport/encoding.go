@@ -1,7 +1,9 @@
 package bankimport
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -40,19 +42,44 @@ func ParseEncoding(name string) (Encoding, error) {
 	return e, nil
 }
 
-// decode converts one line (or record) of text in encoding e to UTF-8, or says why it
-// does not decode: invalid UTF-8, or a byte the code page does not define.
-func (e Encoding) decode(b []byte) (string, string) {
+// ErrEncoding is wrapped by the *FileError of text that does not decode in the encoding of
+// the file: given the wrong encoding, the text would be read otherwise than it was written.
+var ErrEncoding = errors.New("the text does not decode")
+
+// reader decodes text in encoding e to UTF-8 as r is read. A byte the code page does not
+// define becomes U+FFFD, and invalid UTF-8 stays as it is: check finds both.
+func (e Encoding) reader(r io.Reader) io.Reader {
+	if cm := charmaps[e]; cm != nil {
+		return cm.NewDecoder().Reader(r)
+	}
+	return r
+}
+
+// decode converts text in encoding e to UTF-8, as reader does.
+func (e Encoding) decode(b []byte) string {
 	cm := charmaps[e]
 	if cm == nil {
-		if !utf8.Valid(b) {
-			return "", "is not valid UTF-8"
-		}
-		return string(b), ""
+		return string(b)
 	}
-	s, err := cm.NewDecoder().String(string(b))
-	if err != nil || strings.ContainsRune(s, utf8.RuneError) {
-		return "", fmt.Sprintf("holds a byte that %s does not define", e)
+	var s strings.Builder
+	s.Grow(2 * len(b))
+	for _, c := range b {
+		s.WriteRune(cm.DecodeByte(c))
 	}
-	return s, ""
+	return s.String()
+}
+
+// check refuses text that did not decode from encoding e (see reader): invalid UTF-8, or a
+// byte the code page does not define. line is where the text is in the file at path.
+func (e Encoding) check(path string, line int, text string) error {
+	var reason string
+	switch cm := charmaps[e]; {
+	case cm == nil && !utf8.ValidString(text):
+		reason = "is not valid UTF-8"
+	case cm != nil && strings.ContainsRune(text, utf8.RuneError):
+		reason = fmt.Sprintf("holds a byte that %s does not define", e)
+	default:
+		return nil
+	}
+	return &FileError{Path: path, Line: line, Reason: reason, Err: ErrEncoding}
 }

@@ -67,6 +67,14 @@ type Importer struct {
 	// LineTimeout bounds the requests of one line; 0 for no limit. A line past it fails
 	// alone, and the run goes on.
 	LineTimeout time.Duration
+
+	paid map[int64]paidBy // the invoices the run credited, or would credit in a dry run
+}
+
+// paidBy is the line of a run that pays an invoice, and its document.
+type paidBy struct {
+	line int
+	doc  billmgr.PaymentDocument
 }
 
 // InterruptedError ends a run whose context ended (Ctrl-C, a signal): the lines not
@@ -94,6 +102,7 @@ func (e *InterruptedError) Unwrap() error { return e.Err }
 // *FileError when the journal cannot be written (ErrJournalChanged: it was removed or
 // replaced meanwhile), and emit's error.
 func (im *Importer) Run(ctx context.Context, st *Statement, idx *Index, emit func(Result) error) error {
+	im.paid = map[int64]paidBy{}
 	if !im.DryRun {
 		for _, n := range slices.Sorted(maps.Keys(idx.settled)) {
 			if err := im.Journal.record(record{Event: eventSettled, Key: idx.settled[n], Line: n}); err != nil {
@@ -183,6 +192,9 @@ func (im *Importer) line(ctx context.Context, l *Line, idx *Index) (Result, erro
 		numbers[i], ids[i] = inv.number, inv.id
 	}
 	r.Invoices = strings.Join(numbers, ", ")
+	if err := im.paidEarlier(l, p); err != nil {
+		return im.failed(ctx, r, key, err, false)
+	}
 	resumed := im.Journal.interrupted(key)
 	if !im.DryRun {
 		if err := im.Journal.record(record{Event: eventStart, Key: key, Line: l.Line, Account: p.account, Invoice: r.Invoices}); err != nil {
@@ -200,6 +212,7 @@ func (im *Importer) line(ctx context.Context, l *Line, idx *Index) (Result, erro
 	}
 	switch {
 	case errors.Is(err, billmgr.ErrDryRun) && len(ids) > 0:
+		im.pays(l, p)
 		r.Payments = idList(ids)
 		return r.with(WouldCredit, "the invoice is not credited yet"), nil
 	case errors.Is(err, billmgr.ErrDryRun):
@@ -207,6 +220,7 @@ func (im *Importer) line(ctx context.Context, l *Line, idx *Index) (Result, erro
 	case err != nil:
 		return im.failed(ctx, r, key, err, true)
 	}
+	im.pays(l, p)
 	r.Outcome = AlreadyPresent
 	paid := make([]int64, len(credits))
 	for i, c := range credits {
@@ -227,6 +241,28 @@ func (im *Importer) line(ctx context.Context, l *Line, idx *Index) (Result, erro
 	}
 	return r, im.Journal.record(record{Event: eventDone, Key: key, Line: l.Line, Result: string(r.Outcome),
 		Account: p.account, Invoice: r.Invoices, Payment: r.Payments})
+}
+
+// pays notes that line l pays the invoices of plan p: credited by this run, or to be
+// credited by the real run of a dry one.
+func (im *Importer) pays(l *Line, p *plan) {
+	for _, inv := range p.invoices {
+		im.paid[inv.id] = paidBy{line: l.Line, doc: l.Document()}
+	}
+}
+
+// paidEarlier refuses line l when it names an invoice an earlier line of the run pays. The
+// server refuses it once the earlier line credited the invoice, which then carries another
+// document; a dry run credits nothing for the server to refuse, and reports the line as
+// the real run does from what the run noted.
+func (im *Importer) paidEarlier(l *Line, p *plan) error {
+	for _, inv := range p.invoices {
+		if by, ok := im.paid[inv.id]; ok {
+			return &billmgr.CreditConflictError{AccountID: inv.account, Document: l.Document(), Reason: billmgr.ConflictDocument,
+				Payments: []int64{inv.id}, Detail: fmt.Sprintf("line %d of this statement pays invoice %s, with document %s", by.line, inv.number, by.doc)}
+		}
+	}
+	return nil
 }
 
 // failed reports a line that could not be matched or credited, and records the outcome

@@ -259,3 +259,32 @@ func TestRefusedBeforeSending(t *testing.T) {
 	assert.Len(t, srv.Handler().PaymentIDs(srv.Handler().AccountID("ann@example.com")), 5)
 	assert.Zero(t, srv.Handler().Hits("payment.edit"))
 }
+
+// TestOneInvoiceNamedByTwoDocuments: two payers' documents quote one invoice, for its
+// amount. The first pays it; the second is left for a person, in a dry run as in the real
+// run, with the same reason, though a dry run credits nothing for the second to find.
+func TestOneInvoiceNamedByTwoDocuments(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, wordingSeed())
+	ann := srv.Handler().AccountID("ann@example.com")
+	r := newRun(t, srv,
+		[]string{"1", "06.05.2024", "1500.00", "", "7701111111", "Оплата по счету pfx/36"},
+		[]string{"1", "06.05.2024", "1500.00", "", "7702222222", "Оплата по счету pfx/36"},
+	)
+	dry := r.results(true)
+	assert.Equal(t, []Outcome{WouldCredit, Unmatched}, outcomes(dry))
+	real := r.results(false)
+	assert.Equal(t, []Outcome{Credited, Unmatched}, outcomes(real))
+	assert.Equal(t, dry[1].Reason, real[1].Reason)
+	assert.Equal(t, "line 2 of this statement pays invoice pfx/36, with document No. 1 of 2024-05-06 from 7701111111 (document)", real[1].Reason)
+	assert.Equal(t, StepSettle, real[1].Next)
+	assert.Equal(t, StepSettle, dry[1].Next)
+	assert.Equal(t, "pfx/36", real[1].Invoices)
+	assert.Equal(t, "1500.00", srv.Handler().Balance(ann).StringFixed(2))
+	t.Log(real[1].Reason)
+
+	again := r.results(false)
+	assert.Equal(t, []Outcome{AlreadyPresent, Unmatched}, outcomes(again))
+	assert.Equal(t, []Outcome{AlreadyPresent, Unmatched}, outcomes(r.results(true)))
+	t.Log(again[1].Reason)
+}

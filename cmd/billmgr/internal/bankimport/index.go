@@ -1,7 +1,6 @@
 package bankimport
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -15,13 +14,9 @@ import (
 // bounded memory.
 type Index struct {
 	lines   int
-	docs    map[docHash]docEntry
-	settled map[int]string // the line numbers a person settled → their keys
+	docs    map[keyHash]docEntry // by the hash of the document key
+	settled map[int]string       // the line numbers a person settled → their keys
 }
-
-// docHash is a hash of a line's document key (number, date, payer): 128 bits, so that two
-// documents of one statement never share one.
-type docHash [16]byte
 
 // docEntry is where a document appears first, with its amount, and the first line that
 // gives it with another amount (0 when none).
@@ -48,7 +43,7 @@ func (e *UnknownLinesError) Error() string {
 // NewIndex reads the statement through once. settled are the lines a person settled by
 // hand (their numbers in the file), each of which must start an incoming transfer.
 func NewIndex(st *Statement, settled []int) (*Index, error) {
-	idx := &Index{docs: map[docHash]docEntry{}, settled: map[int]string{}}
+	idx := &Index{docs: map[keyHash]docEntry{}, settled: map[int]string{}}
 	err := st.each(func(l *Line) error {
 		idx.lines++
 		if slices.Contains(settled, l.Line) && l.Skip == "" {
@@ -57,7 +52,7 @@ func NewIndex(st *Statement, settled []int) (*Index, error) {
 		if l.Skip != "" || l.Malformed != "" {
 			return nil
 		}
-		h, amount := hashDocument(l), hashAmount(l)
+		h, amount := hashKey(l.documentKey()), hashAmount(l)
 		e, ok := idx.docs[h]
 		switch {
 		case !ok:
@@ -90,7 +85,7 @@ func (idx *Index) Lines() int { return idx.lines }
 // with the same amount (0 when l is the first); other, a line that gives it with another
 // amount (0 when none).
 func (idx *Index) duplicate(l *Line) (same, other int) {
-	e, ok := idx.docs[hashDocument(l)]
+	e, ok := idx.docs[hashKey(l.documentKey())]
 	if !ok {
 		return 0, 0
 	}
@@ -105,11 +100,6 @@ func (idx *Index) duplicate(l *Line) (same, other int) {
 		return e.first, 0
 	}
 	return 0, 0
-}
-
-func hashDocument(l *Line) docHash {
-	sum := sha256.Sum256([]byte(l.documentKey()))
-	return docHash(sum[:16])
 }
 
 func hashAmount(l *Line) uint64 {

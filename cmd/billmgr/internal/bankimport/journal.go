@@ -3,13 +3,11 @@ package bankimport
 import (
 	"bufio"
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -71,41 +69,16 @@ type record struct {
 
 // Owner is the panel and the user a journal belongs to.
 type Owner struct {
-	Panel string // the panel's URL, normalized, without credentials
-	User  string // the user the import acts as, lower case
+	Panel string // the panel's URL, as the client normalized it, in lower case
+	User  string // the user the import acts as, in lower case
 }
 
-// NewOwner is the owner of the journals of runs against the panel at panelURL (as
-// billmgr.NewClient takes it) as user: the URL without credentials, query or default
-// port, with the /billmgr a bare host gets.
-func NewOwner(panelURL, user string) (Owner, error) {
-	u, err := url.Parse(strings.TrimSpace(panelURL))
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS") {
-		return Owner{}, fmt.Errorf("the panel URL %q is not an http or https URL", redactedURL(panelURL))
-	}
-	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname())
-	if port := u.Port(); port != "" && !(scheme == "https" && port == "443") && !(scheme == "http" && port == "80") {
-		host += ":" + port
-	} else if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	path := strings.TrimRight(u.EscapedPath(), "/")
-	if path == "" {
-		path = "/billmgr"
-	}
-	return Owner{Panel: scheme + "://" + host + path, User: strings.ToLower(strings.TrimSpace(user))}, nil
-}
-
-// redactedURL is s without the user information of a URL, for an error message.
-func redactedURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.User != nil {
-		u.User = nil
-		return u.String()
-	}
-	if i := strings.LastIndex(s, "@"); i >= 0 {
-		return "…" + s[i:]
-	}
-	return s
+// NewOwner is the owner of the journals of runs against the panel at baseURL, as user.
+// baseURL is the client's (billmgr.Client.BaseURL): normalized, and without credentials,
+// which NewClient refuses. Both are compared in lower case, as host names and BILLmanager's
+// logins are.
+func NewOwner(baseURL, user string) Owner {
+	return Owner{Panel: strings.ToLower(baseURL), User: strings.ToLower(strings.TrimSpace(user))}
 }
 
 func (o Owner) String() string { return o.User + " at " + o.Panel }
@@ -116,7 +89,7 @@ type Journal struct {
 	f     *os.File    // nil for a journal only read (a dry run) or absent
 	info  fs.FileInfo // of the file opened, to notice it removed or replaced
 	owner Owner
-	last  map[docHash]entry // the last record of each line key
+	last  map[keyHash]entry // the last record of each line, by the hash of its key
 }
 
 // entry is what the journal recorded last about a line.
@@ -151,7 +124,7 @@ func (j *Journal) open() error {
 	if err := j.check(); err != nil { // the file locked is still the one the path names
 		return err
 	}
-	size, err := j.load(j.f)
+	size, owned, err := j.load(j.f)
 	if err != nil {
 		return err
 	}
@@ -161,7 +134,7 @@ func (j *Journal) open() error {
 	if _, err := j.f.Seek(size, io.SeekStart); err != nil {
 		return &FileError{Path: j.path, Reason: err.Error()}
 	}
-	if size == 0 {
+	if !owned { // a new journal, or one of blank lines
 		return j.write(record{Event: eventOwner, Panel: j.owner.Panel, User: j.owner.User})
 	}
 	return nil
@@ -170,7 +143,7 @@ func (j *Journal) open() error {
 // ReadJournal reads the journal at path without changing or locking it, for a dry run; a
 // missing file is an empty journal.
 func ReadJournal(path string, owner Owner) (*Journal, error) {
-	j := &Journal{path: path, owner: owner, last: map[docHash]entry{}}
+	j := &Journal{path: path, owner: owner, last: map[keyHash]entry{}}
 	f, err := openJournalFile(path, false)
 	if errors.Is(err, fs.ErrNotExist) {
 		return j, nil
@@ -182,7 +155,7 @@ func ReadJournal(path string, owner Owner) (*Journal, error) {
 	if err := j.regular(f); err != nil {
 		return nil, err
 	}
-	if _, err := j.load(f); err != nil {
+	if _, _, err := j.load(f); err != nil {
 		return nil, err
 	}
 	return j, nil
@@ -203,7 +176,7 @@ func (j *Journal) regular(f *os.File) error {
 		return &FileError{Path: j.path, Reason: err.Error()}
 	}
 	if !info.Mode().IsRegular() {
-		return &FileError{Path: j.path, Reason: fmt.Sprintf("is not a regular file (%s): a journal is a regular file of its own", info.Mode().Type()), Err: ErrJournalFile}
+		return &FileError{Path: j.path, Reason: fmt.Sprintf("is not a regular file (%s): a journal is a regular file of its own", fileKind(info.Mode())), Err: ErrJournalFile}
 	}
 	j.info = info
 	return nil
@@ -221,18 +194,19 @@ func (j *Journal) check() error {
 }
 
 // load reads every complete record and returns the size of the file up to the end of the
-// last one. A last line without its newline is a record cut short and is not counted.
-func (j *Journal) load(r io.Reader) (int64, error) {
-	j.last = map[docHash]entry{}
+// last one, and whether it holds the owner record. A last line without its newline is a
+// record cut short and is not counted. Blank lines are passed over: the first record that
+// is not blank must be the owner's.
+func (j *Journal) load(r io.Reader) (size int64, owned bool, err error) {
+	j.last = map[keyHash]entry{}
 	br := bufio.NewReader(r)
-	var size int64
 	for n := 1; ; n++ {
 		line, err := br.ReadBytes('\n')
 		if errors.Is(err, io.EOF) {
-			return size, nil // a partial last line, if any, is dropped: the owner record of a new file, too
+			return size, owned, nil // a partial last line, if any, is dropped: the owner record of a new file, too
 		}
 		if err != nil {
-			return 0, &FileError{Path: j.path, Reason: err.Error()}
+			return 0, false, &FileError{Path: j.path, Reason: err.Error()}
 		}
 		size += int64(len(line))
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -240,13 +214,14 @@ func (j *Journal) load(r io.Reader) (int64, error) {
 		}
 		var rec record
 		if err := json.Unmarshal(line, &rec); err != nil || rec.Event == "" || (rec.Key == "" && rec.Event != eventOwner) {
-			return 0, &FileError{Path: j.path, Line: n, Reason: "is not a journal record; fix or remove the file (without it, " +
+			return 0, false, &FileError{Path: j.path, Line: n, Reason: "is not a journal record; fix or remove the file (without it, " +
 				"every line is looked up on the server again, and lines settled by hand must be named again)", Err: ErrJournalFile}
 		}
-		if n == 1 {
+		if !owned {
 			if err := j.own(rec); err != nil {
-				return 0, err
+				return 0, false, err
 			}
+			owned = true
 			continue
 		}
 		j.remember(rec)
@@ -269,26 +244,21 @@ func (j *Journal) notOwned(why string) error {
 }
 
 func (j *Journal) remember(rec record) {
-	j.last[keyHash(rec.Key)] = entry{event: rec.Event, result: rec.Result, invoice: rec.Invoice, payment: rec.Payment, account: rec.Account}
-}
-
-func keyHash(key string) docHash {
-	sum := sha256.Sum256([]byte(key))
-	return docHash(sum[:16])
+	j.last[hashKey(rec.Key)] = entry{event: rec.Event, result: rec.Result, invoice: rec.Invoice, payment: rec.Payment, account: rec.Account}
 }
 
 // finished returns the record of a line the journal records as done.
 func (j *Journal) finished(key string) (entry, bool) {
-	e, ok := j.last[keyHash(key)]
+	e, ok := j.last[hashKey(key)]
 	return e, ok && e.event == eventDone
 }
 
 // interrupted reports whether an earlier run started the line's writes and recorded no
 // outcome.
-func (j *Journal) interrupted(key string) bool { return j.last[keyHash(key)].event == eventStart }
+func (j *Journal) interrupted(key string) bool { return j.last[hashKey(key)].event == eventStart }
 
 // settled reports whether a person settled the line by hand.
-func (j *Journal) settled(key string) bool { return j.last[keyHash(key)].event == eventSettled }
+func (j *Journal) settled(key string) bool { return j.last[hashKey(key)].event == eventSettled }
 
 // record appends rec, synced to disk, after checking that the path still names the
 // journal's file.

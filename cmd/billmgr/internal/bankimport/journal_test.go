@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/go-billmgr/billmgr"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -107,23 +108,15 @@ func TestJournalRefusesAnotherOwner(t *testing.T) {
 	assert.ErrorContains(t, err, "line 1: is not a journal record")
 }
 
+// TestNewOwner: the owner is the panel's URL as the client normalized it, and the user,
+// in lower case.
 func TestNewOwner(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
-		"https://Billing.Example.com:1500/billmgr":         "https://billing.example.com:1500/billmgr",
-		"https://billing.example.com:1500/billmgr/":        "https://billing.example.com:1500/billmgr",
-		"https://billing.example.com:443":                  "https://billing.example.com/billmgr",
-		"https://admin:secret@billing.example.com/billmgr": "https://billing.example.com/billmgr",
-		"HTTP://10.0.0.1:80/billmgr":                       "http://10.0.0.1/billmgr",
-	} {
-		o, err := NewOwner(in, "Admin")
+	for _, in := range []string{"https://Billing.Example.com:1500/billmgr", "https://billing.example.com:1500/billmgr/", "https://BILLING.example.com:1500"} {
+		c, err := billmgr.NewClient(in)
 		require.NoError(t, err, in)
-		assert.Equal(t, Owner{Panel: want, User: "admin"}, o, in)
+		assert.Equal(t, Owner{Panel: "https://billing.example.com:1500/billmgr", User: "admin"}, NewOwner(c.BaseURL(), " Admin "), in)
 	}
-	_, err := NewOwner("billing.example.com", "admin")
-	assert.Error(t, err)
-	_, err = NewOwner("ftp://u:p4ss@billing.example.com", "admin")
-	assert.NotContains(t, err.Error(), "p4ss")
 }
 
 func TestJournalIsLocked(t *testing.T) {
@@ -187,4 +180,44 @@ func TestJournalCutShortAtItsFirstRecord(t *testing.T) {
 	require.NoError(t, j.Close())
 	_, err = ReadJournal(path, testOwner)
 	require.NoError(t, err)
+}
+
+// TestJournalOwnerAfterBlankLines: the first record that is not blank is the owner's, however
+// many blank lines come before it; a journal of blank lines only is new, and gets its owner.
+func TestJournalOwnerAfterBlankLines(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	foreign := filepath.Join(dir, "foreign")
+	require.NoError(t, os.WriteFile(foreign, []byte("\n  \n"+`{"event":"owner","panel":"https://other.example.com/billmgr","user":"admin","time":"2024-05-07T10:00:00Z"}`+"\n"+
+		`{"key":"2024-05-06 | 1 | 77 | 10.00 RUB","event":"done","time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+	old := filepath.Join(dir, "old")
+	require.NoError(t, os.WriteFile(old, []byte("\n"+`{"key":"2024-05-06 | 1 | 77 | 10.00 RUB","event":"done","time":"2024-05-07T10:00:00Z"}`+"\n"), 0o644))
+	for _, open := range []func(string, Owner) (*Journal, error){OpenJournal, ReadJournal} {
+		_, err := open(foreign, testOwner)
+		assert.ErrorIs(t, err, ErrJournalOwner)
+		assert.ErrorContains(t, err, "it belongs to admin at https://other.example.com/billmgr")
+		_, err = open(old, testOwner)
+		assert.ErrorIs(t, err, ErrJournalOwner)
+		assert.ErrorContains(t, err, "it names no panel and user")
+	}
+
+	blank := filepath.Join(dir, "blank")
+	require.NoError(t, os.WriteFile(blank, []byte("\n"), 0o644))
+	j, err := ReadJournal(blank, testOwner)
+	require.NoError(t, err, "blank lines are an empty journal")
+	require.NoError(t, j.Close())
+	j, err = OpenJournal(blank, testOwner)
+	require.NoError(t, err)
+	require.NoError(t, j.record(record{Key: "a", Event: eventDone, Result: "created", Payment: "1"}))
+	require.NoError(t, j.Close())
+	data, err := os.ReadFile(blank)
+	require.NoError(t, err)
+	assert.Regexp(t, `^\n\{"event":"owner","panel":"https://billing.example.com:1500/billmgr","user":"admin","time":"[^"]+"\}\n\{"event":"done"`, string(data))
+	j, err = OpenJournal(blank, testOwner)
+	require.NoError(t, err)
+	_, ok := j.finished("a")
+	assert.True(t, ok)
+	require.NoError(t, j.Close())
+	_, err = ReadJournal(blank, Owner{Panel: testOwner.Panel, User: "ann"})
+	assert.ErrorIs(t, err, ErrJournalOwner, "the owner written is checked")
 }

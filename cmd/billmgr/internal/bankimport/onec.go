@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/shopspring/decimal"
 )
 
 // The 1C bank exchange format (version 1.03), which Russian banks export: a header of
@@ -112,9 +110,9 @@ func (r *oneCReader) line() (string, error) {
 		break
 	}
 	r.n++
-	text, bad := r.enc.decode(bytes.TrimRight(raw, "\r\n"))
-	if bad != "" {
-		return "", &FileError{Path: r.path, Line: r.n, Reason: bad, Err: ErrEncoding}
+	text := r.enc.decode(bytes.TrimRight(raw, "\r\n"))
+	if err := r.enc.check(r.path, r.n, text); err != nil {
+		return "", err
 	}
 	return strings.TrimSpace(text), nil
 }
@@ -199,8 +197,12 @@ func (d *exchangeDocument) set(n int, text string) {
 
 func (d *exchangeDocument) get(key string) string { return d.fields[key].value }
 
+// oneCLabels name the fields of a 1C document as the file does.
+var oneCLabels = labels{number: "Номер", date: "Дата", amount: "Сумма"}
+
 // line is the document as a statement line: skipped when the money does not come into
-// one of the provider's accounts (ours), malformed when a field cannot be read.
+// one of the provider's accounts (ours), whatever its amount; malformed when a field cannot
+// be read (see Line.check).
 func (d *exchangeDocument) line(ours []string, currency string) *Line {
 	l := &Line{
 		Line: d.startLine, Number: d.get("Номер"), Currency: strings.ToUpper(currency),
@@ -209,25 +211,6 @@ func (d *exchangeDocument) line(ours []string, currency string) *Line {
 		Purpose:      firstOf(d.get("НазначениеПлатежа"), d.joinPurpose()),
 		dateText:     d.get("Дата"), amountText: d.get("Сумма"),
 	}
-	problems := d.problems
-	var err error
-	switch {
-	case l.Number == "":
-		problems = append(problems, "no Номер")
-	case l.dateText == "":
-		problems = append(problems, "no Дата")
-	default:
-		if l.Date, err = parseDate(l.dateText); err != nil {
-			problems = append(problems, "Дата: "+err.Error())
-		} else if l.Amount, err = ParseAmount(l.amountText); err != nil {
-			problems = append(problems, "Сумма: "+err.Error())
-		} else if !l.Amount.IsPositive() {
-			problems = append(problems, fmt.Sprintf("Сумма %s is not positive", l.amountText))
-		}
-	}
-	if l.Malformed = strings.Join(problems, "; "); l.Malformed != "" {
-		l.Amount = decimal.Decimal{} // not one to report
-	}
 	to := firstOf(d.get("ПолучательСчет"), d.get("ПолучательРасчСчет"))
 	switch {
 	case l.PayerAccount != "" && slices.Contains(ours, l.PayerAccount):
@@ -235,6 +218,7 @@ func (d *exchangeDocument) line(ours []string, currency string) *Line {
 	case !slices.Contains(ours, to):
 		l.Skip = fmt.Sprintf("not to the provider's account (%s)", strings.Join(ours, ", "))
 	}
+	l.check(oneCLabels, true, d.problems)
 	return l
 }
 

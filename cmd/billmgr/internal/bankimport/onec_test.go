@@ -74,10 +74,13 @@ func TestRead1CDocuments(t *testing.T) {
 	add("Номер=8", "Дата=06.05.2024", "Сумма=100.00", "Сумма=100000.00") // given twice
 	add("Номер=9", "Дата=06.05.2024", "Сумма=100.00", "Сумма=100.00")    // twice, the same
 	add("Номер=10", "Дата=06.05.2024", "Сумма=1,500")
+	add("Номер=11", "Дата=06.05.2024", "Сумма=-10.00")                                                                // into our account
+	add("Номер=12", "Дата=06.05.2024")                                                                                // no amount
+	body = append(body, document("Номер=13", "Дата=06.05.2024", "Сумма=0", "ПлательщикСчет=40702810900000012345")...) // outgoing
 	body = append(body, "КонецФайла", "", "")
 	lines, err := readAll(exchangeFile(t, body...), defaultOptions)
 	require.NoError(t, err)
-	require.Len(t, lines, 10)
+	require.Len(t, lines, 13)
 	assert.Empty(t, lines[0].Malformed)
 	assert.Equal(t, "no Номер", lines[1].Malformed)
 	assert.Contains(t, lines[2].Malformed, "Дата")
@@ -91,6 +94,11 @@ func TestRead1CDocuments(t *testing.T) {
 	assert.True(t, lines[7].Amount.IsZero(), "neither amount is taken")
 	assert.Empty(t, lines[8].Malformed)
 	assert.Contains(t, lines[9].Malformed, "reads two ways")
+	assert.Equal(t, "Сумма -10.00 is not positive, yet the money comes into the provider's account", lines[10].Malformed,
+		"the accounts say it comes in: not skipped, left for a person")
+	assert.Empty(t, lines[10].Skip)
+	assert.Equal(t, "no Сумма", lines[11].Malformed)
+	assert.Equal(t, "outgoing: paid from the provider's account 40702810900000012345", lines[12].Skip)
 }
 
 // TestRead1CRefusesFiles: a file that cannot be read for sure is refused whole, with the

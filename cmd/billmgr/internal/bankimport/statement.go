@@ -3,11 +3,13 @@ package bankimport
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,7 +29,8 @@ type Line struct {
 	INN          string // the payer's tax number (ИНН)
 	PayerAccount string // the payer's bank account
 	Purpose      string
-	// Skip says why the line is not an incoming transfer to the provider; "" when it is.
+	// Skip says why the line is not an incoming transfer to the provider; "" when it is. A
+	// skipped line is skipped whatever else it holds.
 	Skip string
 	// Malformed says what cannot be read; "" when the line reads.
 	Malformed string
@@ -67,6 +70,57 @@ func (l *Line) amountKey() string {
 // Key names the line across runs, in the journal: the document and the amount.
 func (l *Line) Key() string { return l.documentKey() + " | " + l.amountKey() }
 
+// keyHash is a hash of a key (a line's, or its document's): 128 bits, so that two keys of
+// one statement or journal never share one. The first pass and the journal keep these, not
+// the keys, in memory.
+type keyHash [16]byte
+
+func hashKey(key string) keyHash {
+	sum := sha256.Sum256([]byte(key))
+	return keyHash(sum[:16])
+}
+
+// labels name the fields of a line in the words of its format, for the reasons it does not
+// read.
+type labels struct{ number, date, amount string }
+
+// check reads the date and the amount the reader filled in as text, and says what keeps the
+// line from being credited, by one rule in both formats:
+//
+//   - a line without a number, or whose date or amount does not read, is malformed, with
+//     each reason after those the reader found (problems); its amount is not reported;
+//   - a line whose amount is zero or negative is not an incoming transfer (a CSV export
+//     writes an outgoing one so) and is skipped, unless the statement says which way the
+//     money went (directed: a 1C document names the payer's and the recipient's accounts,
+//     and its reader skips one that does not come into the provider's): an amount that is
+//     not positive then contradicts a document into the provider's account, and the line
+//     is malformed, for a person to look at.
+func (l *Line) check(names labels, directed bool, problems []string) {
+	var err error
+	if l.Number == "" {
+		problems = append(problems, "no "+names.number)
+	}
+	if l.dateText == "" {
+		problems = append(problems, "no "+names.date)
+	} else if l.Date, err = parseDate(l.dateText); err != nil {
+		problems = append(problems, names.date+": "+err.Error())
+	}
+	switch l.Amount, err = ParseAmount(l.amountText); {
+	case l.amountText == "":
+		problems = append(problems, "no "+names.amount)
+	case err != nil:
+		problems = append(problems, names.amount+": "+err.Error())
+	case l.Amount.IsPositive():
+	case directed:
+		problems = append(problems, fmt.Sprintf("%s %s is not positive, yet the money comes into the provider's account", names.amount, l.amountText))
+	case l.Skip == "":
+		l.Skip = "not an incoming transfer: the amount is not positive"
+	}
+	if l.Malformed = strings.Join(problems, "; "); l.Malformed != "" {
+		l.Amount = decimal.Decimal{} // not one to report
+	}
+}
+
 func firstOf(s ...string) string {
 	for _, v := range s {
 		if v = strings.TrimSpace(v); v != "" {
@@ -85,6 +139,27 @@ const (
 	FormatCSV  Format = "csv"
 	Format1C   Format = "1c"
 )
+
+// formats are the formats a statement may be given in: auto, then those it chooses from.
+var formats = []Format{FormatAuto, FormatCSV, Format1C}
+
+// Formats are the names of the formats: auto, then those it chooses from.
+func Formats() []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = string(f)
+	}
+	return names
+}
+
+// ParseFormat returns the format named name, ignoring case.
+func ParseFormat(name string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(name)))
+	if !slices.Contains(formats, f) {
+		return "", fmt.Errorf("unknown format %q; want one of %s", name, strings.Join(Formats(), ", "))
+	}
+	return f, nil
+}
 
 // Options say how to read a statement.
 type Options struct {
@@ -125,10 +200,6 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// ErrEncoding is wrapped by the *FileError of text that does not decode in the encoding of
-// the file: given the wrong encoding, the text would be read otherwise than it was written.
-var ErrEncoding = errors.New("the text does not decode")
-
 // lineReader yields the lines of a statement, one at a time; io.EOF after the last.
 type lineReader interface {
 	next() (*Line, error)
@@ -141,6 +212,11 @@ const maxLine = 1 << 20
 
 // each calls fn for every line of the statement, in order, reading the file as a stream.
 func (s *Statement) each(fn func(*Line) error) error {
+	if s.checked == nil {
+		if err := s.regular(); err != nil {
+			return err
+		}
+	}
 	f, err := os.Open(s.Path)
 	if err != nil {
 		return &FileError{Path: s.Path, Reason: unprefixed(err, s.Path)}
@@ -179,6 +255,36 @@ func (s *Statement) each(fn func(*Line) error) error {
 			return err
 		}
 	}
+}
+
+// regular refuses a statement that is not a regular file (a pipe such as <(...), a device,
+// a directory) before opening it: the import reads the statement twice, and a pipe gives
+// its text once.
+func (s *Statement) regular() error {
+	info, err := os.Stat(s.Path)
+	if err != nil {
+		return &FileError{Path: s.Path, Reason: unprefixed(err, s.Path)}
+	}
+	if !info.Mode().IsRegular() {
+		return &FileError{Path: s.Path, Reason: fmt.Sprintf("is not a regular file (%s): the import reads a statement twice, "+
+			"to check it whole before it writes anything, then to credit it; save it to a file first", fileKind(info.Mode()))}
+	}
+	return nil
+}
+
+// fileKind names the kind of a file that is not a regular one.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }
 
 // same fails when f is not the file an earlier pass read, as it was then: the first pass

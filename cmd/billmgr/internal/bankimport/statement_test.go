@@ -51,3 +51,27 @@ func TestStatementChangedBetweenPasses(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "changed while the import read it; run it again on the finished file", fe.Reason)
 }
+
+// TestStatementIsARegularFile: a statement that is not a regular file is refused by the
+// first pass, which says to save it to a file: the import reads it twice.
+func TestStatementIsARegularFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, err := NewIndex(&Statement{Path: dir, Options: defaultOptions}, nil)
+	var fe *FileError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "is not a regular file (a directory): the import reads a statement twice, to check it whole before it "+
+		"writes anything, then to credit it; save it to a file first", fe.Reason)
+}
+
+func TestParseFormat(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []string{"auto", "csv", "1c"}, Formats())
+	for in, want := range map[string]Format{"auto": FormatAuto, "CSV": FormatCSV, " 1C ": Format1C} {
+		got, err := ParseFormat(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got)
+	}
+	_, err := ParseFormat("xlsx")
+	assert.EqualError(t, err, `unknown format "xlsx"; want one of auto, csv, 1c`)
+}
